@@ -1,0 +1,61 @@
+"""anygrad: PyTorch-style autograd and deep learning on any Array API backend.
+
+>>> import anygrad
+>>> x = anygrad.tensor([1.0, 2.0, 3.0], requires_grad=True)
+>>> y = (x ** 2).sum()
+>>> y.backward()
+>>> x.grad
+tensor([2., 4., 6.])
+"""
+
+from __future__ import annotations
+
+# Order matters: the Tensor class first, then autograd (which uses it), then operations.
+from .tensor import Size, Tensor
+from . import autograd
+from ._backend import (
+    backends,
+    default_backend,
+    get_default_backend,
+    set_default_backend,
+)
+from ._dtype import (
+    bfloat16, bool, cdouble, cfloat, complex64, complex128, double, dtype, finfo, float,
+    float16, float32, float64, get_default_dtype, half, iinfo, int, int8, int16, int32, int64,
+    long, set_default_dtype, short, uint8, uint16, uint32, uint64,
+)
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .creation import (
+    arange, as_tensor, asarray, bernoulli, empty, empty_like, eye, from_dlpack, from_numpy,
+    full, full_like, linspace, multinomial, normal, ones, ones_like, rand, rand_like, randint,
+    randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like,
+)
+from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from . import ops
+from .ops import *  # noqa: F401,F403 - the operation catalogue, listed in ops.__all__
+
+__version__ = "0.1.0"
+
+e = 2.718281828459045
+pi = 3.141592653589793
+inf = __builtins__["float"]("inf") if isinstance(__builtins__, dict) else __builtins__.float("inf")
+nan = inf - inf
+newaxis = None
+
+__all__ = [
+    "Tensor", "Size", "autograd", "ops",
+    "backends", "default_backend", "get_default_backend", "set_default_backend",
+    "dtype", "finfo", "iinfo", "get_default_dtype", "set_default_dtype",
+    "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
+    "float", "double", "half", "long", "int", "short", "cfloat", "cdouble",
+    "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
+    "tensor", "asarray", "as_tensor", "from_numpy", "from_dlpack",
+    "zeros", "ones", "full", "empty", "arange", "linspace", "eye",
+    "zeros_like", "ones_like", "full_like", "empty_like",
+    "rand", "randn", "randint", "rand_like", "randn_like", "randint_like", "randperm",
+    "normal", "bernoulli", "multinomial",
+    "Generator", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
+    "e", "pi", "inf", "nan", "newaxis",
+    *ops.__all__,
+]

@@ -1,0 +1,295 @@
+"""Backends: names <-> namespaces, array types, devices and dtype tables.
+
+A :class:`Backend` is resolved once per array *type* and cached, so an operation never
+calls ``array_namespace``: a Tensor carries its Backend and the op reads ``backend.xp``.
+All backend-specific knowledge that generic code needs (how to reach the host, how to
+spell a device) lives here; fast kernels live in ``anygrad/backends/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+from typing import Any, Iterator
+
+import numpy as np
+
+from . import _dtype
+
+__all__ = [
+    "Backend",
+    "backends",
+    "get_backend",
+    "get_default_backend",
+    "set_default_backend",
+    "default_backend",
+]
+
+BACKEND_NAMES = ("numpy", "array_api_strict", "torch", "jax", "cupy")
+
+
+class Backend:
+    """One array library as anygrad sees it.
+
+    Attributes
+    ----------
+    name : str
+        ``"numpy"``, ``"torch"``, ``"jax"``, ``"array_api_strict"`` or ``"cupy"``.
+    xp : module
+        The library's Array API standard namespace (through array-api-compat).
+    array_type : type
+        The type its functions return; anything else (a NumPy scalar) is re-wrapped.
+    """
+
+    __slots__ = (
+        "name", "xp", "array_type", "native_dtype", "from_native", "_namespace", "__weakref__",
+    )
+
+    def __init__(self, name: str, xp: Any, array_type: type) -> None:
+        self.name = name
+        self.xp = xp
+        self.array_type = array_type
+        self.native_dtype: dict[_dtype.dtype, Any] = {}
+        self.from_native: dict[Any, _dtype.dtype] = {}
+        self._namespace: Any = None
+        for dname, d in _dtype.ALL.items():
+            native = getattr(xp, dname, None)
+            if native is None:
+                continue
+            self.native_dtype[d] = native
+            self.from_native[native] = d
+            # NumPy-like libraries report `np.dtype('float32')`, not the scalar type.
+            if isinstance(native, type) and issubclass(native, np.generic):
+                self.from_native[np.dtype(native)] = d
+
+    def __repr__(self) -> str:
+        return f"<anygrad backend {self.name!r}>"
+
+    # -- dtypes --------------------------------------------------------------------------
+    def dtype_of(self, native: Any) -> _dtype.dtype:
+        d = self.from_native.get(native)
+        if d is None:
+            d = _dtype.as_dtype(native)
+            self.from_native[native] = d
+        return d
+
+    def to_native(self, d: Any) -> Any:
+        """The backend's own dtype for an anygrad dtype, a name or a native dtype."""
+        if d is None:
+            return None
+        if isinstance(d, _dtype.dtype):
+            native = self.native_dtype.get(d)
+        else:
+            native = self.native_dtype.get(_dtype.as_dtype(d))
+        if native is None:
+            raise TypeError(f"backend {self.name!r} has no dtype {d}")
+        return native
+
+    # -- devices -------------------------------------------------------------------------
+    def device_of(self, array: Any) -> Any:
+        if self.name == "numpy":
+            return "cpu"
+        import array_api_compat
+
+        return array_api_compat.device(array)
+
+    def parse_device(self, device: Any) -> Any:
+        """Accept the backend's own device objects and their usual string spellings."""
+        if device is None or not isinstance(device, (str, int)):
+            return device
+        if self.name == "numpy":
+            if device != "cpu":
+                raise ValueError(f"backend 'numpy' has only the device 'cpu', got {device!r}")
+            return "cpu"
+        if self.name == "array_api_strict":
+            import array_api_strict
+
+            return array_api_strict.Device(device)
+        if self.name == "torch":
+            import torch
+
+            return torch.device(device)
+        if self.name == "jax":
+            import jax
+
+            kind, _, index = str(device).partition(":")
+            return jax.devices(kind)[int(index or 0)]
+        if self.name == "cupy":
+            import cupy
+
+            text = str(device)
+            index = int(text.rpartition(":")[2]) if ":" in text else int(text if text.isdigit() else 0)
+            return cupy.cuda.Device(index)
+        return device
+
+    def to_numpy(self, array: Any) -> np.ndarray:
+        """A host NumPy copy (or view) of ``array``."""
+        if self.name == "numpy":
+            return np.asarray(array)
+        if self.name == "torch":
+            return array.detach().cpu().numpy()
+        if self.name == "cupy":
+            return array.get()
+        if self.name == "array_api_strict":
+            import array_api_strict
+
+            cpu = array_api_strict.Device("CPU_DEVICE")
+            if array.device != cpu:
+                array = array.to_device(cpu)
+            return np.from_dlpack(array)
+        return np.asarray(array)
+
+    @property
+    def namespace(self) -> Any:
+        """anygrad's differentiable namespace bound to this backend."""
+        ns = self._namespace
+        if ns is None:
+            from ._namespace import Namespace
+
+            ns = self._namespace = Namespace(self)
+        return ns
+
+
+_by_name: dict[str, Backend] = {}
+_by_type: dict[type, Backend | None] = {}
+
+
+def _load(name: str) -> Backend:
+    if name == "numpy":
+        import array_api_compat.numpy as xp
+
+        return Backend(name, xp, np.ndarray)
+    if name == "array_api_strict":
+        import array_api_strict as xp
+
+        return Backend(name, xp, type(xp.asarray(0)))
+    if name == "torch":
+        import array_api_compat.torch as xp
+        import torch
+
+        return Backend(name, xp, torch.Tensor)
+    if name == "jax":
+        import jax
+
+        # float64 silently becomes float32 without x64; anygrad promises float64.
+        jax.config.update("jax_enable_x64", True)
+        import jax.numpy as xp
+
+        return Backend(name, xp, type(xp.asarray(0.0)))
+    if name == "cupy":
+        import array_api_compat.cupy as xp
+        import cupy
+
+        if not cupy.cuda.is_available():
+            raise RuntimeError("CuPy is installed but no CUDA device is available")
+        return Backend(name, xp, cupy.ndarray)
+    raise ValueError(f"unknown backend {name!r}; expected one of {BACKEND_NAMES}")
+
+
+def get_backend(name: str | Backend) -> Backend:
+    """The :class:`Backend` called ``name`` (imported on first use)."""
+    if isinstance(name, Backend):
+        return name
+    backend = _by_name.get(name)
+    if backend is None:
+        if name not in BACKEND_NAMES:
+            raise ValueError(f"unknown backend {name!r}; expected one of {BACKEND_NAMES}")
+        try:
+            backend = _load(name)
+        except ImportError as exc:
+            raise ImportError(
+                f"backend {name!r} is not installed ({exc}); install it to use it with anygrad"
+            ) from exc
+        _by_name[name] = backend
+        _by_type[backend.array_type] = backend
+    return backend
+
+
+_UNKNOWN = object()
+
+
+def backend_of_array(array: Any) -> Backend | None:
+    """The Backend of an array (by type, cached), or None for non-arrays."""
+    backend = _by_type.get(type(array), _UNKNOWN)
+    if backend is not _UNKNOWN:
+        return backend  # type: ignore[return-value]
+    import array_api_compat
+
+    module = type(array).__module__.split(".", 1)[0]
+    if isinstance(array, (np.ndarray, np.generic)):
+        backend = get_backend("numpy")
+    elif module in ("torch", "array_api_strict", "cupy") and array_api_compat.is_array_api_obj(array):
+        backend = get_backend(module)
+    elif module in ("jax", "jaxlib") and array_api_compat.is_jax_array(array):
+        backend = get_backend("jax")
+    else:
+        backend = None
+    _by_type[type(array)] = backend
+    return backend
+
+
+def backends() -> list[str]:
+    """Names of the backends usable on this machine, default first."""
+    usable = []
+    for name in BACKEND_NAMES:
+        try:
+            get_backend(name)
+        except (ImportError, RuntimeError):
+            continue
+        except Exception:  # a broken install (e.g. CuPy without a driver) is unusable
+            continue
+        usable.append(name)
+    return usable
+
+
+def _initial_default() -> str:
+    name = os.environ.get("ANYGRAD_BACKEND", "numpy")
+    if name not in BACKEND_NAMES:
+        raise ValueError(
+            f"ANYGRAD_BACKEND={name!r} is not a backend; expected one of {BACKEND_NAMES}"
+        )
+    return name
+
+
+# The default backend is configuration chosen by the user, like PyTorch's default dtype;
+# a ContextVar keeps `with default_backend(...)` correct across threads and tasks.
+_default_name: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "anygrad_default_backend", default=_initial_default()
+)
+
+
+def get_default_backend() -> Backend:
+    """The backend that creation functions use when none is given."""
+    return get_backend(_default_name.get())
+
+
+def set_default_backend(name: str) -> None:
+    """Make ``name`` the default backend for creation functions."""
+    get_backend(name)
+    _default_name.set(name)
+
+
+@contextlib.contextmanager
+def default_backend(name: str) -> Iterator[Backend]:
+    """Context manager: creation functions use backend ``name`` inside the block.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> with anygrad.default_backend("numpy"):
+    ...     anygrad.zeros(2).backend
+    'numpy'
+    """
+    backend = get_backend(name)
+    token = _default_name.set(name)
+    try:
+        yield backend
+    finally:
+        _default_name.reset(token)
+
+
+def resolve(backend: str | Backend | None) -> Backend:
+    if backend is None:
+        return get_backend(_default_name.get())
+    return get_backend(backend)

@@ -1,0 +1,12 @@
+"""Automatic differentiation: Function, the engine, grad mode and gradient checks."""
+
+from __future__ import annotations
+
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .function import Function, FunctionCtx, once_differentiable
+from .engine import backward, grad
+
+__all__ = [
+    "Function", "FunctionCtx", "once_differentiable", "backward", "grad",
+    "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
+]

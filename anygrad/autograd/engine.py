@@ -1,0 +1,466 @@
+"""The backward engine: count dependencies, then one reverse loop over ready nodes.
+
+Iterative throughout (a 100,000-op chain needs no recursion). A node runs once all the
+nodes that feed it gradients have run; gradients for the same input are summed in a
+buffer; leaves accumulate into ``.grad``. Gradients are reduced to each input's shape and
+dtype here, in one place, so no operation has to "unbroadcast" on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from .. import _backend
+from ..tensor import Tensor, _make_tensor
+from .function import FREED, _CONST, _INPUT, AccumulateGrad, Function
+from .grad_mode import _enabled
+
+__all__ = ["backward", "grad"]
+
+
+def backward(
+    tensors: Sequence[Tensor] | Tensor,
+    grad_tensors: Sequence[Any] | Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Sequence[Tensor] | Tensor | None = None,
+) -> None:
+    """Accumulate gradients of ``tensors`` into the leaves of their graph.
+
+    Parameters
+    ----------
+    tensors : Tensor or sequence of Tensor
+        Outputs to differentiate.
+    grad_tensors : optional
+        One gradient per output (``None`` for scalar outputs).
+    retain_graph : bool, optional
+        Keep saved arrays for another backward; defaults to ``create_graph``.
+    create_graph : bool
+        Record the backward pass so that its results can be differentiated again.
+    inputs : optional
+        Accumulate only into these tensors.
+    """
+    tensors = _as_tuple(tensors)
+    grad_tensors = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
+    targets = None
+    if inputs is not None:
+        inputs = _as_tuple(inputs)
+        if not inputs:
+            raise RuntimeError("backward: 'inputs' must not be empty")
+        targets = {}
+        for t in inputs:
+            targets[_edge_of(t, "backward")] = t
+    _run(tensors, grad_tensors, retain_graph, create_graph, targets, capture=False)
+
+
+def grad(
+    outputs: Sequence[Tensor] | Tensor,
+    inputs: Sequence[Tensor] | Tensor,
+    grad_outputs: Sequence[Any] | Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool | None = None,
+    materialize_grads: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """The gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> x = anygrad.tensor(2.0, requires_grad=True)
+    >>> (g,) = anygrad.autograd.grad(x ** 3, x, create_graph=True)
+    >>> g, anygrad.autograd.grad(g, x)[0]
+    (tensor(12., grad_fn=<AddBackward0>), tensor(12.))
+    """
+    outputs = _as_tuple(outputs)
+    inputs_t = _as_tuple(inputs)
+    grad_outputs = (
+        _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
+    )
+    targets: dict = {}
+    for t in inputs_t:
+        targets.setdefault(_edge_of(t, "grad"), t)
+    captured = _run(outputs, grad_outputs, retain_graph, create_graph, targets, capture=True)
+    result = []
+    for t in inputs_t:
+        g = captured.get(_edge_of(t, "grad"))
+        if g is None:
+            if materialize_grads:
+                from ..creation import zeros_like
+
+                g = zeros_like(t)
+            elif not allow_unused:
+                raise RuntimeError(
+                    "grad: one of the differentiated tensors appears to not have been used in "
+                    "the graph; pass allow_unused=True if this is the desired behavior"
+                )
+        result.append(g)
+    return tuple(result)
+
+
+# -- internals ---------------------------------------------------------------------------
+def _as_tuple(x: Any) -> tuple:
+    if isinstance(x, (list, tuple)):
+        return tuple(x)
+    return (x,)
+
+
+def _edge_of(t: Any, op: str) -> tuple:
+    if not isinstance(t, Tensor):
+        raise TypeError(f"{op}: expected Tensors as inputs, got {type(t).__name__}")
+    if not t._requires_grad:
+        raise RuntimeError(f"{op}: one of the inputs does not require grad")
+    fn = t._grad_fn
+    if fn is None:
+        fn = t._accumulator
+        if fn is None:
+            fn = t._accumulator = AccumulateGrad(t)
+    return (fn, t._output_nr)
+
+
+def _root_grad(t: Tensor, g: Any, create_graph: bool, op: str = "backward") -> Any:
+    """The incoming gradient of one output: an array (or a Tensor under create_graph)."""
+    backend = t._backend
+    arr = t._storage.array
+    if g is None:
+        if t.numel() != 1:
+            raise RuntimeError(
+                f"{op}: grad can be implicitly created only for scalar outputs; got an output "
+                f"of shape {tuple(arr.shape)}, pass gradient= (or grad_outputs=)"
+            )
+        g = backend.xp.ones(arr.shape, dtype=arr.dtype, device=backend.device_of(arr))
+        return _make_tensor(g, backend) if create_graph else g
+    if isinstance(g, Tensor):
+        if g._backend is not backend:
+            raise TypeError(
+                f"{op}: the gradient has backend {g.backend!r} but the output has backend "
+                f"{backend.name!r}"
+            )
+        garr = g._storage.array
+    else:
+        from ..creation import _to_array
+
+        garr, _ = _to_array(g, dtype=t.dtype, device=t.device, backend=backend)
+        g = None
+    if tuple(garr.shape) != tuple(arr.shape):
+        raise RuntimeError(
+            f"{op}: mismatch in shape: the gradient has shape {tuple(garr.shape)} and the "
+            f"output has shape {tuple(arr.shape)}"
+        )
+    if garr.dtype != arr.dtype:
+        garr = backend.xp.astype(garr, arr.dtype)
+        g = None
+    if create_graph:
+        return g if g is not None else _make_tensor(garr, backend)
+    return garr
+
+
+def _n_outputs(node: Any) -> int:
+    meta = getattr(node, "_out_meta", None)
+    return len(meta) if meta else 1
+
+
+def _run(
+    tensors: tuple,
+    grad_tensors: tuple,
+    retain_graph: bool | None,
+    create_graph: bool,
+    targets: dict | None,
+    capture: bool,
+) -> dict:
+    if len(grad_tensors) != len(tensors):
+        raise RuntimeError(
+            f"backward: got {len(grad_tensors)} gradients for {len(tensors)} outputs"
+        )
+    if retain_graph is None:
+        retain_graph = create_graph
+    buffers: dict = {}
+    roots = []
+    for t, g in zip(tensors, grad_tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"backward: expected Tensors, got {type(t).__name__}")
+        if not t._requires_grad:
+            raise RuntimeError(
+                "backward: element 0 of tensors does not require grad and does not have a "
+                "grad_fn"
+            )
+        node, nr = _edge_of(t, "backward")
+        garr = _root_grad(t, g, create_graph)
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * _n_outputs(node)
+            roots.append(node)
+        buf[nr] = garr if buf[nr] is None else buf[nr] + garr
+
+    # Dependencies: how many edges lead into each node (restricted, when there are
+    # targets, to the nodes from which a target can be reached).
+    deps: dict = {}
+    if targets is None:
+        seen = set(roots)
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            for e in node._edges:
+                if e is None:
+                    continue
+                child = e[0]
+                deps[child] = deps.get(child, 0) + 1
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        needed = None
+    else:
+        needed = _needed_nodes(roots, {edge[0] for edge in targets})
+        for node in needed:
+            for e in node._edges:
+                if e is not None and e[0] in needed:
+                    deps[e[0]] = deps.get(e[0], 0) + 1
+
+    ready = [n for n in roots if n not in deps and (needed is None or n in needed)]
+    captured: dict = {}
+    token = _enabled.set(create_graph)
+    try:
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node)
+            if type(node) is AccumulateGrad:
+                if targets is not None:
+                    key = (node, 0)
+                    if key not in targets:
+                        continue
+                    if capture:
+                        captured[key] = _wrap_grad(grads[0], node, create_graph)
+                        continue
+                _accumulate(node, grads[0], create_graph)
+                continue
+            if targets is not None:
+                for nr, g in enumerate(grads):
+                    key = (node, nr)
+                    if key in targets and g is not None:
+                        g = _wrap_grad(g, targets[key], create_graph)
+                        if capture:
+                            captured[key] = g
+                        else:
+                            _store_nonleaf(targets[key], g)
+            grads_in = _call_backward(node, grads, create_graph, retain_graph)
+            for e, g in zip(node._edges, grads_in):
+                if e is None:
+                    continue
+                child = e[0]
+                if needed is not None and child not in needed:
+                    continue
+                if g is not None:
+                    buf = buffers.get(child)
+                    if buf is None:
+                        buf = buffers[child] = [None] * _n_outputs(child)
+                    nr = e[1]
+                    buf[nr] = g if buf[nr] is None else buf[nr] + g
+                else:
+                    buffers.setdefault(child, [None] * _n_outputs(child))
+                remaining = deps[child] - 1
+                deps[child] = remaining
+                if remaining == 0:
+                    ready.append(child)
+    finally:
+        _enabled.reset(token)
+    return captured
+
+
+def _needed_nodes(roots: list, target_nodes: set) -> set:
+    """Nodes from which some target can be reached (iterative post-order)."""
+    needed: set = set()
+    done: set = set()
+    stack: list = [(n, False) for n in roots]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            if node in target_nodes or any(
+                e is not None and e[0] in needed for e in node._edges
+            ):
+                needed.add(node)
+            continue
+        if node in done:
+            continue
+        done.add(node)
+        stack.append((node, True))
+        for e in node._edges:
+            if e is not None and e[0] not in done:
+                stack.append((e[0], False))
+    return needed
+
+
+def _wrap_grad(g: Any, ref: Any, create_graph: bool) -> Tensor:
+    if isinstance(g, Tensor):
+        return g
+    if isinstance(ref, AccumulateGrad):
+        ref = ref.variable
+    backend = ref._backend if ref is not None else _backend.backend_of_array(g)
+    return _make_tensor(g, backend)
+
+
+def _store_nonleaf(t: Tensor, g: Tensor) -> None:
+    t.grad = g if t.grad is None else t.grad + g
+
+
+def _accumulate(node: AccumulateGrad, g: Any, create_graph: bool) -> None:
+    t = node.variable_ref()
+    if t is None or g is None:
+        return
+    if t._hooks:
+        g = _run_tensor_hooks(t._hooks, g, t._backend, create_graph)
+    if create_graph:
+        gt = g if isinstance(g, Tensor) else _make_tensor(g, t._backend)
+        t.grad = gt if t.grad is None else t.grad + gt
+        return
+    old = t.grad
+    if old is None:
+        t.grad = _make_tensor(g, t._backend)
+    else:
+        # Accumulate into the existing .grad handle, as PyTorch does in place.
+        storage = old._storage
+        storage.array = storage.array + g
+        storage.version += 1
+
+
+def _run_tensor_hooks(hooks: list, g: Any, backend: Any, create_graph: bool) -> Any:
+    gt = g if isinstance(g, Tensor) else _make_tensor(g, backend)
+    for hook in list(hooks):
+        out = hook(gt)
+        if out is not None:
+            gt = out
+    return gt if create_graph else gt._storage.array
+
+
+def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph: bool) -> tuple:
+    backend = node._backend
+    if node._pre_hooks:
+        for nr_filter, hook in list(node._pre_hooks):
+            if nr_filter is None:
+                wrapped = tuple(
+                    None if g is None else (g if isinstance(g, Tensor) else _make_tensor(g, backend))
+                    for g in grads
+                )
+                out = hook(wrapped)
+                if out is not None:
+                    grads = [None if g is None else (g if create_graph else g._storage.array) for g in out]
+            elif grads[nr_filter] is not None:
+                grads[nr_filter] = _run_tensor_hooks([hook], grads[nr_filter], backend, create_graph)
+    missing = [g is None for g in grads]
+    if all(missing):
+        # Nothing flows through this node; its inputs still count it as done.
+        return (None,) * len(node._edges)
+    if any(missing) and node._materialize_grads:
+        xp = backend.xp
+        for i, g in enumerate(grads):
+            if g is None:
+                shape, dt, device = node._out_meta[i]
+                z = xp.zeros(shape, dtype=dt, device=device)
+                grads[i] = _make_tensor(z, backend) if create_graph else z
+    if create_graph:
+        node._graph_saved = _graph_saved(node)
+        node.xp = backend.namespace
+    try:
+        out = type(node).backward(node, *grads)
+    finally:
+        if create_graph:
+            node._graph_saved = None
+            node.xp = backend.xp
+    if not retain_graph and node._saved is not None:
+        node._saved = FREED
+    if type(out) is not tuple:
+        out = (out,) if not isinstance(out, list) else tuple(out)
+    n = len(node._edges)
+    if len(out) != n:
+        if len(out) > n and all(g is None for g in out[n:]):
+            out = out[:n]
+        else:
+            raise RuntimeError(
+                f"{node.name()}: backward returned {len(out)} gradients, expected {n} (one per "
+                "positional input of forward)"
+            )
+    fixed = []
+    for e, g in zip(node._edges, out):
+        if e is None or g is None:
+            fixed.append(None)
+            continue
+        fixed.append(_conform(node, e, g, create_graph))
+    if node._post_hooks:
+        for hook in node._post_hooks:
+            hook(tuple(fixed), tuple(grads))
+    return fixed
+
+
+def _conform(node: Function, edge: tuple, g: Any, create_graph: bool) -> Any:
+    """Reduce a broadcast gradient to its input's shape and dtype (the one central place)."""
+    shape, dt = edge[2], edge[3]
+    if create_graph:
+        if not isinstance(g, Tensor):
+            g = _make_tensor(node._backend.xp.asarray(g), node._backend)
+        arr = g._storage.array
+    else:
+        if isinstance(g, Tensor):
+            g = g._storage.array
+        arr = g
+    gshape = arr.shape
+    if gshape != shape and tuple(gshape) != tuple(shape):
+        g = _sum_to(g, tuple(gshape), tuple(shape), node, create_graph)
+    if arr.dtype != dt:
+        if create_graph:
+            from ..ops.conversion import astype
+
+            g = astype(g, node._backend.dtype_of(dt))
+        else:
+            g = node._backend.xp.astype(g, dt)
+    return g
+
+
+def _sum_to(g: Any, gshape: tuple, shape: tuple, node: Function, create_graph: bool) -> Any:
+    lead = len(gshape) - len(shape)
+    ok = lead >= 0 and all(s == 1 or s == gs for s, gs in zip(shape, gshape[lead:]))
+    if not ok:
+        raise RuntimeError(
+            f"{node.name()}: backward returned a gradient of shape {gshape} for an input of "
+            f"shape {shape}"
+        )
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1
+    )
+    if create_graph:
+        from ..ops.reduction import sum as _sum
+        from ..ops.shape import reshape
+
+        return reshape(_sum(g, axis=axes), shape) if axes else reshape(g, shape)
+    xp = node._backend.xp
+    if axes:
+        g = xp.sum(g, axis=axes)
+    return xp.reshape(g, shape)
+
+
+def _graph_saved(node: Function) -> tuple | None:
+    """The saved arrays as Tensors connected to the graph, for create_graph."""
+    saved = node._saved
+    if saved is FREED:
+        return None  # saved_tensors raises the "second time" error
+    if not saved:
+        return ()
+    backend = node._backend
+    out = []
+    for s, (kind, i) in zip(saved, node._saved_src):
+        if kind == _CONST:
+            # Python scalars and other non-arrays stay as they are.
+            out.append(_make_tensor(s, backend) if type(s) is backend.array_type else s)
+        elif kind == _INPUT:
+            e = node._edges[i]
+            if e is None:
+                out.append(_make_tensor(s, backend))
+            elif type(e[0]) is AccumulateGrad:
+                # A leaf-like handle on the saved array that feeds the leaf's accumulator.
+                t = _make_tensor(s, backend)
+                t._requires_grad = True
+                t._accumulator = e[0]
+                out.append(t)
+            else:
+                out.append(_make_tensor(s, backend, e[0], e[1]))
+        else:
+            out.append(_make_tensor(s, backend, node, i))
+    return tuple(out)

@@ -1,0 +1,386 @@
+"""``Function``: a differentiable operation, and the node it leaves in the graph.
+
+A Function subclass defines ``forward(ctx, *arrays)`` and ``backward(ctx, *grads)``, both
+against ``ctx.xp``. ``Function.apply`` unwraps Tensors to backend arrays, runs ``forward``
+once, wraps the results, and -- when an input requires grad -- keeps the instance itself
+as the graph node (``grad_fn``) of the outputs. The node points to its inputs' nodes
+(``next_functions``) but never to its outputs, so a graph holds no reference cycles and
+dies with its last output Tensor.
+
+In an ordinary backward pass ``backward`` receives raw arrays and the backend namespace;
+under ``create_graph=True`` the engine hands the same method Tensors and anygrad's
+differentiable namespace for that backend, so one definition yields every order.
+"""
+
+from __future__ import annotations
+
+import functools
+import weakref
+from typing import Any, Callable
+
+from .. import _backend
+from ..tensor import Tensor, _make_tensor
+from .grad_mode import _enabled
+
+__all__ = ["Function", "FunctionCtx", "once_differentiable", "AccumulateGrad", "Node"]
+
+_grad_enabled = _enabled.get
+
+
+class _Freed:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<freed>"
+
+
+FREED = _Freed()
+
+# Where a saved array came from, so that create_graph can re-connect it to the graph.
+_CONST, _INPUT, _OUTPUT = 0, 1, 2
+
+
+class Node:
+    """Base of graph nodes: ``name()``, ``next_functions``, hooks."""
+
+    __slots__ = ()
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
+
+
+class AccumulateGrad(Node):
+    """The node that accumulates a gradient into a leaf Tensor's ``.grad``.
+
+    It holds the leaf only weakly: the leaf owns its accumulator, not the other way round.
+    """
+
+    __slots__ = ("variable_ref", "__weakref__")
+    next_functions: tuple = ()
+    _edges: tuple = ()
+
+    def __init__(self, variable: Any) -> None:
+        self.variable_ref = weakref.ref(variable)
+
+    @property
+    def variable(self) -> Any:
+        return self.variable_ref()
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+
+class Function(Node):
+    """Base class of differentiable operations (also the context ``ctx`` of one call).
+
+    Subclasses implement two static methods written against ``ctx.xp``::
+
+        class Cube(Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x * x * x
+
+            @staticmethod
+            def backward(ctx, gy):
+                (x,) = ctx.saved_tensors
+                return 3 * gy * x * x
+
+    and are called with ``Cube.apply(t)``. ``forward`` receives backend arrays for Tensor
+    arguments (other arguments unchanged) and returns an array or a tuple of arrays.
+    ``backward`` receives one gradient per output and returns one per positional
+    argument of ``forward`` (``None`` where there is none). Save only inputs and outputs
+    with ``save_for_backward``; anything else is treated as a constant when
+    differentiating twice.
+    """
+
+    # No __slots__ here: user Functions keep their own attributes on ctx.
+    _saved: Any = None
+    _saved_src: tuple = ()
+    _graph_saved: Any = None
+    _non_differentiable: Any = None
+    _materialize_grads = True
+    _pre_hooks: Any = None
+    _post_hooks: Any = None
+    _out_meta: Any = None
+    # True for the few Functions whose output lives on another backend (to_backend).
+    _changes_backend = False
+    needs_input_grad: tuple = ()
+    # (node, output_nr, shape, native dtype) per positional input, None where no grad flows.
+    _edges: tuple = ()
+
+    # -- the user-facing ctx API ----------------------------------------------------------
+    def save_for_backward(self, *arrays: Any) -> None:
+        """Keep arrays (inputs or outputs of ``forward``) for ``backward``."""
+        self._saved = arrays
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """What ``save_for_backward`` kept: arrays, or graph-connected Tensors under
+        ``create_graph=True``."""
+        saved = self._saved
+        if saved is FREED:
+            raise RuntimeError(
+                f"{self.name()}: trying to backward through the graph a second time (or to "
+                "read saved values after they were freed); pass retain_graph=True to the "
+                "first backward() if you need to backward twice"
+            )
+        graph_saved = self._graph_saved
+        if graph_saved is not None:
+            return graph_saved
+        return () if saved is None else saved
+
+    saved_values = saved_tensors
+
+    def mark_non_differentiable(self, *arrays: Any) -> None:
+        """Declare outputs (by identity) that never require grad, e.g. indices."""
+        self._non_differentiable = arrays
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With ``False``, ``backward`` receives ``None`` for outputs that got no gradient."""
+        self._materialize_grads = bool(value)
+
+    def mark_dirty(self, *arrays: Any) -> None:  # pragma: no cover - kept for API parity
+        raise RuntimeError(
+            "mark_dirty: anygrad arrays are never modified in place; return a new array"
+        )
+
+    # -- the graph-node API ---------------------------------------------------------------
+    def name(self) -> str:
+        return type(self).__name__ + "Backward0"
+
+    @property
+    def next_functions(self) -> tuple:
+        return tuple((None, 0) if e is None else (e[0], e[1]) for e in self._edges)
+
+    def register_hook(self, hook: Callable) -> Any:
+        """``hook(grad_inputs, grad_outputs)`` runs after this node's backward."""
+        if self._post_hooks is None:
+            self._post_hooks = []
+        self._post_hooks.append(hook)
+        return _RemovableHandle(self._post_hooks, hook)
+
+    def register_prehook(self, hook: Callable) -> Any:
+        """``hook(grad_outputs)`` runs before this node's backward; it may return new ones."""
+        return self._add_prehook(None, hook)
+
+    def _add_prehook(self, output_nr: int | None, hook: Callable) -> Any:
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        entry = (output_nr, hook)
+        self._pre_hooks.append(entry)
+        return _RemovableHandle(self._pre_hooks, entry)
+
+    # -- subclasses override -------------------------------------------------------------
+    @staticmethod
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("Function subclasses must implement forward(ctx, ...)")
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Any:
+        raise NotImplementedError(
+            "Function subclasses must implement backward(ctx, *grads) to be differentiated"
+        )
+
+    # -- calling -------------------------------------------------------------------------
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run the operation on Tensors (or arrays, or Python scalars) and record it."""
+        ctx = cls.__new__(cls)
+        backend = None
+        requires = False
+        arrays = list(args)
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor):
+                b = a._backend
+                if backend is None:
+                    backend = b
+                elif b is not backend:
+                    raise _mixed_backends(cls, backend, b)
+                arrays[i] = a._storage.array
+                if a._requires_grad:
+                    requires = True
+            elif a is not None and type(a) not in _SCALARS:
+                b = _backend.backend_of_array(a)
+                if b is not None:
+                    if backend is None:
+                        backend = b
+                    elif b is not backend:
+                        raise _mixed_backends(cls, backend, b)
+        if backend is None:
+            backend = _backend.get_default_backend()
+        ctx.xp = backend.xp
+        requires = requires and _grad_enabled()
+        try:
+            out = cls.forward(ctx, *arrays, **kwargs)
+        except Exception as exc:
+            _raise_if_devices_mixed(cls, args, exc)
+            raise
+        array_type = backend.array_type
+        if type(out) is tuple or type(out) is list:
+            outs = tuple(o if type(o) is array_type else backend.xp.asarray(o) for o in out)
+            single = False
+        else:
+            if type(out) is not array_type:
+                if cls._changes_backend:
+                    backend = _backend.backend_of_array(out)
+                else:
+                    out = backend.xp.asarray(out)
+            outs = (out,)
+            single = True
+        if not requires:
+            ctx._saved = None
+            results = tuple(_make_tensor(o, backend) for o in outs)
+            return results[0] if single else results
+
+        # Record the node.
+        edges = []
+        needs = []
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                fn = a._grad_fn
+                if fn is None:
+                    fn = a._accumulator
+                    if fn is None:
+                        fn = a._accumulator = AccumulateGrad(a)
+                arr = a._storage.array
+                edges.append((fn, a._output_nr, arr.shape, arr.dtype))
+                needs.append(True)
+            else:
+                edges.append(None)
+                needs.append(False)
+        ctx._edges = tuple(edges)
+        ctx.needs_input_grad = tuple(needs)
+        ctx._backend = backend
+        saved = ctx._saved
+        if saved:
+            ctx._saved_src = _saved_sources(saved, args, arrays, outs)
+        non_diff = ctx._non_differentiable
+        results = []
+        for nr, o in enumerate(outs):
+            differentiable = backend.dtype_of(o.dtype).kind in "fc" and not (
+                non_diff and any(o is n for n in non_diff)
+            )
+            results.append(_make_tensor(o, backend, ctx if differentiable else None, nr))
+        if not single:
+            device = backend.device_of(outs[0])
+            ctx._out_meta = tuple((o.shape, o.dtype, device) for o in outs)
+            return tuple(results)
+        return results[0]
+
+
+def _saved_sources(saved: tuple, args: tuple, arrays: list, outs: tuple) -> tuple:
+    src = []
+    for s in saved:
+        for i, a in enumerate(arrays):
+            if s is a and isinstance(args[i], Tensor):
+                src.append((_INPUT, i))
+                break
+        else:
+            for j, o in enumerate(outs):
+                if s is o:
+                    src.append((_OUTPUT, j))
+                    break
+            else:
+                src.append((_CONST, 0))
+    return tuple(src)
+
+
+def _mixed_backends(cls: type, a: Any, b: Any) -> TypeError:
+    return TypeError(
+        f"{cls.__name__.lower()}: cannot combine tensors of backend {a.name!r} and backend "
+        f"{b.name!r}; move one with .to(backend=...)"
+    )
+
+
+def _raise_if_devices_mixed(cls: type, args: tuple, exc: Exception) -> None:
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    if len(tensors) < 2:
+        return
+    devices = []
+    for t in tensors:
+        d = t.device
+        if all(d != e for e in devices):
+            devices.append(d)
+    if len(devices) > 1:
+        raise ValueError(
+            f"{cls.__name__.lower()}: cannot combine tensors on device {devices[0]!r} and "
+            f"device {devices[1]!r}; move one with .to(device=...)"
+        ) from exc
+
+
+class _RemovableHandle:
+    __slots__ = ("_list", "_entry")
+
+    def __init__(self, lst: list, entry: Any) -> None:
+        self._list = lst
+        self._entry = entry
+
+    def remove(self) -> None:
+        try:
+            self._list.remove(self._entry)
+        except ValueError:
+            pass
+
+    def __enter__(self) -> "_RemovableHandle":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
+
+
+FunctionCtx = Function
+
+
+def once_differentiable(backward: Callable) -> Callable:
+    """Decorate a ``backward`` that is not itself differentiable.
+
+    Under ``create_graph=True`` it still runs on raw arrays; its results are constants,
+    so differentiating them again raises instead of silently returning zero.
+    """
+
+    @functools.wraps(backward)
+    def wrapper(ctx: Any, *grads: Any) -> Any:
+        if ctx._graph_saved is None:
+            return backward(ctx, *grads)
+        backend = ctx._backend
+        graph_saved, xp = ctx._graph_saved, ctx.xp
+        raw = tuple(g._storage.array if isinstance(g, Tensor) else g for g in grads)
+        ctx._graph_saved = tuple(
+            s._storage.array if isinstance(s, Tensor) else s for s in graph_saved
+        )
+        ctx.xp = backend.xp
+        try:
+            out = backward(ctx, *raw)
+        finally:
+            ctx._graph_saved, ctx.xp = graph_saved, xp
+        single = not isinstance(out, tuple)
+        outs = (out,) if single else out
+        wrapped = tuple(
+            None if g is None else _make_tensor(backend.xp.asarray(g), backend, _NotTwice(ctx), 0)
+            for g in outs
+        )
+        return wrapped[0] if single else wrapped
+
+    wrapper._once_differentiable = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+class _NotTwice(Function):
+    """Stands where a once-differentiable backward's result would be differentiated."""
+
+    def __init__(self, source: Function) -> None:
+        self._source = source.name()
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Any:
+        raise RuntimeError(
+            f"{ctx._source}: this backward is decorated with once_differentiable and cannot "
+            "be differentiated again"
+        )
+
+
+_SCALARS = frozenset({int, float, bool, complex, str, tuple, slice, type(None), type(Ellipsis)})

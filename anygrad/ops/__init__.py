@@ -1,0 +1,19 @@
+"""Differentiable operations, by category; each has one entry in ``REGISTRY``.
+
+Every public function here is also available as ``anygrad.<name>`` and in the namespace
+returned by ``Tensor.__array_namespace__()``.
+"""
+
+from __future__ import annotations
+
+from . import arithmetic, comparison, conversion, exponential, linalg, reduction, selection, shape
+from ._registry import REGISTRY, OpSpec, register
+
+_MODULES = (arithmetic, comparison, conversion, exponential, linalg, reduction, selection, shape)
+
+__all__ = sorted({name for m in _MODULES for name in m.__all__})
+
+for _m in _MODULES:
+    for _name in _m.__all__:
+        globals()[_name] = getattr(_m, _name)
+del _m, _name

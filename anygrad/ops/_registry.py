@@ -1,0 +1,103 @@
+"""The operation registry: one :class:`OpSpec` per public operation.
+
+The registry is what the test suite, the documentation's table of operations and the
+gradient checks iterate over. Adding an operation means writing its Function and public
+function in one module of ``anygrad/ops`` and one ``register(OpSpec(...))`` beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+__all__ = ["OpSpec", "register", "REGISTRY", "get_spec"]
+
+# Input domains (for generated test inputs): open intervals the op is smooth on.
+DOMAINS: dict[str, tuple[float, float]] = {
+    "real": (-3.0, 3.0),
+    "positive": (0.2, 3.0),
+    "unit": (-0.9, 0.9),  # inside (-1, 1): asin, atanh
+    "gt1": (1.2, 3.0),  # acosh
+    "nonzero": (0.3, 3.0),  # magnitude; the sign is drawn separately
+    "small": (-1.5, 1.5),
+    "prob": (0.05, 0.95),
+}
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """Everything the test suite and the docs need to know about one operation.
+
+    Parameters
+    ----------
+    name : str
+        Public name (``anygrad.<name>``).
+    fn : callable
+        The public function. It is called as ``fn(*tensors, **kwargs)``.
+    ref : callable
+        A NumPy float64 reference with the same call signature on NumPy arrays; written
+        independently of anygrad's implementation.
+    nin : int
+        Number of tensor inputs.
+    domain : str or tuple of str
+        Input domain(s) from ``DOMAINS`` (one for all inputs, or one per input).
+    shapes : str or callable
+        ``"unary"``, ``"broadcast"`` (mutually broadcastable), ``"same"``, ``"matmul"``, or
+        a callable ``shapes(draw_or_rng) -> tuple of shapes``.
+    kwargs : tuple of dict
+        Option variants to test (each one a separate case).
+    make_inputs : callable, optional
+        ``make_inputs(rng, dtype_name) -> list of NumPy arrays`` for ops whose inputs need
+        structure (positive-definite matrices, indices...).
+    differentiable / twice_differentiable : bool
+        Whether first / second-order gradient checks apply.
+    grad_inputs : tuple of int, optional
+        Which inputs are differentiated (default: all floating inputs).
+    dtypes : tuple of str
+        Float dtypes tested.
+    atol, rtol : float
+        Extra tolerance for forward comparison in float32.
+    category : str
+        Section in the docs table.
+    method : str or None
+        Name of the Tensor method, if any.
+    notes : str
+        Where gradients are defined, tie rules... shown in the docs.
+    """
+
+    name: str
+    fn: Callable[..., Any]
+    ref: Callable[..., Any] | None = None
+    nin: int = 1
+    domain: Any = "real"
+    shapes: Any = "unary"
+    kwargs: tuple = ({},)
+    make_inputs: Callable[..., Any] | None = None
+    differentiable: bool = True
+    twice_differentiable: bool = True
+    grad_inputs: tuple | None = None
+    dtypes: tuple = ("float32", "float64")
+    atol: float = 0.0
+    rtol: float = 0.0
+    category: str = "elementwise"
+    method: str | None = None
+    notes: str = ""
+    skip_backends: dict = field(default_factory=dict)
+
+
+REGISTRY: dict[str, OpSpec] = {}
+
+
+def register(spec: OpSpec) -> OpSpec:
+    """Add ``spec`` to the registry (each name once)."""
+    if spec.name in REGISTRY:
+        raise ValueError(f"register: operation {spec.name!r} is already registered")
+    REGISTRY[spec.name] = spec
+    return spec
+
+
+def get_spec(name: str) -> OpSpec:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"no registered operation {name!r}") from None
