@@ -149,10 +149,11 @@ def default_collate(batch: Sequence[Any], *, backend: Any = None, device: Any = 
     Examples
     --------
     >>> import numpy as np
+    >>> import anygrad
     >>> from anygrad.data import default_collate
     >>> x, y = default_collate([(np.zeros(2, np.float32), 1), (np.ones(2, np.float32), 0)])
-    >>> tuple(x.shape), str(y.dtype), y.tolist()
-    ((2, 2), 'int64', [1, 0])
+    >>> tuple(x.shape), y.dtype, y.tolist()
+    ((2, 2), anygrad.int64, [1, 0])
     """
     return _collate(batch, False, backend, device)
 

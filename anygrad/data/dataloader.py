@@ -122,13 +122,14 @@ class DataLoader:
     Examples
     --------
     >>> import numpy as np
+    >>> import anygrad
     >>> from anygrad.data import DataLoader, TensorDataset
     >>> ds = TensorDataset(np.arange(10, dtype=np.float32).reshape(5, 2), np.arange(5))
     >>> [y.tolist() for x, y in DataLoader(ds, batch_size=2)]
     [[0, 1], [2, 3], [4]]
     >>> x, y = next(iter(DataLoader(ds, batch_size=4, drop_last=True)))
-    >>> tuple(x.shape), str(x.dtype)
-    ((4, 2), 'float32')
+    >>> tuple(x.shape), x.dtype
+    ((4, 2), anygrad.float32)
     """
 
     def __init__(

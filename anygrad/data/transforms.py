@@ -87,10 +87,11 @@ class ToTensor:
     Examples
     --------
     >>> import numpy as np
+    >>> import anygrad
     >>> from anygrad.data.transforms import ToTensor
     >>> t = ToTensor()(np.full((28, 28), 255, dtype=np.uint8))
-    >>> tuple(t.shape), str(t.dtype), float(t.numpy().max())
-    ((1, 28, 28), 'float32', 1.0)
+    >>> tuple(t.shape), t.dtype, float(t.numpy().max())
+    ((1, 28, 28), anygrad.float32, 1.0)
     """
 
     def __call__(self, pic: Any) -> Any:
