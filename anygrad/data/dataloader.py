@@ -15,6 +15,7 @@ import queue
 import signal
 import sys
 import time
+import warnings
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
@@ -92,7 +93,9 @@ class DataLoader:
     worker_init_fn : callable, optional
         Called as ``worker_init_fn(worker_id)`` in each worker after seeding.
     multiprocessing_context : str or context, optional
-        ``'fork'``, ``'spawn'``, ``'forkserver'`` or a ``multiprocessing`` context.
+        ``'fork'``, ``'spawn'``, ``'forkserver'`` or a ``multiprocessing`` context. Workers
+        only run the dataset and NumPy collation; a dataset that itself holds JAX or GPU
+        arrays should use ``'spawn'`` (forking a process that runs JAX or CUDA is unsafe).
     generator : anygrad.random.Generator or numpy.random.Generator, optional
         Source of the shuffle order and of the workers' base seed; the global generator
         (``anygrad.manual_seed``) when omitted.
@@ -336,7 +339,11 @@ class _MultiProcessIter:
                       self._num_workers, base_seed + wid, loader.worker_init_fn, os.getpid()),
                 daemon=True,
             )
-            w.start()
+            with warnings.catch_warnings():
+                # JAX warns on every fork because it is multithreaded; workers only run the
+                # dataset and NumPy collation, never a backend (see the class docstring).
+                warnings.filterwarnings("ignore", message=r"os\.fork\(\) was called", category=RuntimeWarning)
+                w.start()
             self._index_queues.append(iq)
             self._workers.append(w)
         self._start_epoch(first=True)
@@ -389,7 +396,7 @@ class _MultiProcessIter:
             for wid, w in enumerate(self._workers):
                 if not w.is_alive():
                     code = w.exitcode
-                    self._shutdown()
+                    self._shutdown(force=True)
                     how = (f"was killed by signal {signal.Signals(-code).name}" if code is not None and code < 0
                            else f"exited unexpectedly with exit code {code}")
                     raise RuntimeError(
@@ -397,7 +404,7 @@ class _MultiProcessIter:
                         "try fewer workers or a smaller batch_size."
                     )
             if self._timeout > 0 and time.monotonic() - start > self._timeout:
-                self._shutdown()
+                self._shutdown(force=True)
                 raise RuntimeError(f"DataLoader timed out after {self._timeout:g} seconds waiting for a batch")
 
     def __iter__(self) -> "_MultiProcessIter":
@@ -443,16 +450,22 @@ class _MultiProcessIter:
     def _process(self, data: Any) -> Any:
         self._put_task()
         if isinstance(data, _worker.ExceptionWrapper):
-            self._shutdown()
+            self._shutdown(force=True)
             data.reraise()
         if self._convert:
             return convert_to_tensors(data, backend=self._loader.backend, device=self._loader.device)
         return data
 
-    def _shutdown(self) -> None:
+    def _shutdown(self, force: bool = False) -> None:
+        """Stop the workers: politely (they finish their task and exit) or, after an error,
+        at once, so that a stuck or slow worker cannot delay the error."""
         if self._shut:
             return
         self._shut = True
+        if force:
+            for w in self._workers:
+                if w.is_alive():
+                    w.terminate()
         for iq in self._index_queues:
             try:
                 iq.put(None)
