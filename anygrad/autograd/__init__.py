@@ -5,8 +5,11 @@ from __future__ import annotations
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .function import Function, FunctionCtx, once_differentiable
 from .engine import backward, grad
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from . import functional
 
 __all__ = [
     "Function", "FunctionCtx", "once_differentiable", "backward", "grad",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
+    "gradcheck", "gradgradcheck", "GradcheckError", "functional",
 ]
