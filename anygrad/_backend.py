@@ -43,7 +43,8 @@ class Backend:
     """
 
     __slots__ = (
-        "name", "xp", "array_type", "native_dtype", "from_native", "_namespace", "__weakref__",
+        "name", "xp", "array_type", "native_dtype", "from_native", "float_dtypes", "_namespace",
+        "__weakref__",
     )
 
     def __init__(self, name: str, xp: Any, array_type: type) -> None:
@@ -62,6 +63,10 @@ class Backend:
             # NumPy-like libraries report `np.dtype('float32')`, not the scalar type.
             if isinstance(native, type) and issubclass(native, np.generic):
                 self.from_native[np.dtype(native)] = d
+            elif isinstance(getattr(native, "dtype", None), np.dtype):  # jax.numpy scalar types
+                self.from_native[native.dtype] = d
+        # Native dtypes whose arrays can carry gradients (checked on every recorded op).
+        self.float_dtypes = frozenset(k for k, v in self.from_native.items() if v.kind in "fc")
 
     def __repr__(self) -> str:
         return f"<anygrad backend {self.name!r}>"

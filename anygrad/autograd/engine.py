@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 from .. import _backend
 from ..tensor import Tensor, _make_tensor
-from .function import FREED, _CONST, _INPUT, AccumulateGrad, Function
+from .function import FREED, AccumulateGrad, Function
 from .grad_mode import _enabled
 
 __all__ = ["backward", "grad"]
@@ -155,11 +155,6 @@ def _root_grad(t: Tensor, g: Any, create_graph: bool, op: str = "backward") -> A
     return garr
 
 
-def _n_outputs(node: Any) -> int:
-    meta = getattr(node, "_out_meta", None)
-    return len(meta) if meta else 1
-
-
 def _run(
     tensors: tuple,
     grad_tensors: tuple,
@@ -188,7 +183,7 @@ def _run(
         garr = _root_grad(t, g, create_graph)
         buf = buffers.get(node)
         if buf is None:
-            buf = buffers[node] = [None] * _n_outputs(node)
+            buf = buffers[node] = [None] * node._n_out
             roots.append(node)
         buf[nr] = garr if buf[nr] is None else buf[nr] + garr
 
@@ -249,14 +244,12 @@ def _run(
                 child = e[0]
                 if needed is not None and child not in needed:
                     continue
+                buf = buffers.get(child)
+                if buf is None:
+                    buf = buffers[child] = [None] * child._n_out
                 if g is not None:
-                    buf = buffers.get(child)
-                    if buf is None:
-                        buf = buffers[child] = [None] * _n_outputs(child)
                     nr = e[1]
                     buf[nr] = g if buf[nr] is None else buf[nr] + g
-                else:
-                    buffers.setdefault(child, [None] * _n_outputs(child))
                 remaining = deps[child] - 1
                 deps[child] = remaining
                 if remaining == 0:
@@ -345,32 +338,38 @@ def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph
                     grads = [None if g is None else (g if create_graph else g._storage.array) for g in out]
             elif grads[nr_filter] is not None:
                 grads[nr_filter] = _run_tensor_hooks([hook], grads[nr_filter], backend, create_graph)
-    missing = [g is None for g in grads]
-    if all(missing):
-        # Nothing flows through this node; its inputs still count it as done.
-        return (None,) * len(node._edges)
-    if any(missing) and node._materialize_grads:
-        xp = backend.xp
-        for i, g in enumerate(grads):
-            if g is None:
-                shape, dt, device = node._out_meta[i]
-                z = xp.zeros(shape, dtype=dt, device=device)
-                grads[i] = _make_tensor(z, backend) if create_graph else z
+    if len(grads) == 1:
+        if grads[0] is None:
+            return (None,) * len(node._edges)
+    else:
+        missing = [g is None for g in grads]
+        if all(missing):
+            # Nothing flows through this node; its inputs still count it as done.
+            return (None,) * len(node._edges)
+        if any(missing) and node._materialize_grads:
+            xp = backend.xp
+            for i, g in enumerate(grads):
+                if g is None:
+                    shape, dt, device = node._out_meta[i]
+                    z = xp.zeros(shape, dtype=dt, device=device)
+                    grads[i] = _make_tensor(z, backend) if create_graph else z
     if create_graph:
         node._graph_saved = _graph_saved(node)
         node.xp = backend.namespace
-    try:
-        out = type(node).backward(node, *grads)
-    finally:
-        if create_graph:
+        try:
+            out = type(node).backward(node, *grads)
+        finally:
             node._graph_saved = None
             node.xp = backend.xp
+    else:
+        out = type(node).backward(node, *grads)
     if not retain_graph and node._saved is not None:
         node._saved = FREED
+    edges = node._edges
     if type(out) is not tuple:
         out = (out,) if not isinstance(out, list) else tuple(out)
-    n = len(node._edges)
-    if len(out) != n:
+    if len(out) != len(edges):
+        n = len(edges)
         if len(out) > n and all(g is None for g in out[n:]):
             out = out[:n]
         else:
@@ -379,11 +378,13 @@ def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph
                 "positional input of forward)"
             )
     fixed = []
-    for e, g in zip(node._edges, out):
+    for e, g in zip(edges, out):
         if e is None or g is None:
             fixed.append(None)
-            continue
-        fixed.append(_conform(node, e, g, create_graph))
+        elif not create_graph and type(g) is not Tensor and g.shape == e[2] and g.dtype == e[3]:
+            fixed.append(g)  # the common case: already the input's shape and dtype
+        else:
+            fixed.append(_conform(node, e, g, create_graph))
     if node._post_hooks:
         for hook in node._post_hooks:
             hook(tuple(fixed), tuple(grads))
@@ -444,16 +445,17 @@ def _graph_saved(node: Function) -> tuple | None:
     if not saved:
         return ()
     backend = node._backend
+    array_type = backend.array_type
+    in_ids, out_ids = node._saved_src
     out = []
-    for s, (kind, i) in zip(saved, node._saved_src):
-        if kind == _CONST:
-            # Python scalars and other non-arrays stay as they are.
-            out.append(_make_tensor(s, backend) if type(s) is backend.array_type else s)
-        elif kind == _INPUT:
-            e = node._edges[i]
-            if e is None:
-                out.append(_make_tensor(s, backend))
-            elif type(e[0]) is AccumulateGrad:
+    for s in saved:
+        if type(s) is not array_type:
+            out.append(s)  # Python scalars and other non-arrays stay as they are
+            continue
+        key = id(s)
+        e = node._edges[in_ids.index(key)] if key in in_ids else None
+        if e is not None:
+            if type(e[0]) is AccumulateGrad:
                 # A leaf-like handle on the saved array that feeds the leaf's accumulator.
                 t = _make_tensor(s, backend)
                 t._requires_grad = True
@@ -461,6 +463,8 @@ def _graph_saved(node: Function) -> tuple | None:
                 out.append(t)
             else:
                 out.append(_make_tensor(s, backend, e[0], e[1]))
+        elif key in out_ids:
+            out.append(_make_tensor(s, backend, node, out_ids.index(key)))
         else:
-            out.append(_make_tensor(s, backend, node, i))
+            out.append(_make_tensor(s, backend))
     return tuple(out)

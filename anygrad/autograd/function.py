@@ -36,9 +36,6 @@ class _Freed:
 
 FREED = _Freed()
 
-# Where a saved array came from, so that create_graph can re-connect it to the graph.
-_CONST, _INPUT, _OUTPUT = 0, 1, 2
-
 
 class Node:
     """Base of graph nodes: ``name()``, ``next_functions``, hooks."""
@@ -61,6 +58,7 @@ class AccumulateGrad(Node):
     __slots__ = ("variable_ref", "__weakref__")
     next_functions: tuple = ()
     _edges: tuple = ()
+    _n_out = 1
 
     def __init__(self, variable: Any) -> None:
         self.variable_ref = weakref.ref(variable)
@@ -99,13 +97,14 @@ class Function(Node):
 
     # No __slots__ here: user Functions keep their own attributes on ctx.
     _saved: Any = None
-    _saved_src: tuple = ()
+    _saved_src: tuple = ((), ())
     _graph_saved: Any = None
     _non_differentiable: Any = None
     _materialize_grads = True
     _pre_hooks: Any = None
     _post_hooks: Any = None
     _out_meta: Any = None
+    _n_out = 1  # number of outputs (set by apply for multi-output Functions)
     # True for the few Functions whose output lives on another backend (to_backend).
     _changes_backend = False
     needs_input_grad: tuple = ()
@@ -189,21 +188,36 @@ class Function(Node):
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run the operation on Tensors (or arrays, or Python scalars) and record it."""
+        # This is the per-op hot path: one pass over the arguments, no per-call imports.
         ctx = cls.__new__(cls)
         backend = None
+        record = _grad_enabled()
         requires = False
-        arrays = list(args)
-        for i, a in enumerate(args):
+        arrays = []
+        edges = []
+        for a in args:
             if isinstance(a, Tensor):
                 b = a._backend
                 if backend is None:
                     backend = b
                 elif b is not backend:
                     raise _mixed_backends(cls, backend, b)
-                arrays[i] = a._storage.array
-                if a._requires_grad:
+                arr = a._storage.array
+                arrays.append(arr)
+                if record and a._requires_grad:
                     requires = True
-            elif a is not None and type(a) not in _SCALARS:
+                    fn = a._grad_fn
+                    if fn is None:
+                        fn = a._accumulator
+                        if fn is None:
+                            fn = a._accumulator = AccumulateGrad(a)
+                    edges.append((fn, a._output_nr, arr.shape, arr.dtype))
+                else:
+                    edges.append(None)
+                continue
+            arrays.append(a)
+            edges.append(None)
+            if a is not None and type(a) not in _SCALARS:
                 b = _backend.backend_of_array(a)
                 if b is not None:
                     if backend is None:
@@ -213,7 +227,6 @@ class Function(Node):
         if backend is None:
             backend = _backend.get_default_backend()
         ctx.xp = backend.xp
-        requires = requires and _grad_enabled()
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
         except Exception as exc:
@@ -229,64 +242,38 @@ class Function(Node):
                     backend = _backend.backend_of_array(out)
                 else:
                     out = backend.xp.asarray(out)
+            if not requires:
+                return _make_tensor(out, backend)
             outs = (out,)
             single = True
         if not requires:
-            ctx._saved = None
-            results = tuple(_make_tensor(o, backend) for o in outs)
-            return results[0] if single else results
+            return tuple([_make_tensor(o, backend) for o in outs])
 
         # Record the node.
-        edges = []
-        needs = []
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                fn = a._grad_fn
-                if fn is None:
-                    fn = a._accumulator
-                    if fn is None:
-                        fn = a._accumulator = AccumulateGrad(a)
-                arr = a._storage.array
-                edges.append((fn, a._output_nr, arr.shape, arr.dtype))
-                needs.append(True)
-            else:
-                edges.append(None)
-                needs.append(False)
         ctx._edges = tuple(edges)
-        ctx.needs_input_grad = tuple(needs)
+        ctx.needs_input_grad = tuple([e is not None for e in edges])
         ctx._backend = backend
-        saved = ctx._saved
-        if saved:
-            ctx._saved_src = _saved_sources(saved, args, arrays, outs)
+        if ctx._saved:
+            # Identities of inputs and outputs, to re-connect saved arrays under create_graph.
+            # Ids are unambiguous: the saved arrays and these were all alive together.
+            ctx._saved_src = (tuple(map(id, arrays)), tuple(map(id, outs)))
+        floats = backend.float_dtypes
         non_diff = ctx._non_differentiable
+        if single:
+            differentiable = out.dtype in floats and not (
+                non_diff and any(out is n for n in non_diff)
+            )
+            return _make_tensor(out, backend, ctx if differentiable else None, 0)
         results = []
         for nr, o in enumerate(outs):
-            differentiable = backend.dtype_of(o.dtype).kind in "fc" and not (
+            differentiable = o.dtype in floats and not (
                 non_diff and any(o is n for n in non_diff)
             )
             results.append(_make_tensor(o, backend, ctx if differentiable else None, nr))
-        if not single:
-            device = backend.device_of(outs[0])
-            ctx._out_meta = tuple((o.shape, o.dtype, device) for o in outs)
-            return tuple(results)
-        return results[0]
-
-
-def _saved_sources(saved: tuple, args: tuple, arrays: list, outs: tuple) -> tuple:
-    src = []
-    for s in saved:
-        for i, a in enumerate(arrays):
-            if s is a and isinstance(args[i], Tensor):
-                src.append((_INPUT, i))
-                break
-        else:
-            for j, o in enumerate(outs):
-                if s is o:
-                    src.append((_OUTPUT, j))
-                    break
-            else:
-                src.append((_CONST, 0))
-    return tuple(src)
+        device = backend.device_of(outs[0])
+        ctx._out_meta = tuple((o.shape, o.dtype, device) for o in outs)
+        ctx._n_out = len(outs)
+        return tuple(results)
 
 
 def _mixed_backends(cls: type, a: Any, b: Any) -> TypeError:
