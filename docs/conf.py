@@ -63,6 +63,7 @@ doctest_test_doctest_blocks = "default"
 # ``:skipif: not HAS_<PART>``; they start running as soon as that part exists.
 doctest_global_setup = """
 import importlib
+import importlib.util
 import numpy as np
 import anygrad
 anygrad.set_default_backend("numpy")
@@ -84,6 +85,7 @@ HAS_GRADCHECK = _has("anygrad.autograd", "gradcheck", "gradgradcheck")
 HAS_TESTING = _has("anygrad.testing", "assert_close")
 HAS_TORCH = "torch" in anygrad.backends()
 HAS_JAX = "jax" in anygrad.backends()
+HAS_HYPOTHESIS = importlib.util.find_spec("hypothesis") is not None
 HAS_CNN = HAS_NN and _has("anygrad.nn", "Conv2d", "MaxPool2d", "Flatten")
 """
 doctest_default_flags = (
