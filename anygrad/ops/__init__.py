@@ -7,9 +7,11 @@ returned by ``Tensor.__array_namespace__()``.
 from __future__ import annotations
 
 from . import arithmetic, comparison, conversion, exponential, linalg, reduction, selection, shape
+from . import activation, logical, rounding, trigonometric
 from ._registry import REGISTRY, OpSpec, register
 
-_MODULES = (arithmetic, comparison, conversion, exponential, linalg, reduction, selection, shape)
+_MODULES = (arithmetic, comparison, conversion, exponential, linalg, reduction, selection, shape,
+            activation, logical, rounding, trigonometric)
 
 __all__ = sorted({name for m in _MODULES for name in m.__all__})
 
