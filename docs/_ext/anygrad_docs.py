@@ -202,16 +202,32 @@ class ModuleApi(_Generated):
 
 
 class IncludeIfExists(_Generated):
+    """Options: ``:pyobject: Name`` shows one top-level class or function of a Python
+    file as code (``:language:`` sets the highlighting); otherwise the file is Markdown."""
+
     required_arguments = 1
     has_content = True
+    option_spec = {"pyobject": directives.unchanged, "language": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         path = ROOT / self.arguments[0]
-        if path.is_file():
-            self.env.note_dependency(str(path))
-            text = path.read_text(encoding="utf-8")
-            return self._parse_markdown(text, str(path))
-        return self._parse(list(self.content))
+        if not path.is_file():
+            node = nodes.section()
+            node.document = self.state.document
+            self.state.nested_parse(self.content, self.content_offset, node)
+            return node.children
+        self.env.note_dependency(str(path))
+        text = path.read_text(encoding="utf-8")
+        if "pyobject" in self.options or "language" in self.options:
+            if "pyobject" in self.options:
+                try:
+                    text = _pyobject_source(text, self.options["pyobject"], path)
+                except ValueError as exc:
+                    return [self.state.document.reporter.warning(str(exc), line=self.lineno)]
+            block = nodes.literal_block(text, text)
+            block["language"] = self.options.get("language", "python")
+            return [block]
+        return self._parse_markdown(text, str(path))
 
     def _parse_markdown(self, text: str, source: str) -> list[nodes.Node]:
         # Used from a MyST page, whose nested_parse reads Markdown. Headings are demoted
@@ -221,6 +237,16 @@ class IncludeIfExists(_Generated):
         node.document = self.state.document
         self.state.nested_parse(StringList(lines, source), 0, node, match_titles=True)
         return node.children
+
+
+def _pyobject_source(text: str, name: str, path: Path) -> str:
+    import ast
+
+    for node in ast.parse(text).body:
+        if getattr(node, "name", None) == name:
+            first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+            return "\n".join(text.splitlines()[first - 1 : node.end_lineno])
+    raise ValueError(f"anygrad-include-if-exists: no top-level {name!r} in {path}")
 
 
 def setup(app: Any) -> dict:
