@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from . import arithmetic, comparison, conversion, exponential, linalg, reduction, selection, shape
 from . import activation, logical, rounding, trigonometric
+from . import decompositions
 from ._registry import REGISTRY, OpSpec, register
 
 _MODULES = (arithmetic, comparison, conversion, exponential, linalg, reduction, selection, shape,
-            activation, logical, rounding, trigonometric)
+            activation, logical, rounding, trigonometric, decompositions)
 
 __all__ = sorted({name for m in _MODULES for name in m.__all__})
 
@@ -19,3 +20,11 @@ for _m in _MODULES:
     for _name in _m.__all__:
         globals()[_name] = getattr(_m, _name)
 del _m, _name
+
+# The ``linalg`` extension (``anygrad.linalg`` and ``namespace.linalg``).
+LINALG = ("cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matmul",
+          "matrix_norm", "matrix_power", "matrix_transpose", "outer", "pinv", "qr", "slogdet",
+          "solve", "svd", "svdvals", "tensordot", "trace", "vecdot", "vector_norm")
+
+# Bind the public module ``anygrad.linalg`` while the package initialises.
+from .. import linalg as _linalg_module  # noqa: E402,F401

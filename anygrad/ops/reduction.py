@@ -416,7 +416,7 @@ def _rev_cumsum(xp: Any, g: Any, axis: int) -> Any:
 
 
 def _drop_initial(g: Any, axis: int) -> Any:
-    return g[(slice(None),) * axis + (slice(1, None),)]
+    return g[(slice(None),) * axis + (slice(1, None), Ellipsis)]
 
 
 class CumulativeSum(Function):
@@ -471,8 +471,9 @@ class CumulativeProd(Function):
             n = x.shape[axis]
             r = xp.arange(n, device=_device(x))
             tail = (1,) * (x.ndim - axis - 1)
-            ctx.diag = xp.reshape(r[:, None] == r[None, :], (n, n) + tail)
-            ctx.upper = xp.reshape(r[None, :] >= r[:, None], (n, n) + tail)
+            col, row = xp.reshape(r, (n, 1)), xp.reshape(r, (1, n))
+            ctx.diag = xp.reshape(col == row, (n, n) + tail)
+            ctx.upper = xp.reshape(row >= col, (n, n) + tail)
         ctx.save_for_backward(x, out)
         return out
 

@@ -1,0 +1,561 @@
+"""The ``linalg`` extension's solvers and decompositions: inv, det, slogdet, solve, cholesky,
+qr, eigh, eigvalsh, svd, svdvals, pinv, matrix_power.
+
+Every backward rule is written with ``ctx.xp`` (``xp.linalg.solve``, ``xp.linalg.inv``...),
+so under ``create_graph=True`` it runs on anygrad's own differentiable ``linalg`` and
+higher-order gradients come from the same lines. Real dtypes only for gradients.
+Where gradients exist: inv/det/slogdet/solve need invertible matrices, cholesky a
+positive-definite one (symmetric perturbations), qr full column rank (m >= n), eigh
+distinct eigenvalues, svd distinct non-zero singular values, pinv constant rank.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+from array_api_compat import device as _device
+
+from ..autograd.function import Function
+from ._registry import OpSpec, register
+
+__all__ = ["inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd",
+           "svdvals", "pinv", "matrix_power"]
+
+SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
+QRResult = namedtuple("QRResult", ["Q", "R"])
+EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
+SVDResult = namedtuple("SVDResult", ["U", "S", "Vh"])
+
+
+def _square(x: Any, op: str) -> None:
+    s = tuple(x.shape)
+    if len(s) < 2 or s[-1] != s[-2]:
+        raise ValueError(f"{op}: expected square matrices (..., n, n), got shape {s}")
+
+
+def _mT(xp: Any, a: Any) -> Any:
+    return xp.matrix_transpose(a)
+
+
+def _col(xp: Any, v: Any) -> Any:
+    """``v[..., :, None]``."""
+    return xp.reshape(v, tuple(v.shape) + (1,))
+
+
+def _row(xp: Any, v: Any) -> Any:
+    """``v[..., None, :]``."""
+    s = tuple(v.shape)
+    return xp.reshape(v, s[:-1] + (1, s[-1]))
+
+
+def _eye(xp: Any, n: int, x: Any) -> Any:
+    return xp.eye(n, dtype=x.dtype, device=_device(x))
+
+
+# -- inverse, determinants, solve ----------------------------------------------------------
+class Inv(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        y = ctx.xp.linalg.inv(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        (y,) = ctx.saved_tensors
+        xp = ctx.xp
+        yt = _mT(xp, y)
+        return -xp.matmul(xp.matmul(yt, gy), yt)
+
+
+def inv(x: Any, /) -> Any:
+    """Inverse of square matrices; gradient ``-inv(x).mT @ g @ inv(x).mT``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.linalg.inv(anygrad.tensor([[2.0, 0.0], [0.0, 4.0]]))
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.2500]])
+    """
+    _square(x, "inv")
+    return Inv.apply(x)
+
+
+def _wellcond(rng: Any, dtype: str, shape: tuple = (2, 3, 3)) -> list:
+    n = shape[-1]
+    a = rng.uniform(-1, 1, shape) + 2.0 * n * np.eye(n) * np.sign(rng.uniform(-1, 1, shape[:-2] + (1, 1)))
+    return [a.astype(dtype)]
+
+
+register(OpSpec("inv", inv, ref=np.linalg.inv, make_inputs=_wellcond, category="linalg",
+                method="inverse", notes="invertible matrices"))
+
+
+class Det(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        xp = ctx.xp
+        d = xp.asarray(xp.linalg.det(x))
+        ctx.save_for_backward(x, d)
+        return d
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        x, d = ctx.saved_tensors
+        xp = ctx.xp
+        return _col(xp, _col(xp, gy * d)) * _mT(xp, xp.linalg.inv(x))
+
+
+def det(x: Any, /) -> Any:
+    """Determinant of square matrices (gradient ``det * inv(x).mT``: invertible input)."""
+    _square(x, "det")
+    return Det.apply(x)
+
+
+register(OpSpec("det", det, ref=np.linalg.det, make_inputs=_wellcond, category="linalg",
+                method="det", notes="gradient needs an invertible matrix"))
+
+
+class Slogdet(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        xp = ctx.xp
+        sign, logabs = xp.linalg.slogdet(x)
+        sign, logabs = xp.asarray(sign), xp.asarray(logabs)
+        ctx.mark_non_differentiable(sign)
+        ctx.save_for_backward(x)
+        return sign, logabs
+
+    @staticmethod
+    def backward(ctx: Any, gs: Any, gl: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        xp = ctx.xp
+        return _col(xp, _col(xp, gl)) * _mT(xp, xp.linalg.inv(x))
+
+
+def slogdet(x: Any, /) -> Any:
+    """``(sign, logabsdet)`` of square matrices; only ``logabsdet`` is differentiable."""
+    _square(x, "slogdet")
+    return SlogdetResult(*Slogdet.apply(x))
+
+
+register(OpSpec("slogdet", lambda x: slogdet(x).logabsdet,
+                ref=lambda x: np.linalg.slogdet(x)[1], make_inputs=_wellcond, category="linalg",
+                notes="registered through logabsdet; sign is not differentiable"))
+
+
+class Solve(Function):
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> Any:
+        xp = ctx.xp
+        ctx.vec = b.ndim == 1
+        out = xp.linalg.solve(a, b)
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        a, out = ctx.saved_tensors
+        xp = ctx.xp
+        if ctx.vec:
+            gy, out = _col(xp, gy), _col(xp, out)
+        gb = xp.linalg.solve(_mT(xp, a), gy)
+        ga = -xp.matmul(gb, _mT(xp, out)) if ctx.needs_input_grad[0] else None
+        if ctx.vec:
+            gb = xp.reshape(gb, tuple(gb.shape[:-1]))
+        return ga, (gb if ctx.needs_input_grad[1] else None)
+
+
+def solve(x1: Any, x2: Any, /) -> Any:
+    """Solve ``x1 @ out = x2``; ``x2`` is a vector when 1-D, otherwise (batches of) matrices."""
+    _square(x1, "solve")
+    n = x1.shape[-1]
+    rows = x2.shape[0] if len(x2.shape) == 1 else x2.shape[-2]
+    if rows != n:
+        raise ValueError(f"solve: shapes {tuple(x1.shape)} and {tuple(x2.shape)} do not align")
+    return Solve.apply(x1, x2)
+
+
+def _solve_inputs(rng: Any, dtype: str) -> list:
+    return _wellcond(rng, dtype) + [rng.uniform(-1, 1, (2, 3, 2)).astype(dtype)]
+
+
+register(OpSpec("solve", solve, ref=np.linalg.solve, nin=2, make_inputs=_solve_inputs,
+                category="linalg", notes="invertible x1"))
+
+
+# -- decompositions ------------------------------------------------------------------------
+def _lower_mask(xp: Any, n: int, x: Any, strict: bool) -> Any:
+    r = xp.arange(n, device=_device(x))
+    col, row = xp.reshape(r, (n, 1)), xp.reshape(r, (1, n))
+    return col > row if strict else col >= row
+
+
+class Cholesky(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, upper: bool) -> Any:
+        xp = ctx.xp
+        n = x.shape[-1]
+        ctx.upper = upper
+        ctx.lower = _lower_mask(xp, n, x, False)
+        ctx.strict = _lower_mask(xp, n, x, True)
+        out = xp.linalg.cholesky(x, upper=upper)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        xp = ctx.xp
+        L, gL = (_mT(xp, out), _mT(xp, gy)) if ctx.upper else (out, gy)
+        Lt = _mT(xp, L)
+        phi = xp.matmul(Lt, gL)
+        phi = xp.where(ctx.lower, phi, xp.zeros_like(phi))
+        # 0.5 * (phi + phi^T - diag(phi)), then L^-T (.) L^-1.
+        phi = 0.5 * (phi + _mT(xp, xp.where(ctx.strict, phi, xp.zeros_like(phi))))
+        ga = xp.linalg.solve(Lt, phi)
+        return _mT(xp, xp.linalg.solve(Lt, _mT(xp, ga))), None
+
+
+def cholesky(x: Any, /, *, upper: bool = False) -> Any:
+    """Cholesky factor of symmetric positive-definite matrices (``L`` with ``x = L L^T``,
+    or ``U`` with ``x = U^T U`` when ``upper``). Only the lower triangle is read; the
+    gradient is PyTorch's (defined for positive-definite input)."""
+    _square(x, "cholesky")
+    return Cholesky.apply(x, bool(upper))
+
+
+def _spd(rng: Any, dtype: str) -> list:
+    a = rng.uniform(-1, 1, (2, 3, 3))
+    return [(a @ np.swapaxes(a, -1, -2) + 3 * np.eye(3)).astype(dtype)]
+
+
+def _cholesky_ref(x: Any, upper: bool = False) -> Any:
+    lo = np.linalg.cholesky(x)
+    return np.swapaxes(lo, -1, -2) if upper else lo
+
+
+register(OpSpec("cholesky", cholesky, ref=_cholesky_ref, make_inputs=_spd, category="linalg",
+                kwargs=({}, {"upper": True}),
+                notes="positive-definite input; gradients for symmetric perturbations"))
+
+
+class QR(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        xp = ctx.xp
+        q, r = xp.linalg.qr(x, mode="reduced")
+        ctx.m, ctx.n = x.shape[-2], x.shape[-1]
+        k = min(ctx.m, ctx.n)
+        ctx.strict = _lower_mask(xp, k, x, True)
+        ctx.eye = _eye(xp, k, x)
+        ctx.set_materialize_grads(False)
+        ctx.save_for_backward(q, r)
+        return q, r
+
+    @staticmethod
+    def backward(ctx: Any, gq: Any, gr: Any) -> Any:
+        if ctx.m < ctx.n:
+            raise RuntimeError(f"qr: the gradient is implemented for m >= n only, got a "
+                               f"({ctx.m}, {ctx.n}) input")
+        q, r = ctx.saved_tensors
+        xp = ctx.xp
+        # M = R gR^T - gQ^T Q; gA = (gQ + Q copyltu(M)) R^-T.
+        m = None
+        if gr is not None:
+            m = xp.matmul(r, _mT(xp, gr))
+        if gq is not None:
+            t = xp.matmul(_mT(xp, gq), q)
+            m = -t if m is None else m - t
+        low = xp.where(ctx.strict, m, xp.zeros_like(m))
+        sym = low + _mT(xp, low) + m * ctx.eye
+        b = xp.matmul(q, sym)
+        if gq is not None:
+            b = b + gq
+        return _mT(xp, xp.linalg.solve(r, _mT(xp, b)))
+
+
+def qr(x: Any, /, *, mode: str = "reduced") -> Any:
+    """QR decomposition ``(Q, R)`` (mode ``'reduced'``); gradients for full column rank
+    input with m >= n."""
+    if mode != "reduced":
+        raise ValueError(f"qr: only mode='reduced' is supported, got {mode!r}")
+    if len(x.shape) < 2:
+        raise ValueError(f"qr: expected at least 2 dimensions, got shape {tuple(x.shape)}")
+    return QRResult(*QR.apply(x))
+
+
+def _qr_ref(x: Any) -> Any:
+    q, r = np.linalg.qr(x)
+    return q @ r
+
+
+register(OpSpec("qr", lambda x: matmul_(*qr(x)), ref=_qr_ref, category="linalg",
+                shapes=lambda rng: ((2, 4, 3),),
+                notes="registered through Q @ R (signs of Q, R vary by backend); m >= n, full rank"))
+
+
+class Eigh(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        xp = ctx.xp
+        w, v = xp.linalg.eigh(x)
+        ctx.eye = _eye(xp, x.shape[-1], x)
+        ctx.set_materialize_grads(False)
+        ctx.save_for_backward(w, v)
+        return w, v
+
+    @staticmethod
+    def backward(ctx: Any, gw: Any, gv: Any) -> Any:
+        w, v = ctx.saved_tensors
+        xp = ctx.xp
+        eye = ctx.eye
+        if gv is not None:
+            vg = xp.matmul(_mT(xp, v), gv)
+            vg = 0.5 * (vg - _mT(xp, vg))
+            # E_ij = w_j - w_i off the diagonal (1 on it, where vg is 0).
+            inner = vg / (_row(xp, w) - _col(xp, w) + eye)
+            if gw is not None:
+                inner = inner + _col(xp, gw) * eye
+        else:
+            inner = _col(xp, gw) * eye
+        return xp.matmul(xp.matmul(v, inner), _mT(xp, v))
+
+
+def eigh(x: Any, /) -> Any:
+    """Eigenvalues (ascending) and eigenvectors of symmetric matrices (lower triangle read).
+
+    Gradients need distinct eigenvalues and a loss invariant to the eigenvectors' signs.
+    """
+    _square(x, "eigh")
+    return EighResult(*Eigh.apply(x))
+
+
+def _sym(rng: Any, dtype: str) -> list:
+    a = rng.uniform(-1, 1, (2, 3, 3))
+    return [(a + np.swapaxes(a, -1, -2)).astype(dtype)]
+
+
+register(OpSpec("eigh", lambda x: eigh(x).eigenvalues, ref=lambda x: np.linalg.eigh(x)[0],
+                make_inputs=_sym, category="linalg",
+                notes="registered through the eigenvalues; distinct eigenvalues"))
+
+
+class Eigvalsh(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return ctx.xp.linalg.eigvalsh(x)
+
+    @staticmethod
+    def backward(ctx: Any, gw: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        xp = ctx.xp
+        # Recomputed, not saved: eigh of the input keeps second order on the graph.
+        _, v = xp.linalg.eigh(x)
+        return xp.matmul(v * _row(xp, gw), _mT(xp, v))
+
+
+def eigvalsh(x: Any, /) -> Any:
+    """Eigenvalues of symmetric matrices (ascending); gradient ``V diag(g) V^T``."""
+    _square(x, "eigvalsh")
+    return Eigvalsh.apply(x)
+
+
+register(OpSpec("eigvalsh", eigvalsh, ref=np.linalg.eigvalsh, make_inputs=_sym,
+                category="linalg", notes="distinct eigenvalues for second order"))
+
+
+class SVD(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        xp = ctx.xp
+        u, s, vh = xp.linalg.svd(x, full_matrices=False)
+        ctx.m, ctx.n = x.shape[-2], x.shape[-1]
+        ctx.eye = _eye(xp, min(ctx.m, ctx.n), x)
+        ctx.set_materialize_grads(False)
+        ctx.save_for_backward(u, s, vh)
+        return u, s, vh
+
+    @staticmethod
+    def backward(ctx: Any, gu: Any, gs: Any, gvh: Any) -> Any:
+        u, s, vh = ctx.saved_tensors
+        xp = ctx.xp
+        mm = xp.matmul
+        eye, m, n = ctx.eye, ctx.m, ctx.n
+        if gu is None and gvh is None:
+            return mm(u * _row(xp, gs), vh)
+        # PyTorch's svd_backward (real case).
+        s_row, s_col = _row(xp, s), _col(xp, s)
+        s2 = s * s
+        e = _row(xp, s2) - _col(xp, s2) + eye
+        v = _mT(xp, vh)
+        if gu is not None:
+            uhgu = mm(_mT(xp, u), gu)
+            uhgu = uhgu - _mT(xp, uhgu)
+        if gvh is not None:
+            gv = _mT(xp, gvh)
+            vhgv = mm(vh, gv)
+            vhgv = vhgv - _mT(xp, vhgv)
+        if gu is not None and gvh is not None:
+            ga = (uhgu * s_row + s_col * vhgv) / e
+        elif gu is not None:
+            ga = (uhgu / e) * s_row
+        else:
+            ga = s_col * (vhgv / e)
+        if gs is not None:
+            ga = ga + _col(xp, gs) * eye
+        if m > n and gu is not None:
+            ga = mm(u, ga)
+            gusinv = gu / s_row
+            ga = ga + gusinv - mm(u, mm(_mT(xp, u), gusinv))
+            return mm(ga, vh)
+        if m < n and gvh is not None:
+            ga = mm(ga, vh)
+            gvsinv = gv / s_row
+            ga = ga + _mT(xp, gvsinv) - mm(mm(_mT(xp, gvsinv), v), vh)
+            return mm(u, ga)
+        return mm(mm(u, ga), vh)
+
+
+def svd(x: Any, /, *, full_matrices: bool = False) -> Any:
+    """Singular value decomposition ``(U, S, Vh)`` with ``x = U diag(S) Vh``.
+
+    Only ``full_matrices=False`` is differentiable (the default here, unlike the Array
+    API's True). Gradients through U or Vh need distinct non-zero singular values and a
+    loss invariant to the singular vectors' signs.
+    """
+    if len(x.shape) < 2:
+        raise ValueError(f"svd: expected at least 2 dimensions, got shape {tuple(x.shape)}")
+    if full_matrices:
+        from ._util import unwrap
+        from ..tensor import _make_tensor
+
+        (arr,), b = unwrap((x,), "svd")
+        return SVDResult(*(_make_tensor(b.xp.asarray(a), b) for a in b.xp.linalg.svd(arr, full_matrices=True)))
+    return SVDResult(*SVD.apply(x))
+
+
+def _svd_ref(x: Any) -> Any:
+    u, s, vh = np.linalg.svd(x, full_matrices=False)
+    return (u * s[..., None, :]) @ vh
+
+
+def _svd_compose(x: Any) -> Any:
+    u, s, vh = svd(x)
+    return matmul_(u * reshape_(s), vh)
+
+
+register(OpSpec("svd", _svd_compose, ref=_svd_ref,
+                category="linalg", shapes=lambda rng: ((2, 4, 3),),
+                notes="registered through U diag(S) Vh; distinct non-zero singular values"))
+
+
+class Svdvals(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return ctx.xp.linalg.svdvals(x)
+
+    @staticmethod
+    def backward(ctx: Any, gs: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        xp = ctx.xp
+        u, _, vh = xp.linalg.svd(x, full_matrices=False)
+        return xp.matmul(u * _row(xp, gs), vh)
+
+
+def svdvals(x: Any, /) -> Any:
+    """Singular values (descending); gradient ``U diag(g) Vh`` (distinct values)."""
+    if len(x.shape) < 2:
+        raise ValueError(f"svdvals: expected at least 2 dimensions, got shape {tuple(x.shape)}")
+    return Svdvals.apply(x)
+
+
+register(OpSpec("svdvals", svdvals, ref=lambda x: np.linalg.svd(x, compute_uv=False),
+                category="linalg", shapes=lambda rng: ((2, 4, 3),),
+                notes="distinct non-zero singular values"))
+
+
+class Pinv(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, rtol: Any) -> Any:
+        p = ctx.xp.linalg.pinv(x) if rtol is None else ctx.xp.linalg.pinv(x, rtol=rtol)
+        ctx.save_for_backward(x, p)
+        return p
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        a, p = ctx.saved_tensors
+        xp = ctx.xp
+        mm = xp.matmul
+        m, n = a.shape[-2], a.shape[-1]
+        ph, gh = _mT(xp, p), _mT(xp, g)
+        # PyTorch's pinv_backward, arranged for the smaller intermediate products.
+        if m <= n:
+            k = mm(gh, p)
+            kph = mm(k, ph)
+            ga = -_mT(xp, mm(p, k)) + kph - mm(mm(a, p), kph) + mm(mm(ph, p), gh - mm(k, a))
+        else:
+            k = mm(p, gh)
+            phk = mm(ph, k)
+            ga = -_mT(xp, mm(k, p)) + mm(mm(gh - mm(a, k), p), ph) + phk - mm(mm(phk, p), a)
+        return ga, None
+
+
+def pinv(x: Any, /, *, rtol: Any = None) -> Any:
+    """Moore-Penrose pseudo-inverse; gradients where the rank is locally constant."""
+    if len(x.shape) < 2:
+        raise ValueError(f"pinv: expected at least 2 dimensions, got shape {tuple(x.shape)}")
+    return Pinv.apply(x, rtol)
+
+
+register(OpSpec("pinv", pinv, ref=np.linalg.pinv, category="linalg",
+                shapes=lambda rng: ((2, 4, 3),), notes="full rank (locally constant rank)"))
+
+
+def matrix_power(x: Any, n: int, /) -> Any:
+    """``x`` multiplied by itself ``n`` times (``inv(x)`` for negative ``n``), by repeated
+    squaring with :func:`matmul`."""
+    from ..creation import eye
+    from .linalg import matmul
+    from .shape import broadcast_to
+
+    _square(x, "matrix_power")
+    if not isinstance(n, int):
+        raise TypeError(f"matrix_power: n must be an int, got {type(n).__name__}")
+    if n == 0:
+        return broadcast_to(eye(x.shape[-1], dtype=x.dtype, device=x.device, backend=x._backend),
+                            tuple(x.shape))
+    if n < 0:
+        x, n = inv(x), -n
+    result = None
+    base = x
+    while n:
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result
+
+
+register(OpSpec("matrix_power", lambda x, n=3: matrix_power(x, n),
+                ref=lambda x, n=3: np.linalg.matrix_power(x, n), make_inputs=_wellcond,
+                category="linalg", kwargs=({"n": 3}, {"n": -2}, {"n": 0}),
+                notes="repeated squaring; negative powers through inv"))
+
+
+def matmul_(a: Any, b: Any) -> Any:
+    from .linalg import matmul
+
+    return matmul(a, b)
+
+
+def reshape_(s: Any) -> Any:
+    from .shape import reshape
+
+    return reshape(s, tuple(s.shape[:-1]) + (1, s.shape[-1]))
