@@ -31,6 +31,7 @@ from .creation import (
     randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like,
 )
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .serialization import load, save
 from . import ops
 from .ops import *  # noqa: F401,F403 - the operation catalogue, listed in ops.__all__
 
@@ -56,6 +57,7 @@ __all__ = [
     "rand", "randn", "randint", "rand_like", "randn_like", "randint_like", "randperm",
     "normal", "bernoulli", "multinomial",
     "Generator", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
+    "save", "load",
     "e", "pi", "inf", "nan", "newaxis",
     *ops.__all__,
 ]
