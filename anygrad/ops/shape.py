@@ -1,4 +1,9 @@
-"""Shape manipulation: reshape and broadcast_to (the catalogue adds the rest)."""
+"""Shape manipulation: reshape, permute, squeeze, flip, roll, concat, stack, split, tile...
+
+Most of these are one Function whose backward is the inverse rearrangement; the PyTorch
+spellings (``permute``, ``transpose``, ``unsqueeze``, ``cat``, ``unbind``, ``movedim``) are
+thin functions over the Array API ones.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,12 @@ import numpy as np
 from ..autograd.function import Function
 from ._registry import OpSpec, register
 
-__all__ = ["reshape", "broadcast_to"]
+__all__ = [
+    "reshape", "broadcast_to", "permute_dims", "permute", "swapaxes", "transpose", "moveaxis",
+    "movedim", "expand_dims", "unsqueeze", "squeeze", "flatten", "unflatten", "flip", "roll",
+    "concat", "cat", "stack", "unstack", "unbind", "split", "chunk", "broadcast_arrays",
+    "expand", "tile", "repeat",
+]
 
 
 def resolve_shape(shape: Any, numel: int, op: str, source: tuple) -> tuple[int, ...]:
@@ -76,3 +86,518 @@ def broadcast_to(x: Any, /, shape: Any) -> Any:
 register(OpSpec("broadcast_to", broadcast_to, ref=lambda x, shape: np.broadcast_to(x, shape),
                 category="shape", kwargs=({"shape": (2, 4, 3)},),
                 shapes=lambda rng: ((4, 1),)))
+
+
+# -- helpers ------------------------------------------------------------------------------
+def _axis(axis: Any, ndim: int, op: str) -> int:
+    a = int(axis)
+    if not -ndim <= a < max(ndim, 1):
+        raise ValueError(f"{op}: axis {axis} is out of bounds for a tensor of dimension {ndim}")
+    return a % ndim if ndim else 0
+
+
+def _pick(axis: Any, dim: Any, default: Any, op: str) -> Any:
+    """Accept PyTorch's ``dim`` as an alias of ``axis``."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError(f"{op}: pass either axis or dim, not both")
+        return dim
+    return default if axis is None else axis
+
+
+def _axes_tuple(axis: Any) -> tuple:
+    return tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+
+
+# -- permutations -------------------------------------------------------------------------
+class PermuteDims(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, axes: tuple) -> Any:
+        ctx.axes = axes
+        return ctx.xp.permute_dims(x, axes)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        inverse = [0] * len(ctx.axes)
+        for i, a in enumerate(ctx.axes):
+            inverse[a] = i
+        return ctx.xp.permute_dims(gy, tuple(inverse)), None
+
+
+def permute_dims(x: Any, /, axes: Any) -> Any:
+    """``x`` with its axes reordered as ``axes`` (a permutation of ``range(x.ndim)``).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.permute_dims(anygrad.zeros(2, 3, 4), (2, 0, 1)).shape
+    anygrad.Size([4, 2, 3])
+    """
+    ndim = len(x.shape)
+    axes = tuple(_axis(a, ndim, "permute_dims") for a in axes)
+    if sorted(axes) != list(range(ndim)):
+        raise ValueError(f"permute_dims: axes {axes} are not a permutation of {ndim} dimensions")
+    return PermuteDims.apply(x, axes)
+
+
+register(OpSpec("permute_dims", permute_dims, ref=lambda x, axes: np.transpose(x, axes),
+                category="shape", method="permute", kwargs=({"axes": (1, 0)},),
+                shapes=lambda rng: ((3, 4),)))
+
+
+def permute(x: Any, /, *dims: Any) -> Any:
+    """PyTorch's ``permute``: ``permute(x, (1, 0))`` or ``permute(x, 1, 0)``."""
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    return permute_dims(x, dims)
+
+
+def swapaxes(x: Any, axis1: int, axis2: int, /) -> Any:
+    """``x`` with two axes exchanged (PyTorch's ``transpose(x, dim0, dim1)``)."""
+    ndim = len(x.shape)
+    a, b = _axis(axis1, ndim, "swapaxes"), _axis(axis2, ndim, "swapaxes")
+    axes = list(range(ndim))
+    axes[a], axes[b] = axes[b], axes[a]
+    return PermuteDims.apply(x, tuple(axes))
+
+
+register(OpSpec("swapaxes", lambda x: swapaxes(x, 0, 2), ref=lambda x: np.swapaxes(x, 0, 2),
+                category="shape", method="transpose", shapes=lambda rng: ((2, 3, 4),),
+                notes="tested as swapaxes(x, 0, 2)"))
+
+
+def transpose(x: Any, dim0: int, dim1: int, /) -> Any:
+    """PyTorch's ``transpose``: exchange two dimensions."""
+    return swapaxes(x, dim0, dim1)
+
+
+def moveaxis(x: Any, source: Any, destination: Any, /) -> Any:
+    """Move axes ``source`` to positions ``destination``, keeping the others in order."""
+    ndim = len(x.shape)
+    src = [_axis(a, ndim, "moveaxis") for a in _axes_tuple(source)]
+    dst = [_axis(a, ndim, "moveaxis") for a in _axes_tuple(destination)]
+    if len(src) != len(dst):
+        raise ValueError(
+            f"moveaxis: source {source} and destination {destination} need the same length"
+        )
+    order = [a for a in range(ndim) if a not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    if order == list(range(ndim)):
+        return x
+    return PermuteDims.apply(x, tuple(order))
+
+
+register(OpSpec("moveaxis", lambda x: moveaxis(x, 0, 2), ref=lambda x: np.moveaxis(x, 0, 2),
+                category="shape", method="movedim", shapes=lambda rng: ((2, 3, 4),),
+                notes="tested as moveaxis(x, 0, 2)"))
+
+movedim = moveaxis
+
+
+# -- adding and removing axes (all reshapes) -------------------------------------------
+def expand_dims(x: Any, /, axis: Any = 0, *, dim: Any = None) -> Any:
+    """``x`` with a new axis of size 1 at ``axis`` (a tuple inserts several)."""
+    axis = _pick(axis, dim, 0, "expand_dims")
+    shape = list(x.shape)
+    axes = _axes_tuple(axis)
+    out_ndim = len(shape) + len(axes)
+    norm = sorted(_axis(a, out_ndim, "expand_dims") for a in axes)
+    for a in norm:
+        shape.insert(a, 1)
+    return Reshape.apply(x, tuple(shape))
+
+
+register(OpSpec("expand_dims", expand_dims, ref=lambda x, axis: np.expand_dims(x, axis),
+                category="shape", method="unsqueeze", kwargs=({"axis": 0}, {"axis": -1})))
+
+
+def unsqueeze(x: Any, /, dim: int) -> Any:
+    """PyTorch's ``unsqueeze``: a new axis of size 1 at ``dim``."""
+    return expand_dims(x, axis=dim)
+
+
+def squeeze(x: Any, /, axis: Any = None, *, dim: Any = None) -> Any:
+    """``x`` without the size-1 axes ``axis`` (all size-1 axes when ``axis`` is None)."""
+    axis = _pick(axis, dim, None, "squeeze")
+    shape = tuple(x.shape)
+    if axis is None:
+        axes = {i for i, s in enumerate(shape) if s == 1}
+    else:
+        axes = {_axis(a, len(shape), "squeeze") for a in _axes_tuple(axis)}
+        for a in axes:
+            if shape[a] != 1:
+                raise ValueError(
+                    f"squeeze: cannot remove axis {a} of size {shape[a]} (shape {shape}); "
+                    "only axes of size 1 can be squeezed"
+                )
+    return Reshape.apply(x, tuple(s for i, s in enumerate(shape) if i not in axes))
+
+
+register(OpSpec("squeeze", squeeze, ref=lambda x, axis=None: np.squeeze(x, axis),
+                category="shape", method="squeeze", kwargs=({}, {"axis": 1}),
+                shapes=lambda rng: ((3, 1, 2, 1),)))
+
+
+def flatten(x: Any, /, start_dim: int = 0, end_dim: int = -1) -> Any:
+    """``x`` with dimensions ``start_dim`` to ``end_dim`` (inclusive) merged into one."""
+    shape = tuple(x.shape)
+    if not shape:
+        return Reshape.apply(x, (1,))
+    s, e = _axis(start_dim, len(shape), "flatten"), _axis(end_dim, len(shape), "flatten")
+    if s > e:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    new = shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:]
+    return Reshape.apply(x, new)
+
+
+register(OpSpec("flatten", flatten, ref=lambda x, start_dim=0: np.reshape(
+    x, x.shape[:start_dim] + (-1,)), category="shape", method="flatten", kwargs=({}, {"start_dim": 1}),
+    shapes=lambda rng: ((2, 3, 4),)))
+
+
+def unflatten(x: Any, /, dim: int, sizes: Any) -> Any:
+    """Split dimension ``dim`` of ``x`` into ``sizes`` (one entry may be -1)."""
+    shape = tuple(x.shape)
+    d = _axis(dim, len(shape), "unflatten")
+    inner = resolve_shape(sizes, shape[d], "unflatten", shape)
+    return Reshape.apply(x, shape[:d] + inner + shape[d + 1:])
+
+
+register(OpSpec("unflatten", unflatten, ref=lambda x, dim, sizes: np.reshape(
+    x, x.shape[:dim] + tuple(sizes) + x.shape[dim + 1:]), category="shape", method="unflatten",
+    kwargs=({"dim": 1, "sizes": (2, 2)},), shapes=lambda rng: ((3, 4),)))
+
+
+# -- flip and roll ------------------------------------------------------------------------
+class Flip(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, axes: tuple) -> Any:
+        ctx.axes = axes
+        return ctx.xp.flip(x, axis=axes)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        return ctx.xp.flip(gy, axis=ctx.axes), None
+
+
+def flip(x: Any, /, *, axis: Any = None, dims: Any = None) -> Any:
+    """``x`` with the order of elements reversed along ``axis`` (all axes by default)."""
+    axis = _pick(axis, dims, None, "flip")
+    ndim = len(x.shape)
+    axes = tuple(range(ndim)) if axis is None else tuple(
+        _axis(a, ndim, "flip") for a in _axes_tuple(axis))
+    return Flip.apply(x, axes)
+
+
+register(OpSpec("flip", flip, ref=lambda x, axis=None: np.flip(x, axis), category="shape",
+                method="flip", kwargs=({}, {"axis": 0}, {"axis": (0, 1)}),
+                shapes=lambda rng: ((3, 4),)))
+
+
+class Roll(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, shift: Any, axis: Any) -> Any:
+        ctx.shift, ctx.axis = shift, axis
+        return ctx.xp.roll(x, shift, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        shift = ctx.shift
+        back = tuple(-s for s in shift) if isinstance(shift, tuple) else -shift
+        return ctx.xp.roll(gy, back, axis=ctx.axis), None, None
+
+
+def roll(x: Any, /, shift: Any, *, axis: Any = None, dims: Any = None) -> Any:
+    """Shift elements of ``x`` cyclically by ``shift`` along ``axis`` (flattened if None)."""
+    axis = _pick(axis, dims, None, "roll")
+    if isinstance(shift, (list, tuple)):
+        shift = tuple(int(s) for s in shift)
+    else:
+        shift = int(shift)
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    return Roll.apply(x, shift, axis)
+
+
+register(OpSpec("roll", roll, ref=lambda x, shift, axis=None: np.roll(x, shift, axis),
+                category="shape", method="roll",
+                kwargs=({"shift": 2}, {"shift": -1, "axis": 1}, {"shift": (1, 2), "axis": (0, 1)}),
+                shapes=lambda rng: ((3, 4),)))
+
+
+# -- joining and splitting ------------------------------------------------------------------
+class Concat(Function):
+    @staticmethod
+    def forward(ctx: Any, *xs: Any, axis: int) -> Any:
+        ctx.axis = axis
+        ctx.sizes = tuple(x.shape[axis] for x in xs)
+        return ctx.xp.concat(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        axis, needs = ctx.axis, ctx.needs_input_grad
+        lead = (slice(None),) * axis
+        out, start = [], 0
+        for i, n in enumerate(ctx.sizes):
+            out.append(gy[lead + (slice(start, start + n),)] if needs[i] else None)
+            start += n
+        return tuple(out)
+
+
+def concat(arrays: Any, /, *, axis: int | None = 0, dim: Any = None) -> Any:
+    """Join a sequence of tensors along an existing ``axis`` (flattened first if None).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.concat([anygrad.ones(2), anygrad.zeros(1)])
+    tensor([1., 1., 0.])
+    """
+    if dim is not None:
+        axis = dim
+    arrays = tuple(arrays)
+    if not arrays:
+        raise ValueError("concat: expected a non-empty sequence of tensors")
+    if axis is None:
+        arrays = tuple(reshape(a, (-1,)) for a in arrays)
+        axis = 0
+    ndim = len(arrays[0].shape)
+    axis = _axis(axis, ndim, "concat")
+    for a in arrays[1:]:
+        shape = tuple(a.shape)
+        if len(shape) != ndim or any(
+            s != t for i, (s, t) in enumerate(zip(shape, arrays[0].shape)) if i != axis
+        ):
+            raise ValueError(
+                f"concat: shapes {tuple(arrays[0].shape)} and {shape} do not match outside "
+                f"axis {axis}"
+            )
+    return Concat.apply(*arrays, axis=axis)
+
+
+register(OpSpec("concat", lambda *xs, **k: concat(xs, **k),
+                ref=lambda *xs, **k: np.concatenate(xs, **k), nin=3, category="shape",
+                kwargs=({"axis": 0}, {"axis": 1}), shapes=lambda rng: ((2, 3), (4, 3), (1, 3)),
+                notes="varargs wrapper: concat((x1, x2, x3), axis=...)"))
+
+cat = concat
+
+
+class Stack(Function):
+    @staticmethod
+    def forward(ctx: Any, *xs: Any, axis: int) -> Any:
+        ctx.axis = axis
+        return ctx.xp.stack(xs, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        return tuple(ctx.xp.unstack(gy, axis=ctx.axis))
+
+
+def stack(arrays: Any, /, *, axis: int = 0, dim: Any = None) -> Any:
+    """Join tensors of one shape along a new ``axis``."""
+    if dim is not None:
+        axis = dim
+    arrays = tuple(arrays)
+    if not arrays:
+        raise ValueError("stack: expected a non-empty sequence of tensors")
+    shape = tuple(arrays[0].shape)
+    for a in arrays[1:]:
+        if tuple(a.shape) != shape:
+            raise ValueError(f"stack: all tensors need one shape, got {shape} and {tuple(a.shape)}")
+    return Stack.apply(*arrays, axis=_axis(axis, len(shape) + 1, "stack"))
+
+
+register(OpSpec("stack", lambda *xs, **k: stack(xs, **k),
+                ref=lambda *xs, **k: np.stack(xs, **k), nin=2, shapes="same", category="shape",
+                kwargs=({"axis": 0}, {"axis": -1}), notes="varargs wrapper: stack((x1, x2), axis=...)"))
+
+
+class Unstack(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, axis: int) -> Any:
+        ctx.axis = axis
+        return tuple(ctx.xp.unstack(x, axis=axis))
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Any:
+        return ctx.xp.stack(grads, axis=ctx.axis), None
+
+
+def unstack(x: Any, /, *, axis: int = 0, dim: Any = None) -> tuple:
+    """The slices of ``x`` along ``axis``, as a tuple (PyTorch's ``unbind``)."""
+    if dim is not None:
+        axis = dim
+    shape = tuple(x.shape)
+    axis = _axis(axis, len(shape), "unstack")
+    if shape[axis] == 0:
+        return ()
+    out = Unstack.apply(x, axis)
+    return out if isinstance(out, tuple) else (out,)
+
+
+register(OpSpec("unstack", lambda x, **k: stack(unstack(x, **k), axis=0),
+                ref=lambda x, axis=0: np.moveaxis(x, axis, 0), category="shape",
+                method="unbind", kwargs=({"axis": 0}, {"axis": 1}), shapes=lambda rng: ((3, 4),),
+                notes="tested as stack(unstack(x))"))
+
+
+def unbind(x: Any, /, dim: int = 0) -> tuple:
+    """PyTorch's ``unbind``: the slices of ``x`` along ``dim``."""
+    return unstack(x, axis=dim)
+
+
+class Split(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, sizes: tuple, axis: int) -> Any:
+        ctx.axis = axis
+        lead = (slice(None),) * axis
+        out, start = [], 0
+        for n in sizes:
+            out.append(x[lead + (slice(start, start + n),)])
+            start += n
+        return tuple(out)
+
+    @staticmethod
+    def backward(ctx: Any, *grads: Any) -> Any:
+        return ctx.xp.concat(grads, axis=ctx.axis), None, None
+
+
+def split(x: Any, /, split_size_or_sections: Any, dim: int = 0, *, axis: Any = None) -> tuple:
+    """PyTorch's ``split``: pieces of size ``split_size_or_sections`` (the last may be
+    smaller), or of the listed sizes, along ``dim``."""
+    if axis is not None:
+        dim = axis
+    shape = tuple(x.shape)
+    d = _axis(dim, len(shape), "split")
+    n = shape[d]
+    if isinstance(split_size_or_sections, int):
+        size = split_size_or_sections
+        if size <= 0:
+            raise ValueError(f"split: split_size must be positive, got {size}")
+        sizes = tuple(min(size, n - s) for s in range(0, n, size)) or (0,)
+    else:
+        sizes = tuple(int(s) for s in split_size_or_sections)
+        if sum(sizes) != n:
+            raise ValueError(
+                f"split: sizes {list(sizes)} do not add up to the size {n} of dimension {d}"
+            )
+    out = Split.apply(x, sizes, d)
+    return out if isinstance(out, tuple) else (out,)
+
+
+register(OpSpec("split", lambda x, **k: concat(split(x, **k), axis=k.get("dim", 0)),
+                ref=lambda x, **k: x, category="shape", method="split",
+                kwargs=({"split_size_or_sections": 2}, {"split_size_or_sections": (1, 3), "dim": 1}),
+                shapes=lambda rng: ((5, 4),), notes="tested as concat(split(x))"))
+
+
+def chunk(x: Any, /, chunks: int, dim: int = 0) -> tuple:
+    """``x`` split into ``chunks`` pieces along ``dim`` (the last may be smaller; fewer
+    pieces when the size does not allow ``chunks``), as PyTorch."""
+    if chunks <= 0:
+        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+    n = tuple(x.shape)[_axis(dim, len(x.shape), "chunk")]
+    return split(x, max(-(-n // chunks), 1), dim)
+
+
+register(OpSpec("chunk", lambda x, **k: concat(chunk(x, **k), axis=k.get("dim", 0)),
+                ref=lambda x, **k: x, category="shape", method="chunk",
+                kwargs=({"chunks": 2}, {"chunks": 3, "dim": 1}), shapes=lambda rng: ((5, 4),),
+                notes="tested as concat(chunk(x))"))
+
+
+# -- broadcasting and repetition -------------------------------------------------------------
+def broadcast_arrays(*arrays: Any) -> list:
+    """The arrays broadcast against each other, as a list."""
+    shape = tuple(np.broadcast_shapes(*(tuple(a.shape) for a in arrays)))
+    return [a if tuple(a.shape) == shape else broadcast_to(a, shape) for a in arrays]
+
+
+register(OpSpec("broadcast_arrays", lambda *xs: stack(broadcast_arrays(*xs)),
+                ref=lambda *xs: np.stack(np.broadcast_arrays(*xs)), nin=2, shapes="broadcast",
+                category="shape", notes="tested as stack(broadcast_arrays(...))"))
+
+
+def expand(x: Any, /, *sizes: Any) -> Any:
+    """PyTorch's ``expand``: broadcast to ``sizes``, where -1 keeps a dimension."""
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    src = tuple(x.shape)
+    lead = len(sizes) - len(src)
+    if lead < 0:
+        raise ValueError(f"expand: cannot expand shape {src} to fewer dimensions {tuple(sizes)}")
+    shape = tuple(
+        (src[i - lead] if s == -1 and i >= lead else int(s)) for i, s in enumerate(sizes)
+    )
+    return broadcast_to(x, shape)
+
+
+register(OpSpec("expand", lambda x: expand(x, 2, -1, 3),
+                ref=lambda x: np.broadcast_to(x, (2, 4, 3)), category="shape", method="expand",
+                shapes=lambda rng: ((4, 1),), notes="tested as expand(x, 2, -1, 3)"))
+
+
+class Tile(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, reps: tuple) -> Any:
+        ctx.in_shape = tuple(x.shape)
+        return ctx.xp.tile(x, reps)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        xp = ctx.xp
+        out_shape = tuple(gy.shape)
+        shape = (1,) * (len(out_shape) - len(ctx.in_shape)) + ctx.in_shape
+        split_shape = []
+        for o, s in zip(out_shape, shape):
+            split_shape += [o // s if s else 0, s]
+        g = xp.reshape(gy, tuple(split_shape))
+        g = xp.sum(g, axis=tuple(range(0, len(split_shape), 2)))
+        return xp.reshape(g, ctx.in_shape), None
+
+
+def tile(x: Any, /, repetitions: Any) -> Any:
+    """``x`` repeated ``repetitions[i]`` times along each axis (PyTorch's ``Tensor.repeat``)."""
+    reps = tuple(int(r) for r in (repetitions if isinstance(repetitions, (tuple, list)) else (repetitions,)))
+    if any(r < 0 for r in reps):
+        raise ValueError(f"tile: repetitions must be non-negative, got {reps}")
+    return Tile.apply(x, reps)
+
+
+register(OpSpec("tile", tile, ref=lambda x, repetitions: np.tile(x, repetitions), category="shape",
+                method="tile", kwargs=({"repetitions": (2, 3)}, {"repetitions": (2, 1, 2)}),
+                shapes=lambda rng: ((2, 3),)))
+
+
+def repeat(x: Any, repeats: Any, /, *, axis: int | None = None, dim: Any = None) -> Any:
+    """Each element repeated ``repeats`` times along ``axis`` (flattened if None); PyTorch's
+    ``repeat_interleave``. ``repeats`` is an int or a 1-D integer tensor."""
+    from .indexing import take
+
+    if dim is not None:
+        axis = dim
+    if axis is None:
+        x = reshape(x, (-1,))
+        axis = 0
+    shape = tuple(x.shape)
+    axis = _axis(axis, len(shape), "repeat")
+    if isinstance(repeats, int):
+        if repeats < 0:
+            raise ValueError(f"repeat: repeats must be non-negative, got {repeats}")
+        # Repeating each element is a broadcast along a new axis: its backward is a sum.
+        y = Reshape.apply(x, shape[:axis + 1] + (1,) + shape[axis + 1:])
+        y = broadcast_to(y, shape[:axis + 1] + (repeats,) + shape[axis + 1:])
+        return Reshape.apply(y, shape[:axis] + (shape[axis] * repeats,) + shape[axis + 1:])
+    from ._util import unwrap
+
+    (r,), backend = unwrap((repeats,), "repeat")
+    xp = backend.xp
+    positions = xp.repeat(xp.arange(shape[axis], device=r.device, dtype=r.dtype), r)
+    return take(x, positions, axis=axis)
+
+
+register(OpSpec("repeat", repeat, ref=lambda x, repeats, axis=None: np.repeat(x, repeats, axis),
+                category="shape", method="repeat_interleave",
+                kwargs=({"repeats": 2}, {"repeats": 3, "axis": 1}), shapes=lambda rng: ((2, 3),)))
