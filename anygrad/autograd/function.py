@@ -95,9 +95,10 @@ class Function(Node):
     differentiating twice.
     """
 
-    # No __slots__ here: user Functions keep their own attributes on ctx.
-    _saved: Any = None
-    _saved_src: tuple = ((), ())
+    # Slots for what every recorded call sets (fast); "__dict__" keeps user Functions free
+    # to put their own attributes on ctx, and holds the rarely-set ones below.
+    __slots__ = ("xp", "_backend", "_edges", "needs_input_grad", "_saved", "_saved_src",
+                 "__dict__", "__weakref__")
     _graph_saved: Any = None
     _non_differentiable: Any = None
     _materialize_grads = True
@@ -107,9 +108,8 @@ class Function(Node):
     _n_out = 1  # number of outputs (set by apply for multi-output Functions)
     # True for the few Functions whose output lives on another backend (to_backend).
     _changes_backend = False
-    needs_input_grad: tuple = ()
-    # (node, output_nr, shape, native dtype) per positional input, None where no grad flows.
-    _edges: tuple = ()
+    # _edges: (node, output_nr, shape, native dtype) per positional input, None where no
+    # gradient flows.
 
     # -- the user-facing ctx API ----------------------------------------------------------
     def save_for_backward(self, *arrays: Any) -> None:
@@ -227,6 +227,12 @@ class Function(Node):
         if backend is None:
             backend = _backend.get_default_backend()
         ctx.xp = backend.xp
+        ctx._saved = None
+        if requires:
+            ctx._edges = tuple(edges)
+            ctx.needs_input_grad = tuple([e is not None for e in edges])
+        else:
+            ctx.needs_input_grad = (False,) * len(edges)
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
         except Exception as exc:
@@ -250,8 +256,6 @@ class Function(Node):
             return tuple([_make_tensor(o, backend) for o in outs])
 
         # Record the node.
-        ctx._edges = tuple(edges)
-        ctx.needs_input_grad = tuple([e is not None for e in edges])
         ctx._backend = backend
         if ctx._saved:
             # Identities of inputs and outputs, to re-connect saved arrays under create_graph.
@@ -361,6 +365,8 @@ class _NotTwice(Function):
 
     def __init__(self, source: Function) -> None:
         self._source = source.name()
+        self.xp, self._backend = source.xp, source._backend
+        self._edges, self.needs_input_grad, self._saved = (), (), None
 
     @staticmethod
     def backward(ctx: Any, *grads: Any) -> Any:
