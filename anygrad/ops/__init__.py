@@ -7,12 +7,13 @@ returned by ``Tensor.__array_namespace__()``.
 from __future__ import annotations
 
 from . import arithmetic, comparison, conversion, exponential, indexing, linalg, reduction, selection, shape
+from . import sorting
 from . import activation, logical, rounding, trigonometric
 from . import decompositions
 from ._registry import REGISTRY, OpSpec, register
 
 _MODULES = (arithmetic, comparison, conversion, exponential, linalg, reduction, selection, shape,
-            indexing, activation, logical, rounding, trigonometric, decompositions)
+            indexing, sorting, activation, logical, rounding, trigonometric, decompositions)
 
 __all__ = sorted({name for m in _MODULES for name in m.__all__})
 
