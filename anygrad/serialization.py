@@ -187,7 +187,7 @@ class _Decoder:
         return ValueError(f"load: {self.name} is not a valid anygrad file: {what}")
 
     def decode(self, node: Any, depth: int = 0) -> Any:
-        if depth > 1000:
+        if depth > 200:
             raise self.fail("structure nested too deeply")
         if not isinstance(node, dict) or not isinstance(node.get("t"), str):
             raise self.fail(f"malformed node {str(node)[:80]!r}")
@@ -221,7 +221,9 @@ class _Decoder:
                 return self._read(node)[0]
             if kind == "tensor":
                 return self._tensor(node)
-        except (KeyError, TypeError) as exc:
+        except (KeyError, _Malformed, ValueError) as exc:
+            if isinstance(exc, ValueError) and str(exc).startswith("load:"):
+                raise
             raise self.fail(f"malformed {kind!r} node ({exc})") from None
         raise self.fail(f"unknown node type {kind!r}")
 
@@ -282,9 +284,13 @@ class _Decoder:
         return t
 
 
+class _Malformed(TypeError):
+    """A metadata value of the wrong JSON type (reported as a malformed file)."""
+
+
 def _typed(value: Any, kind: type) -> Any:
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
+        raise _Malformed(f"expected {kind.__name__}, got {type(value).__name__}")
     return value
 
 
@@ -344,7 +350,7 @@ def load(f: PathOrFile, *, backend: Any = None, device: Any = None) -> Any:
             raise ValueError(f"load: {name} is not a valid anygrad file: {exc}") from None
         try:
             meta = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise ValueError(f"load: {name} is not a valid anygrad file: bad metadata ({exc})") from None
         if not isinstance(meta, dict) or meta.get("format") != FORMAT or "root" not in meta:
             raise ValueError(f"load: {name} is not a valid anygrad file: unexpected metadata")

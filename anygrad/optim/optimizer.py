@@ -258,6 +258,8 @@ class Optimizer:
 
 def _cast_state(p: Tensor, key: str, value: Any) -> Any:
     """A fresh copy of one state value, moved to ``p``'s backend and device."""
+    if isinstance(value, (list, tuple)):  # LBFGS keeps lists of history vectors
+        return type(value)(_cast_state(p, key, v) for v in value)
     if not isinstance(value, Tensor):
         return value
     from ..creation import asarray
