@@ -83,8 +83,8 @@ HAS_MNIST = _has("anygrad.data.datasets", "EmbeddedMNIST")
 HAS_SAVE = hasattr(anygrad, "save") and hasattr(anygrad, "load")
 HAS_GRADCHECK = _has("anygrad.autograd", "gradcheck", "gradgradcheck")
 HAS_TESTING = _has("anygrad.testing", "assert_close")
-HAS_TORCH = "torch" in anygrad.backends()
-HAS_JAX = "jax" in anygrad.backends()
+HAS_TORCH = "torch" in anygrad._backend.backends()
+HAS_JAX = "jax" in anygrad._backend.backends()
 HAS_HYPOTHESIS = importlib.util.find_spec("hypothesis") is not None
 HAS_CNN = HAS_NN and _has("anygrad.nn", "Conv2d", "MaxPool2d", "Flatten")
 """
@@ -95,6 +95,8 @@ doctest_default_flags = (
 )
 
 # -- HTML ---------------------------------------------------------------------------------
+add_function_parentheses = False
+
 html_theme = "furo"
 html_title = f"anygrad {release}"
 html_static_path: list[str] = []
