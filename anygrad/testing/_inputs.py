@@ -1,0 +1,98 @@
+"""Deterministic test inputs for a registered operation (from its :class:`OpSpec`).
+
+The registry suite and users' own tests build inputs here: tiny shapes, values inside the
+operation's domain, one seeded NumPy generator per case so that a failure reproduces.
+"""
+
+from __future__ import annotations
+
+import zlib
+from typing import Any
+
+import numpy as np
+
+from ..ops._registry import DOMAINS, OpSpec
+
+__all__ = ["case_seed", "sample_shapes", "sample_values", "make_host_inputs", "grad_indices",
+           "to_tensors"]
+
+# Mutually broadcastable pairs/triples; small so that per-element gradchecks stay cheap.
+_BROADCAST = (
+    ((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((3,), (2, 3)), ((), (2, 2)),
+    ((2, 1, 2), (3, 1)),
+)
+_MATMUL = (((3, 4), (4, 2)), ((4,), (4, 2)), ((3, 4), (4,)), ((2, 3, 2), (2, 2)))
+
+
+def case_seed(*parts: Any) -> int:
+    """A stable seed (independent of ``PYTHONHASHSEED``) for a test case."""
+    return zlib.crc32("/".join(str(p) for p in parts).encode())
+
+
+def sample_shapes(spec: OpSpec, rng: np.random.Generator) -> tuple:
+    """One tuple of input shapes for ``spec`` (its ``shapes`` rule)."""
+    rule = spec.shapes
+    n = spec.nin
+    if callable(rule):
+        shapes = rule(rng)
+        # A callable may return one shape for a unary op.
+        if shapes and isinstance(shapes[0], int):
+            shapes = (shapes,)
+        return tuple(tuple(s) for s in shapes)
+    if rule == "unary":
+        return ((2, 3),) * n
+    if rule == "same":
+        return ((2, 3),) * n
+    if rule == "broadcast":
+        pair = _BROADCAST[int(rng.integers(len(_BROADCAST)))]
+        return tuple(pair[i % 2] for i in range(n))
+    if rule == "matmul":
+        return _MATMUL[int(rng.integers(len(_MATMUL)))]
+    raise ValueError(f"{spec.name}: unknown shapes rule {rule!r}")
+
+
+def sample_values(domain: str, shape: tuple, rng: np.random.Generator) -> np.ndarray:
+    """float64 values drawn uniformly inside ``domain`` (a name of ``DOMAINS``)."""
+    if isinstance(domain, tuple) and len(domain) == 2 and all(
+        isinstance(d, (int, float)) for d in domain
+    ):
+        lo, hi = domain
+    else:
+        try:
+            lo, hi = DOMAINS[domain]
+        except KeyError:
+            raise ValueError(f"unknown input domain {domain!r}; known: {sorted(DOMAINS)}") from None
+    x = rng.uniform(lo, hi, shape)
+    if domain == "nonzero":
+        x = x * rng.choice([-1.0, 1.0], size=shape)
+    return np.asarray(x, dtype=np.float64)
+
+
+def make_host_inputs(spec: OpSpec, rng: np.random.Generator, dtype: str) -> list[np.ndarray]:
+    """NumPy inputs for one case of ``spec``; floating ones already rounded to ``dtype``."""
+    if spec.make_inputs is not None:
+        return [np.asarray(a) for a in spec.make_inputs(rng, dtype)]
+    shapes = sample_shapes(spec, rng)
+    domains = spec.domain if isinstance(spec.domain, (tuple, list)) and not (
+        len(spec.domain) == 2 and all(isinstance(d, (int, float)) for d in spec.domain)
+    ) else (spec.domain,) * len(shapes)
+    return [sample_values(d, s, rng).astype(dtype) for d, s in zip(domains, shapes)]
+
+
+def grad_indices(spec: OpSpec, host: list[np.ndarray]) -> tuple[int, ...]:
+    """The inputs whose gradients are checked (``spec.grad_inputs`` or all floating ones)."""
+    if spec.grad_inputs is not None:
+        return tuple(spec.grad_inputs)
+    return tuple(i for i, a in enumerate(host) if np.issubdtype(np.asarray(a).dtype, np.floating))
+
+
+def to_tensors(host: list, backend: Any, device: Any = None, requires_grad: tuple = ()) -> list:
+    """Tensors on ``backend``/``device`` holding ``host``'s values (same dtypes)."""
+    from ..creation import tensor
+
+    out = []
+    for i, a in enumerate(host):
+        a = np.asarray(a)
+        out.append(tensor(a, dtype=str(a.dtype), backend=backend, device=device,
+                          requires_grad=i in requires_grad))
+    return out

@@ -1,0 +1,274 @@
+"""The registry-driven suite: every registered operation, every backend, float32 and float64.
+
+For each ``OpSpec`` in ``anygrad.ops.REGISTRY`` (read at collection time, so new
+operations are picked up without touching this file):
+
+1. the forward pass matches the spec's NumPy float64 reference;
+2. first-order gradients pass ``gradcheck`` (float64 numerical reference);
+3. second-order gradients pass ``gradgradcheck`` where the op is twice differentiable;
+4. properties: gradients have their input's shape, dtype, device and backend; ``no_grad``
+   records no graph; two backward passes accumulate exactly twice the gradient; VJPs are
+   linear in the upstream gradient; every backend gives the NumPy backend's gradients;
+5. every public operation has a registry entry.
+
+Inputs come from one seeded NumPy generator per (op, dtype, variant): the same on every
+backend, and printed with the seed on failure. Test ids read ``exp-array_api_strict-float64``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import anygrad
+from anygrad.autograd import gradcheck, gradgradcheck
+from anygrad.ops import REGISTRY
+from anygrad.testing import (
+    BACKEND_MATRIX, assert_close, case_seed, grad_indices, make_host_inputs, to_tensors,
+    unregistered_ops,
+)
+
+SPECS = sorted(REGISTRY.values(), key=lambda s: s.name)
+CASES = [c for c in BACKEND_MATRIX if c.available()[0] or c.name in ("numpy", "array_api_strict")]
+UNAVAILABLE = [c for c in BACKEND_MATRIX if c not in CASES]
+
+# Forward tolerances (rtol, atol) against the float64 reference, by dtype under test.
+FORWARD_TOL = {"float32": (2e-5, 2e-6), "float64": (1e-9, 1e-12)}
+# Tolerances between two backends' gradients, or two ways of computing one gradient.
+GRAD_TOL = {"float32": (1e-4, 1e-5), "float64": (1e-9, 1e-11)}
+
+
+def _params(pred=lambda spec: True, cases=CASES, floats_only=True):
+    out = []
+    for spec in SPECS:
+        if not pred(spec):
+            continue
+        for case in cases:
+            for dtype in spec.dtypes:
+                if floats_only and dtype not in GRAD_TOL:
+                    continue
+                marks = []
+                reason = spec.skip_backends.get(case.name) or spec.skip_backends.get(case.id)
+                if reason:
+                    marks.append(pytest.mark.skip(reason=reason))
+                out.append(pytest.param(spec, case, dtype, marks=marks,
+                                        id=f"{spec.name}-{case.id}-{dtype}"))
+    return out
+
+
+def _host_inputs(spec, dtype, variant):
+    seed = case_seed(spec.name, dtype, variant)
+    return make_host_inputs(spec, np.random.default_rng(seed), dtype), seed
+
+
+def _tensors(spec, case, host, requires_grad=True):
+    diff = grad_indices(spec, host) if (requires_grad and spec.differentiable) else ()
+    return to_tensors(host, case.name, case.device_obj(), requires_grad=diff)
+
+
+def _outputs(out):
+    return tuple(out) if isinstance(out, (tuple, list)) else (out,)
+
+
+def _float_outputs(out):
+    return tuple(o for o in _outputs(out)
+                 if isinstance(o, anygrad.Tensor) and o.dtype.kind == "f" and o.requires_grad)
+
+
+def _describe(spec, dtype, variant, seed, host):
+    with np.printoptions(precision=6, threshold=40):
+        shown = ", ".join(f"{a.dtype}{tuple(a.shape)}={np.array2string(a)}" for a in host)
+    return (f"{spec.name}(**{spec.kwargs[variant]}) dtype={dtype} variant={variant} "
+            f"seed={seed} inputs: {shown}")
+
+
+def _upstream(outs, seed):
+    rng = np.random.default_rng(seed)
+    return [anygrad.tensor(rng.standard_normal(tuple(o.shape)), dtype=o.dtype, device=o.device,
+                           backend=o.backend) for o in outs]
+
+
+def _vjp(spec, inputs, kwargs, upstream_seed):
+    """Forward, then ``u^T J`` for a seeded u: (outs, us, grads per differentiated input)."""
+    outs = _float_outputs(spec.fn(*inputs, **kwargs))
+    us = _upstream(outs, upstream_seed)
+    targets = [x for x in inputs if isinstance(x, anygrad.Tensor) and x.requires_grad]
+    if not outs:
+        return outs, us, targets, [None] * len(targets)
+    gs = anygrad.autograd.grad(list(outs), targets, grad_outputs=us, retain_graph=True,
+                               allow_unused=True)
+    return outs, us, targets, list(gs)
+
+
+def _host(t):
+    return np.asarray(t.detach().numpy())
+
+
+# -- 1. forward ---------------------------------------------------------------------------
+@pytest.mark.parametrize("spec, case, dtype", _params(floats_only=False))
+def test_forward(spec, case, dtype):
+    if spec.ref is None:
+        pytest.skip(f"{spec.name} has no NumPy reference")
+    rtol, atol = FORWARD_TOL.get(dtype, (0.0, 0.0))
+    if dtype == "float32":
+        rtol, atol = rtol + spec.rtol, atol + spec.atol
+    with anygrad.default_backend(case.name):
+        for variant, kwargs in enumerate(spec.kwargs):
+            host, seed = _host_inputs(spec, dtype, variant)
+            what = _describe(spec, dtype, variant, seed, host)
+            out = _outputs(spec.fn(*_tensors(spec, case, host, False), **kwargs))
+            ref = spec.ref(*[a.astype(np.float64) if a.dtype.kind == "f" else a for a in host],
+                           **kwargs)
+            ref = _outputs(ref)
+            assert len(out) == len(ref), f"{what}: {len(out)} outputs, reference has {len(ref)}"
+            for o, r in zip(out, ref):
+                r = np.asarray(r)
+                if not isinstance(o, anygrad.Tensor):
+                    # Python results (allclose -> bool) are compared as values.
+                    assert type(o) in (bool, int, float), f"{what}: returned {type(o).__name__}"
+                    np.testing.assert_allclose(o, r, rtol=rtol, atol=atol, err_msg=what)
+                    continue
+                if spec.name != "to_backend":
+                    assert o.backend == case.name, f"{what}: output on backend {o.backend!r}"
+                if r.dtype.kind in "biu" and o.dtype.kind in "biu":
+                    assert_close(o, r, rtol=0, atol=0, msg=what)
+                else:
+                    assert_close(o, r, rtol=rtol, atol=atol, msg=what)
+
+
+# -- 2. and 3. gradient checks -------------------------------------------------------------
+@pytest.mark.parametrize("spec, case, dtype", _params(lambda s: s.differentiable))
+def test_gradcheck(spec, case, dtype):
+    with anygrad.default_backend(case.name):
+        for variant, kwargs in enumerate(spec.kwargs):
+            host, seed = _host_inputs(spec, dtype, variant)
+            inputs = _tensors(spec, case, host)
+            fn = _bind(spec, kwargs)
+            try:
+                gradcheck(fn, inputs, seed=seed)
+            except anygrad.autograd.GradcheckError as exc:
+                raise AssertionError(f"{_describe(spec, dtype, variant, seed, host)}\n{exc}") from None
+
+
+@pytest.mark.parametrize("spec, case, dtype",
+                         _params(lambda s: s.differentiable and s.twice_differentiable))
+def test_gradgradcheck(spec, case, dtype):
+    with anygrad.default_backend(case.name):
+        for variant, kwargs in enumerate(spec.kwargs):
+            host, seed = _host_inputs(spec, dtype, variant)
+            inputs = _tensors(spec, case, host)
+            fn = _bind(spec, kwargs)
+            try:
+                gradgradcheck(fn, inputs, seed=seed, n_directions=1, max_elements=16)
+            except anygrad.autograd.GradcheckError as exc:
+                raise AssertionError(f"{_describe(spec, dtype, variant, seed, host)}\n{exc}") from None
+
+
+def _bind(spec, kwargs):
+    def fn(*args):
+        return spec.fn(*args, **kwargs)
+
+    return fn
+
+
+# -- 4. properties -------------------------------------------------------------------------
+@pytest.mark.parametrize("spec, case, dtype", _params(lambda s: s.differentiable))
+def test_gradient_properties(spec, case, dtype):
+    kwargs = spec.kwargs[0]
+    host, seed = _host_inputs(spec, dtype, 0)
+    what = _describe(spec, dtype, 0, seed, host)
+    rtol, atol = GRAD_TOL[dtype]
+    with anygrad.default_backend(case.name):
+        inputs = _tensors(spec, case, host)
+        outs, us, targets, gs = _vjp(spec, inputs, kwargs, seed + 1)
+        assert outs, f"{what}: no output requires grad although inputs do"
+        # A gradient has its input's shape, dtype, device and backend.
+        for i, (x, g) in enumerate(zip(targets, gs)):
+            if g is None:
+                continue
+            assert g.backend == x.backend, f"{what}: grad {i} backend {g.backend} != {x.backend}"
+            assert g.device == x.device, f"{what}: grad {i} device {g.device} != {x.device}"
+            assert g.dtype is x.dtype, f"{what}: grad {i} dtype {g.dtype} != {x.dtype}"
+            assert tuple(g.shape) == tuple(x.shape), (
+                f"{what}: grad {i} shape {tuple(g.shape)} != {tuple(x.shape)}")
+
+        # VJPs are linear in the upstream gradient: g(2 u1 - 3 u2) = 2 g(u1) - 3 g(u2).
+        _, us2, _, gs2 = _vjp(spec, inputs, kwargs, seed + 2)
+        mixed = [2.0 * a - 3.0 * b for a, b in zip(us, us2)]
+        outs3 = _float_outputs(spec.fn(*inputs, **kwargs))
+        gs3 = anygrad.autograd.grad(list(outs3), targets, grad_outputs=mixed, allow_unused=True)
+        for i, (g1, g2, g3) in enumerate(zip(gs, gs2, gs3)):
+            if g1 is None or g3 is None:
+                assert g1 is None and g3 is None, f"{what}: grad {i} used only sometimes"
+                continue
+            expected = 2.0 * _host(g1).astype(np.float64) - 3.0 * _host(g2).astype(np.float64)
+            scale = 2.0 * np.abs(_host(g1)) + 3.0 * np.abs(_host(g2))
+            got = _host(g3).astype(np.float64)
+            bad = np.abs(got - expected) > atol + rtol * scale + 4 * np.finfo(dtype).eps * scale
+            assert not bad.any(), f"{what}: VJP not linear for input {i}: {got} vs {expected}"
+
+        # Two backward passes accumulate exactly twice the gradient.
+        leaves = _tensors(spec, case, host)
+        outs4 = _float_outputs(spec.fn(*leaves, **kwargs))
+        us4 = _upstream(outs4, seed + 1)
+        anygrad.autograd.backward(list(outs4), us4, retain_graph=True)
+        first = [None if x.grad is None else _host(x.grad).copy()
+                 for x in leaves if x.requires_grad]
+        anygrad.autograd.backward(list(outs4), us4)
+        for i, (x, f) in enumerate(zip([x for x in leaves if x.requires_grad], first)):
+            if f is None:
+                assert x.grad is None, f"{what}: grad {i} appeared only on the second pass"
+                continue
+            np.testing.assert_array_equal(_host(x.grad), 2 * f, err_msg=f"{what}: input {i}")
+
+        # no_grad records no graph.
+        with anygrad.no_grad():
+            for o in _outputs(spec.fn(*inputs, **kwargs)):
+                if isinstance(o, anygrad.Tensor):
+                    assert not o.requires_grad and o.grad_fn is None, (
+                        f"{what}: an output under no_grad has grad_fn {o.grad_fn}")
+
+
+@pytest.mark.parametrize("spec, case, dtype", _params(
+    lambda s: s.differentiable, cases=[c for c in CASES if c.name != "numpy"]))
+def test_gradients_agree_across_backends(spec, case, dtype):
+    kwargs = spec.kwargs[0]
+    host, seed = _host_inputs(spec, dtype, 0)
+    what = _describe(spec, dtype, 0, seed, host)
+    rtol, atol = GRAD_TOL[dtype]
+    with anygrad.default_backend("numpy"):
+        _, _, _, ref = _vjp(spec, _tensors(spec, BACKEND_MATRIX[0], host), kwargs, seed + 1)
+    with anygrad.default_backend(case.name):
+        _, _, _, got = _vjp(spec, _tensors(spec, case, host), kwargs, seed + 1)
+    for i, (r, g) in enumerate(zip(ref, got)):
+        if r is None or g is None:
+            assert r is None and g is None, f"{what}: input {i} gets a gradient on one backend only"
+            continue
+        assert_close(g, _host(r), rtol=rtol, atol=atol, msg=f"{what}: input {i} vs numpy")
+
+
+# -- 5. every public operation is registered -----------------------------------------------
+def test_every_public_op_is_registered():
+    missing = unregistered_ops()
+    assert not missing, (
+        f"public operations without a registry entry: {missing}; add register(OpSpec(...)) "
+        "beside each (or an exemption with a reason in anygrad.testing.EXEMPT)"
+    )
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+def test_spec_is_consistent(spec):
+    assert getattr(anygrad, spec.name, None) is spec.fn, (
+        f"{spec.name}: anygrad.{spec.name} is not the registered function")
+    assert spec.nin >= 1 and len(spec.kwargs) >= 1, f"{spec.name}: nin/kwargs malformed"
+    if spec.method is not None:
+        assert hasattr(anygrad.Tensor, spec.method), (
+            f"{spec.name}: Tensor has no method {spec.method!r}")
+    assert not (spec.twice_differentiable and not spec.differentiable) or True
+
+
+@pytest.mark.parametrize("case", UNAVAILABLE, ids=[c.id for c in UNAVAILABLE])
+def test_optional_backend_present(case):
+    ok, reason = case.available()
+    if not ok:
+        pytest.skip(reason)
