@@ -98,7 +98,7 @@ def _place(xp: Any, g: Any, pos: int, lo: int, length: int, step: int, n: int) -
         g = xp.stack([g] + [z] * (step - 1), axis=pos + 1)
         shape[pos] = length * step
         g = xp.reshape(g, tuple(shape))
-        g = g[(slice(None),) * pos + (slice(0, span),)]
+        g = g[(slice(None),) * pos + (slice(0, span), Ellipsis)]
     parts = []
     if lo:
         shape[pos] = lo

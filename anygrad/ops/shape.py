@@ -340,7 +340,7 @@ class Concat(Function):
         lead = (slice(None),) * axis
         out, start = [], 0
         for i, n in enumerate(ctx.sizes):
-            out.append(gy[lead + (slice(start, start + n),)] if needs[i] else None)
+            out.append(gy[lead + (slice(start, start + n), Ellipsis)] if needs[i] else None)
             start += n
         return tuple(out)
 
@@ -455,7 +455,7 @@ class Split(Function):
         lead = (slice(None),) * axis
         out, start = [], 0
         for n in sizes:
-            out.append(x[lead + (slice(start, start + n),)])
+            out.append(x[lead + (slice(start, start + n), Ellipsis)])
             start += n
         return tuple(out)
 

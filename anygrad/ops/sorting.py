@@ -119,7 +119,7 @@ def topk(
         raise ValueError(f"topk: k={k} is out of range for dimension {d} of size {n}")
     xp = backend.xp
     idx = _argsort(xp, arr, d, bool(largest), True)
-    idx = idx[(slice(None),) * d + (slice(0, k),)]
+    idx = idx[(slice(None),) * d + (slice(0, k), Ellipsis)]
     return TopkResult(GatherAlong.apply(x, idx, d), _make_tensor(idx, backend))
 
 
