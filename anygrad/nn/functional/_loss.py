@@ -1,0 +1,268 @@
+"""Loss functions, all with ``reduction`` in ``'none' | 'mean' | 'sum'``.
+
+Class-index losses select the target's log-probability with a constant one-hot mask
+(multiplied, then summed over the class axis), which also carries the class weights and
+``ignore_index``: one multiply instead of a gather, and differentiable to any order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import anygrad as _ag
+
+from ...tensor import Tensor
+
+__all__ = [
+    "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
+    "soft_margin_loss", "poisson_nll_loss",
+]
+
+
+def _reduce(loss: Any, reduction: str, op: str) -> Any:
+    if reduction == "mean":
+        return _ag.mean(loss)
+    if reduction == "sum":
+        return _ag.sum(loss)
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{op}: reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
+
+
+def _legacy(reduction: str, size_average: Any, reduce: Any) -> str:
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    return "none" if not reduce else ("mean" if size_average else "sum")
+
+
+def _same_shape(op: str, input: Any, target: Any) -> None:  # noqa: A002
+    if tuple(input.shape) != tuple(target.shape):
+        try:
+            np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
+        except Exception:
+            raise ValueError(
+                f"{op}: input of shape {tuple(input.shape)} and target of shape "
+                f"{tuple(target.shape)} do not match"
+            ) from None
+
+
+def mse_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
+             reduction: str = "mean", weight: Any = None) -> Any:
+    """Mean squared error."""
+    _same_shape("mse_loss", input, target)
+    d = input - target
+    loss = d * d
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, _legacy(reduction, size_average, reduce), "mse_loss")
+
+
+def l1_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
+            reduction: str = "mean") -> Any:
+    """Mean absolute error."""
+    _same_shape("l1_loss", input, target)
+    return _reduce(_ag.abs(input - target), _legacy(reduction, size_average, reduce), "l1_loss")
+
+
+def smooth_l1_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
+                   reduction: str = "mean", beta: float = 1.0) -> Any:
+    """Quadratic below ``beta``, linear above (divided by ``beta``)."""
+    _same_shape("smooth_l1_loss", input, target)
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
+    a = _ag.abs(input - target)
+    if beta == 0.0:
+        loss = a
+    else:
+        loss = _ag.where(a < beta, (0.5 / beta) * a * a, a - 0.5 * beta)
+    return _reduce(loss, _legacy(reduction, size_average, reduce), "smooth_l1_loss")
+
+
+def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0,  # noqa: A002
+               weight: Any = None) -> Any:
+    """Quadratic below ``delta``, ``delta``-scaled linear above."""
+    _same_shape("huber_loss", input, target)
+    if delta <= 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta}")
+    a = _ag.abs(input - target)
+    loss = _ag.where(a < delta, 0.5 * a * a, delta * (a - 0.5 * delta))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction, "huber_loss")
+
+
+def _class_mask(op: str, input: Any, target: Any, weight: Any, ignore_index: int) -> Any:
+    """Constant ``(N, C, ...)`` mask: the target's class weight at its class, else 0."""
+    shape = tuple(input.shape)
+    if len(shape) < 1:
+        raise ValueError(f"{op}: expected an input with a class dimension, got a scalar")
+    if not isinstance(target, Tensor):
+        target = _ag.asarray(target, backend=input._backend, device=input.device)
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"{op}: expected integer class indices as target, got dtype {target.dtype}")
+    tshape = tuple(target.shape)
+    if len(shape) == 1:
+        expected = ()
+    else:
+        expected = (shape[0],) + shape[2:]
+    if tshape != expected:
+        raise ValueError(
+            f"{op}: expected target of shape {expected} for input of shape {shape}, got "
+            f"{tshape}"
+        )
+    c = shape[0] if len(shape) == 1 else shape[1]
+    xp = input.xp
+    t = target.array
+    axis = 0 if len(shape) == 1 else 1
+    classes = xp.arange(c, dtype=t.dtype, device=input.device)
+    classes = xp.reshape(classes, (c,) + (1,) * (len(shape) - axis - 1))
+    hot = xp.expand_dims(t, axis=axis) == classes
+    if ignore_index is not None and 0 <= ignore_index < c:
+        hot = xp.logical_and(hot, xp.expand_dims(t != ignore_index, axis=axis))
+    mask = xp.astype(hot, input.array.dtype)
+    if weight is not None:
+        w = weight.array if isinstance(weight, Tensor) else xp.asarray(weight, dtype=mask.dtype)
+        mask = mask * xp.reshape(w, (c,) + (1,) * (len(shape) - axis - 1))
+    return _ag.asarray(mask, backend=input._backend), axis
+
+
+def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = None,  # noqa: A002
+             ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> Any:
+    """Negative log-likelihood of class indices given log-probabilities ``(N, C, ...)``.
+
+    With ``reduction='mean'`` the sum is divided by the total weight of the non-ignored
+    targets (PyTorch's rule).
+    """
+    reduction = _legacy(reduction, size_average, reduce)
+    mask, axis = _class_mask("nll_loss", input, target, weight, ignore_index)
+    loss = -_ag.sum(input * mask, axis=axis)
+    if reduction == "mean":
+        return _ag.sum(loss) / _ag.sum(mask)
+    return _reduce(loss, reduction, "nll_loss")
+
+
+def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any = None,  # noqa: A002
+                  ignore_index: int = -100, reduce: Any = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Any:
+    """Cross-entropy of logits ``(N, C, ...)`` with class indices or class probabilities.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> round(F.cross_entropy(anygrad.zeros(2, 4), anygrad.tensor([1, 3])).item(), 4)
+    1.3863
+    """
+    reduction = _legacy(reduction, size_average, reduce)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing}")
+    shape = tuple(input.shape)
+    axis = 0 if len(shape) == 1 else 1
+    c = shape[axis]
+    logp = _ag.log_softmax(input, axis=axis)
+    wshape = (c,) + (1,) * (len(shape) - axis - 1)
+    if isinstance(target, Tensor) and target.dtype.kind == "f":
+        if tuple(target.shape) != shape:
+            raise ValueError(
+                f"cross_entropy: expected probability target of shape {shape}, got "
+                f"{tuple(target.shape)}"
+            )
+        if label_smoothing > 0:
+            target = target * (1.0 - label_smoothing) + label_smoothing / c
+        prod = logp * target
+        if weight is not None:
+            prod = prod * _ag.reshape(weight, wshape)
+        loss = -_ag.sum(prod, axis=axis)
+        if reduction == "mean":
+            return _ag.sum(loss) / (max(input.numel(), 1) // c)
+        return _reduce(loss, reduction, "cross_entropy")
+    mask, _ = _class_mask("cross_entropy", input, target, weight, ignore_index)
+    loss = -_ag.sum(logp * mask, axis=axis)
+    if label_smoothing > 0:
+        valid = _valid(input, target, ignore_index, axis)
+        sm = logp if weight is None else logp * _ag.reshape(weight, wshape)
+        smooth = -_ag.sum(sm, axis=axis) * valid
+        loss = loss * (1.0 - label_smoothing) + smooth * (label_smoothing / c)
+    if reduction == "mean":
+        return _ag.sum(loss) / _ag.sum(mask)
+    return _reduce(loss, reduction, "cross_entropy")
+
+
+def _valid(input: Any, target: Any, ignore_index: int, axis: int) -> Any:
+    t = target if isinstance(target, Tensor) else _ag.asarray(target, backend=input._backend)
+    xp = input.xp
+    v = xp.astype(t.array != ignore_index, input.array.dtype)
+    return _ag.asarray(v, backend=input._backend)
+
+
+def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any = None,  # noqa: A002
+                         reduce: Any = None, reduction: str = "mean") -> Any:
+    """Binary cross-entropy of probabilities; logs are clamped at -100 as in PyTorch."""
+    _same_shape("binary_cross_entropy", input, target)
+    log_p = _ag.clip(_ag.log(input), -100.0, None)
+    log_q = _ag.clip(_ag.log(1.0 - input), -100.0, None)
+    loss = -(target * log_p + (1.0 - target) * log_q)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, _legacy(reduction, size_average, reduce), "binary_cross_entropy")
+
+
+def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None,  # noqa: A002
+                                     size_average: Any = None, reduce: Any = None,
+                                     reduction: str = "mean", pos_weight: Any = None) -> Any:
+    """Binary cross-entropy on logits, computed stably through ``softplus(-x)``."""
+    _same_shape("binary_cross_entropy_with_logits", input, target)
+    # log(1 + exp(-x)) without overflow: relu(-x) + log(1 + exp(-|x|)).
+    sp = _ag.relu(-input) + _ag.log1p(_ag.exp(-_ag.abs(input)))
+    if pos_weight is not None:
+        loss = (1.0 - target) * input + (1.0 + (pos_weight - 1.0) * target) * sp
+    else:
+        loss = (1.0 - target) * input + sp
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, _legacy(reduction, size_average, reduce), "binary_cross_entropy_with_logits")
+
+
+def kl_div(input: Any, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
+           reduction: str = "mean", log_target: bool = False) -> Any:
+    """Kullback-Leibler divergence with ``input`` as log-probabilities.
+
+    ``reduction='batchmean'`` divides the sum by the batch size (the mathematically
+    correct KL divergence); ``'mean'`` averages over all elements, as PyTorch does.
+    """
+    reduction = _legacy(reduction, size_average, reduce)
+    if log_target:
+        loss = _ag.exp(target) * (target - input)
+    else:
+        positive = target > 0
+        safe = _ag.where(positive, target, _ag.ones_like(target))
+        loss = target * _ag.log(safe) - target * input
+    if reduction == "batchmean":
+        return _ag.sum(loss) / (input.shape[0] if input.ndim else 1)
+    return _reduce(loss, reduction, "kl_div")
+
+
+def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
+                     reduction: str = "mean") -> Any:
+    loss = _ag.log1p(_ag.exp(-target * input))
+    return _reduce(loss, _legacy(reduction, size_average, reduce), "soft_margin_loss")
+
+
+def poisson_nll_loss(input: Any, target: Any, log_input: bool = True, full: bool = False,  # noqa: A002
+                     size_average: Any = None, eps: float = 1e-8, reduce: Any = None,
+                     reduction: str = "mean") -> Any:
+    if log_input:
+        loss = _ag.exp(input) - target * input
+    else:
+        loss = input - target * _ag.log(input + eps)
+    if full:
+        t = target
+        stirling = t * _ag.log(_ag.where(t > 1, t, _ag.ones_like(t))) - t + 0.5 * _ag.log(
+            2 * 3.141592653589793 * _ag.where(t > 1, t, _ag.ones_like(t)))
+        loss = loss + _ag.where(t > 1, stirling, _ag.zeros_like(t))
+    return _reduce(loss, _legacy(reduction, size_average, reduce), "poisson_nll_loss")

@@ -1,0 +1,223 @@
+"""Dropout, embedding, padding, one-hot encoding and vector similarities."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import anygrad as _ag
+
+from ...autograd.function import Function
+from ...random import host_generator
+from ...tensor import Tensor
+from ._util import crop_axis, pad_axis
+
+__all__ = [
+    "dropout", "dropout1d", "dropout2d", "alpha_dropout", "embedding", "pad", "one_hot",
+    "cosine_similarity", "normalize", "pairwise_distance",
+]
+
+
+def _keep_mask(x: Any, p: float, shape: tuple, generator: Any) -> Any:
+    """A ``1/(1-p)``-scaled keep mask drawn on the host (one seed, same mask everywhere)."""
+    keep = (host_generator(generator).random(shape) >= p).astype(np.float64) / (1.0 - p)
+    return _ag.asarray(keep, dtype=x.dtype, backend=x._backend, device=x.device)
+
+
+def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False,  # noqa: A002
+            *, generator: Any = None) -> Any:
+    """Zero each element with probability ``p`` and scale the rest by ``1/(1-p)``.
+
+    The mask is drawn with anygrad's seeded host generator, so ``anygrad.manual_seed``
+    makes it reproducible on every backend.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: probability has to be between 0 and 1, got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        y = input * 0.0
+    else:
+        y = input * _keep_mask(input, p, tuple(input.shape), generator)
+    return input._rebind(y, "dropout_") if inplace else y
+
+
+def _channel_dropout(op: str, input: Any, p: float, training: bool, inplace: bool, spatial: int,
+                     generator: Any) -> Any:
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{op}: probability has to be between 0 and 1, got {p}")
+    if not training or p == 0.0:
+        return input
+    shape = tuple(input.shape)
+    mshape = shape[:-spatial] + (1,) * spatial
+    y = input * 0.0 if p == 1.0 else input * _keep_mask(input, p, mshape, generator)
+    return input._rebind(y, op + "_") if inplace else y
+
+
+def dropout1d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False,  # noqa: A002
+              *, generator: Any = None) -> Any:
+    """Zero whole channels of ``(N, C, L)``."""
+    return _channel_dropout("dropout1d", input, p, training, inplace, 1, generator)
+
+
+def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False,  # noqa: A002
+              *, generator: Any = None) -> Any:
+    """Zero whole channels of ``(N, C, H, W)``."""
+    return _channel_dropout("dropout2d", input, p, training, inplace, 2, generator)
+
+
+def alpha_dropout(input: Any, p: float = 0.5, training: bool = False, inplace: bool = False,  # noqa: A002
+                  *, generator: Any = None) -> Any:
+    """Dropout that keeps SELU's self-normalising mean and variance."""
+    if not training or p == 0.0:
+        return input
+    alpha = -1.7580993408473766
+    keep = host_generator(generator).random(tuple(input.shape)) >= p
+    a = ((1 - p) * (1 + p * alpha ** 2)) ** -0.5
+    b = -a * alpha * p
+    kw = dict(dtype=input.dtype, backend=input._backend, device=input.device)
+    m = _ag.asarray(keep.astype(np.float64), **kw)
+    y = (input * m + alpha * (1.0 - m)) * a + b
+    return input._rebind(y, "alpha_dropout_") if inplace else y
+
+
+def embedding(input: Any, weight: Any, padding_idx: int | None = None,  # noqa: A002
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Any:
+    """Rows of ``weight`` selected by the integer tensor ``input``.
+
+    The row ``padding_idx`` receives no gradient (its value is returned as is).
+    """
+    if not isinstance(input, Tensor):
+        input = _ag.asarray(input, backend=weight._backend, device=weight.device)
+    if input.dtype.kind not in "iu":
+        raise TypeError(f"embedding: expected an integer index tensor, got dtype {input.dtype}")
+    if max_norm is not None:
+        _renorm_(weight, input, max_norm, norm_type)
+    shape = tuple(input.shape)
+    rows = _ag.take(weight, _ag.reshape(input, (-1,)), axis=0)
+    if padding_idx is not None:
+        if padding_idx < 0:
+            padding_idx += weight.shape[0]
+        keep = _ag.astype(_ag.reshape(input != padding_idx, (-1, 1)), rows.dtype)
+        # Same values, but the padding row's gradient is cut.
+        rows = rows * keep + rows.detach() * (1.0 - keep)
+    return _ag.reshape(rows, shape + (weight.shape[1],))
+
+
+def _renorm_(weight: Any, idx: Any, max_norm: float, norm_type: float) -> None:
+    w = weight.detach().numpy().astype(np.float64)
+    used = np.unique(idx.detach().numpy().reshape(-1))
+    norms = np.linalg.norm(w[used], ord=norm_type, axis=1)
+    scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+    w[used] *= scale[:, None]
+    with _ag.no_grad():
+        weight.copy_(_ag.asarray(w))
+
+
+class _Pad(Function):
+    """Constant padding of the trailing axes (concatenated blocks; backward crops)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, pads: tuple, value: float) -> Any:
+        xp = ctx.xp
+        ndim = len(x.shape)
+        for k in range(len(pads) // 2):
+            axis = ndim - 1 - k
+            before, after = pads[2 * k], pads[2 * k + 1]
+            if before < 0:
+                x = crop_axis(x, axis, -before, x.shape[axis])
+                before = 0
+            if after < 0:
+                x = crop_axis(x, axis, 0, x.shape[axis] + after)
+                after = 0
+            x = pad_axis(xp, x, axis, before, after, value)
+        ctx.pads = pads
+        return x
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        xp = ctx.xp
+        pads = ctx.pads
+        ndim = len(gy.shape)
+        g = gy
+        for k in range(len(pads) // 2):
+            axis = ndim - 1 - k
+            before, after = pads[2 * k], pads[2 * k + 1]
+            # Undo positive pads by cropping, negative ones by padding with zeros.
+            g = crop_axis(g, axis, max(before, 0), g.shape[axis] - max(after, 0))
+            g = pad_axis(xp, g, axis, max(-before, 0), max(-after, 0), 0.0)
+        return g, None, None
+
+
+def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None) -> Any:  # noqa: A002
+    """Pad the trailing axes: ``pad = (last_before, last_after, second_last_before, ...)``.
+
+    Only ``mode='constant'`` is supported; negative amounts crop.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> F.pad(anygrad.ones(1, 2), (1, 2)).tolist()
+    [[0.0, 1.0, 1.0, 0.0, 0.0]]
+    """
+    if mode != "constant":
+        raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
+    pads = tuple(int(p) for p in pad)
+    if len(pads) % 2 or len(pads) // 2 > input.ndim:
+        raise ValueError(
+            f"pad: expected an even number of pad amounts, at most 2 per dimension of the input "
+            f"of shape {tuple(input.shape)}, got {pads}"
+        )
+    for k in range(len(pads) // 2):
+        n = input.shape[input.ndim - 1 - k]
+        if n + pads[2 * k] + pads[2 * k + 1] < 0:
+            raise ValueError(f"pad: padding {pads} gives a negative size for input of shape {tuple(input.shape)}")
+    return _Pad.apply(input, pads, 0.0 if value is None else float(value))
+
+
+def one_hot(tensor: Any, num_classes: int = -1) -> Any:
+    """``int64`` one-hot encoding with a new trailing axis of ``num_classes``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> F.one_hot(anygrad.tensor([0, 2]), 3).tolist()
+    [[1, 0, 0], [0, 0, 1]]
+    """
+    if tensor.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: expected an integer tensor, got dtype {tensor.dtype}")
+    if num_classes < 0:
+        num_classes = int(_ag.max(tensor).item()) + 1 if tensor.numel() else 0
+    xp = tensor.xp
+    a = tensor.array
+    classes = xp.arange(num_classes, dtype=a.dtype, device=tensor.device)
+    out = xp.astype(xp.expand_dims(a, axis=-1) == classes, xp.int64)
+    return _ag.asarray(out, backend=tensor._backend)
+
+
+def normalize(input: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Any:  # noqa: A002
+    """``input / max(||input||_p, eps)`` along ``dim``."""
+    if p == 2.0:
+        norm = _ag.sqrt(_ag.sum(input * input, axis=dim, keepdims=True))
+    else:
+        norm = _ag.sum(_ag.abs(input) ** p, axis=dim, keepdims=True) ** (1.0 / p)
+    return input / _ag.clip(norm, eps, None)
+
+
+def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Any:
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim`` (broadcasting)."""
+    w12 = _ag.sum(x1 * x2, axis=dim)
+    w1 = _ag.sum(x1 * x1, axis=dim)
+    w2 = _ag.sum(x2 * x2, axis=dim)
+    return w12 / _ag.sqrt(_ag.clip(w1 * w2, eps * eps, None))
+
+
+def pairwise_distance(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Any:
+    d = _ag.abs(x1 - x2 + eps)
+    return _ag.sum(d ** p, axis=-1, keepdims=keepdim) ** (1.0 / p)
+

@@ -1,0 +1,123 @@
+"""Normalisation: batch_norm, layer_norm, group_norm, instance_norm.
+
+Written as compositions of differentiable ops, so they differentiate to any order without a
+backward of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anygrad as _ag
+
+from ...autograd.grad_mode import no_grad
+
+__all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm"]
+
+
+def _normalize(x: Any, axes: tuple, eps: float) -> tuple[Any, Any, Any]:
+    mean = _ag.mean(x, axis=axes, keepdims=True)
+    d = x - mean
+    var = _ag.mean(d * d, axis=axes, keepdims=True)
+    return d * (var + eps) ** -0.5, mean, var
+
+
+def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = None,  # noqa: A002
+               bias: Any = None, training: bool = False, momentum: float = 0.1,
+               eps: float = 1e-5) -> Any:
+    """Batch normalisation over all axes but the channel axis 1.
+
+    In training mode it normalises with the batch statistics and updates ``running_mean``
+    and ``running_var`` (unbiased) in place; otherwise it uses them.
+    """
+    shape = tuple(input.shape)
+    if len(shape) < 2:
+        raise ValueError(f"batch_norm: expected an input of at least 2 dimensions, got shape {shape}")
+    c = shape[1]
+    bshape = (1, c) + (1,) * (len(shape) - 2)
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != (c,):
+            raise ValueError(
+                f"batch_norm: expected {name} of shape ({c},) for input of shape {shape}, got "
+                f"{tuple(t.shape)}"
+            )
+    axes = (0,) + tuple(range(2, len(shape)))
+    if training:
+        n = input.numel() // c
+        if n <= 1:
+            raise ValueError(
+                f"batch_norm: expected more than 1 value per channel when training, got input "
+                f"of shape {shape}"
+            )
+        y, mean, var = _normalize(input, axes, eps)
+        if running_mean is not None:
+            with no_grad():
+                m = _ag.reshape(mean.detach(), (c,))
+                running_mean.copy_(running_mean * (1.0 - momentum) + m * momentum)
+        if running_var is not None:
+            with no_grad():
+                v = _ag.reshape(var.detach(), (c,)) * (n / (n - 1))
+                running_var.copy_(running_var * (1.0 - momentum) + v * momentum)
+    else:
+        if running_mean is None or running_var is None:
+            y, _, _ = _normalize(input, axes, eps)
+        else:
+            y = (input - _ag.reshape(running_mean, bshape)) * (_ag.reshape(running_var, bshape) + eps) ** -0.5
+    if weight is not None:
+        y = y * _ag.reshape(weight, bshape)
+    if bias is not None:
+        y = y + _ag.reshape(bias, bshape)
+    return y
+
+
+def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None,  # noqa: A002
+                  weight: Any = None, bias: Any = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Any:
+    """Normalise each (sample, channel) over its spatial axes."""
+    shape = tuple(input.shape)
+    y, _, _ = _normalize(input, tuple(range(2, len(shape))), eps)
+    bshape = (1, shape[1]) + (1,) * (len(shape) - 2)
+    if weight is not None:
+        y = y * _ag.reshape(weight, bshape)
+    if bias is not None:
+        y = y + _ag.reshape(bias, bshape)
+    return y
+
+
+def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any = None,  # noqa: A002
+               eps: float = 1e-5) -> Any:
+    """Normalise over the trailing ``normalized_shape`` axes."""
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = tuple(input.shape)
+    if not ns or shape[len(shape) - len(ns):] != ns:
+        raise ValueError(
+            f"layer_norm: normalized_shape {ns} does not match the trailing dimensions of input "
+            f"of shape {shape}"
+        )
+    y, _, _ = _normalize(input, tuple(range(len(shape) - len(ns), len(shape))), eps)
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None,  # noqa: A002
+               eps: float = 1e-5) -> Any:
+    """Normalise channels in ``num_groups`` groups, then scale and shift per channel."""
+    shape = tuple(input.shape)
+    if len(shape) < 2 or shape[1] % num_groups:
+        raise ValueError(
+            f"group_norm: expected an input whose {shape[1] if len(shape) > 1 else '?'} channels "
+            f"are divisible by num_groups={num_groups}, got shape {shape}"
+        )
+    x = _ag.reshape(input, (shape[0], num_groups, -1))
+    y, _, _ = _normalize(x, (2,), eps)
+    y = _ag.reshape(y, shape)
+    bshape = (1, shape[1]) + (1,) * (len(shape) - 2)
+    if weight is not None:
+        y = y * _ag.reshape(weight, bshape)
+    if bias is not None:
+        y = y + _ag.reshape(bias, bshape)
+    return y

@@ -1,0 +1,20 @@
+"""Layer modules, by category."""
+
+from __future__ import annotations
+
+from . import activation, container, conv, dropout, linear, loss, normalization, pooling, rnn, sparse
+from .activation import *  # noqa: F401,F403
+from .container import *  # noqa: F401,F403
+from .conv import *  # noqa: F401,F403
+from .dropout import *  # noqa: F401,F403
+from .linear import *  # noqa: F401,F403
+from .loss import *  # noqa: F401,F403
+from .normalization import *  # noqa: F401,F403
+from .pooling import *  # noqa: F401,F403
+from .rnn import *  # noqa: F401,F403
+from .sparse import *  # noqa: F401,F403
+
+__all__ = sorted(
+    activation.__all__ + container.__all__ + conv.__all__ + dropout.__all__ + linear.__all__
+    + loss.__all__ + normalization.__all__ + pooling.__all__ + rnn.__all__ + sparse.__all__
+)

@@ -1,0 +1,204 @@
+"""Normalisation layers: BatchNorm1d/2d, LayerNorm, GroupNorm, InstanceNorm1d/2d."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import functional as F
+from .. import init
+from ..module import Module
+from ._base import factory_kwargs, new_buffer, new_parameter
+
+__all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d"]
+
+
+class _BatchNorm(Module):
+    _expected: tuple = ()
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True, device: Any = None,
+                 dtype: Any = None, *, backend: Any = None) -> None:
+        super().__init__()
+        import anygrad
+
+        fk = factory_kwargs(device, dtype, backend)
+        self.num_features = num_features
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        if affine:
+            self.weight = new_parameter((num_features,), fk)
+            self.bias = new_parameter((num_features,), fk)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", new_buffer((num_features,), fk, 0.0))
+            self.register_buffer("running_var", new_buffer((num_features,), fk, 1.0))
+            self.register_buffer("num_batches_tracked", new_buffer((), fk, 0, anygrad.int64))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+        self.reset_parameters()
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            init.zeros_(self.running_mean)
+            init.ones_(self.running_var)
+            init.zeros_(self.num_batches_tracked)
+
+    def reset_parameters(self) -> None:
+        self.reset_running_stats()
+        if self.affine:
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+
+    def forward(self, input: Any) -> Any:  # noqa: A002
+        name = type(self).__name__
+        shape = tuple(input.shape)
+        if len(shape) not in self._expected:
+            raise ValueError(
+                f"{name}: expected a {' or '.join(f'{d}-D' for d in self._expected)} input, got "
+                f"shape {shape}"
+            )
+        if shape[1] != self.num_features:
+            raise ValueError(
+                f"{name}: expected input with {self.num_features} channels (weight of shape "
+                f"({self.num_features},)), got input of shape {shape}"
+            )
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            from ...autograd.grad_mode import no_grad
+
+            with no_grad():
+                self.num_batches_tracked.add_(1)
+            if self.momentum is None:
+                momentum = 1.0 / float(self.num_batches_tracked.item())
+        use_batch = self.training or self.running_mean is None
+        return F.batch_norm(
+            input,
+            self.running_mean if not self.training or self.track_running_stats else None,
+            self.running_var if not self.training or self.track_running_stats else None,
+            self.weight, self.bias, use_batch, momentum, self.eps,
+        )
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of ``(N, C)`` or ``(N, C, L)``."""
+
+    _expected = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of ``(N, C, H, W)``."""
+
+    _expected = (4,)
+
+
+class LayerNorm(Module):
+    """Normalisation over the trailing ``normalized_shape`` axes."""
+
+    def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, device: Any = None, dtype: Any = None, *,
+                 backend: Any = None) -> None:
+        super().__init__()
+        fk = factory_kwargs(device, dtype, backend)
+        ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        self.normalized_shape = ns
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = new_parameter(ns, fk)
+            init.ones_(self.weight)
+            if bias:
+                self.bias = new_parameter(ns, fk)
+                init.zeros_(self.bias)
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, input: Any) -> Any:  # noqa: A002
+        shape = tuple(input.shape)
+        ns = self.normalized_shape
+        if shape[len(shape) - len(ns):] != ns:
+            raise ValueError(
+                f"LayerNorm: expected input with trailing dimensions {ns}, got input of shape {shape}"
+            )
+        return F.layer_norm(input, ns, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
+class GroupNorm(Module):
+    """Normalisation over groups of channels."""
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True,
+                 device: Any = None, dtype: Any = None, *, backend: Any = None) -> None:
+        super().__init__()
+        if num_channels % num_groups:
+            raise ValueError(
+                f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups ({num_groups})"
+            )
+        fk = factory_kwargs(device, dtype, backend)
+        self.num_groups = num_groups
+        self.num_channels = num_channels
+        self.eps = eps
+        self.affine = affine
+        if affine:
+            self.weight = new_parameter((num_channels,), fk)
+            self.bias = new_parameter((num_channels,), fk)
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, input: Any) -> Any:  # noqa: A002
+        shape = tuple(input.shape)
+        if len(shape) < 2 or shape[1] != self.num_channels:
+            raise ValueError(
+                f"GroupNorm: expected input with {self.num_channels} channels, got input of shape {shape}"
+            )
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+
+
+class _InstanceNorm(Module):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
+                 affine: bool = False, track_running_stats: bool = False, device: Any = None,
+                 dtype: Any = None, *, backend: Any = None) -> None:
+        super().__init__()
+        fk = factory_kwargs(device, dtype, backend)
+        self.num_features = num_features
+        self.eps = eps
+        self.affine = affine
+        if affine:
+            self.weight = new_parameter((num_features,), fk)
+            self.bias = new_parameter((num_features,), fk)
+            init.ones_(self.weight)
+            init.zeros_(self.bias)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, input: Any) -> Any:  # noqa: A002
+        return F.instance_norm(input, weight=self.weight, bias=self.bias, eps=self.eps)
+
+
+class InstanceNorm1d(_InstanceNorm):
+    pass
+
+
+class InstanceNorm2d(_InstanceNorm):
+    pass

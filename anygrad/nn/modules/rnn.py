@@ -1,0 +1,264 @@
+"""Recurrent layers: RNN, LSTM, GRU (multi-layer, batch_first, bidirectional) and cells.
+
+Parameter names, shapes, gate order (LSTM: i, f, g, o; GRU: r, z, n) and initialisation
+follow PyTorch, so a state dict moves between the two. The input projection of a whole
+sequence is one matmul; only the hidden projection runs per time step.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import anygrad as _ag
+
+from .. import functional as F
+from .. import init
+from ..module import Module
+from ._base import factory_kwargs, new_parameter
+
+__all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
+
+_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
+
+
+def _split(x: Any, n: int) -> list:
+    h = x.shape[-1] // n
+    return [x[..., k * h:(k + 1) * h] for k in range(n)]
+
+
+def _cell(mode: str, xw: Any, h: Any, c: Any, w_hh: Any, b_hh: Any) -> tuple[Any, Any]:
+    """One time step from the precomputed input projection ``xw``; returns ``(h, c)``."""
+    hw = F.linear(h, w_hh, b_hh)
+    if mode == "LSTM":
+        xi, xf, xg, xo = _split(xw + hw, 4)
+        c = _ag.sigmoid(xf) * c + _ag.sigmoid(xi) * _ag.tanh(xg)
+        return _ag.sigmoid(xo) * _ag.tanh(c), c
+    if mode == "GRU":
+        ir, iz, in_ = _split(xw, 3)
+        hr, hz, hn = _split(hw, 3)
+        r = _ag.sigmoid(ir + hr)
+        z = _ag.sigmoid(iz + hz)
+        n = _ag.tanh(in_ + r * hn)
+        return (1.0 - z) * n + z * h, None
+    pre = xw + hw
+    return (_ag.tanh(pre) if mode == "RNN_TANH" else _ag.relu(pre)), None
+
+
+class RNNBase(Module):
+    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, proj_size: int = 0, device: Any = None,
+                 dtype: Any = None, *, backend: Any = None) -> None:
+        super().__init__()
+        name = type(self).__name__
+        if not 0 <= dropout <= 1:
+            raise ValueError(f"{name}: dropout should be a number in [0, 1], got {dropout}")
+        if hidden_size <= 0 or num_layers <= 0:
+            raise ValueError(f"{name}: hidden_size and num_layers must be positive, got {hidden_size} and {num_layers}")
+        if proj_size:
+            raise NotImplementedError(f"{name}: proj_size is not supported")
+        self.mode = mode
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.bias = bias
+        self.batch_first = batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bidirectional
+        self.proj_size = proj_size
+        fk = factory_kwargs(device, dtype, backend)
+        gates = _GATES[mode] * hidden_size
+        dirs = 2 if bidirectional else 1
+        for layer in range(num_layers):
+            in_size = input_size if layer == 0 else hidden_size * dirs
+            for d in range(dirs):
+                sfx = f"_l{layer}" + ("_reverse" if d else "")
+                setattr(self, "weight_ih" + sfx, new_parameter((gates, in_size), fk))
+                setattr(self, "weight_hh" + sfx, new_parameter((gates, hidden_size), fk))
+                if bias:
+                    setattr(self, "bias_ih" + sfx, new_parameter((gates,), fk))
+                    setattr(self, "bias_hh" + sfx, new_parameter((gates,), fk))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        std = 1.0 / math.sqrt(self.hidden_size)
+        for p in self.parameters():
+            init.uniform_(p, -std, std)
+
+    def _weights(self, layer: int, d: int) -> tuple:
+        sfx = f"_l{layer}" + ("_reverse" if d else "")
+        get = self._parameters.get
+        return get("weight_ih" + sfx), get("weight_hh" + sfx), get("bias_ih" + sfx), get("bias_hh" + sfx)
+
+    def forward(self, input: Any, hx: Any = None) -> Any:  # noqa: A002
+        name = type(self).__name__
+        lstm = self.mode == "LSTM"
+        shape = tuple(input.shape)
+        if len(shape) not in (2, 3) or shape[-1] != self.input_size:
+            raise ValueError(
+                f"{name}: expected a 2-D or 3-D input with {self.input_size} features, got input "
+                f"of shape {shape}"
+            )
+        batched = len(shape) == 3
+        x = input if batched else _ag.reshape(input, (shape[0], 1, shape[1]))
+        if batched and self.batch_first:
+            x = _ag.permute_dims(x, (1, 0, 2))
+        steps, n = x.shape[0], x.shape[1]
+        dirs = 2 if self.bidirectional else 1
+        hshape = (self.num_layers * dirs, n, self.hidden_size)
+        if hx is None:
+            z = _ag.zeros(hshape, dtype=input.dtype, backend=input._backend, device=input.device)
+            h0, c0 = z, z
+        else:
+            h0, c0 = hx if lstm else (hx, None)
+            if not batched:
+                h0 = _ag.reshape(h0, (h0.shape[0], 1, h0.shape[1]))
+                c0 = None if c0 is None else _ag.reshape(c0, (c0.shape[0], 1, c0.shape[1]))
+            if tuple(h0.shape) != hshape:
+                raise ValueError(f"{name}: expected hidden state of shape {hshape}, got {tuple(h0.shape)}")
+        h_n, c_n = [], []
+        for layer in range(self.num_layers):
+            outs = []
+            for d in range(dirs):
+                w_ih, w_hh, b_ih, b_hh = self._weights(layer, d)
+                xw = F.linear(x, w_ih, b_ih)  # (L, N, gates*H): one matmul for the sequence
+                k = layer * dirs + d
+                h = h0[k]
+                c = c0[k] if lstm else None
+                seq = [None] * steps
+                order = range(steps - 1, -1, -1) if d else range(steps)
+                for t in order:
+                    h, c = _cell(self.mode, xw[t], h, c, w_hh, b_hh)
+                    seq[t] = h
+                outs.append(_ag.stack(seq, axis=0))
+                h_n.append(h)
+                if lstm:
+                    c_n.append(c)
+            x = outs[0] if dirs == 1 else _ag.concat(outs, axis=2)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = F.dropout(x, self.dropout, True)
+        out = x
+        hn = _ag.stack(h_n, axis=0)
+        cn = _ag.stack(c_n, axis=0) if lstm else None
+        if batched and self.batch_first:
+            out = _ag.permute_dims(out, (1, 0, 2))
+        if not batched:
+            out = _ag.reshape(out, (steps, out.shape[2]))
+            hn = _ag.reshape(hn, (hn.shape[0], hn.shape[2]))
+            cn = None if cn is None else _ag.reshape(cn, (cn.shape[0], cn.shape[2]))
+        return (out, (hn, cn)) if lstm else (out, hn)
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if not self.bias:
+            s += ", bias=False"
+        if self.batch_first:
+            s += ", batch_first=True"
+        if self.dropout:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional:
+            s += ", bidirectional=True"
+        return s
+
+
+class RNN(RNNBase):
+    """Elman RNN: ``h_t = tanh(x_t W_ih^T + b_ih + h_{t-1} W_hh^T + b_hh)``."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
+                 dropout: float = 0.0, bidirectional: bool = False, device: Any = None,
+                 dtype: Any = None, *, backend: Any = None) -> None:
+        if nonlinearity not in ("tanh", "relu"):
+            raise ValueError(f"RNN: unknown nonlinearity {nonlinearity!r} (expected 'tanh' or 'relu')")
+        self.nonlinearity = nonlinearity
+        super().__init__("RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU", input_size,
+                         hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
+                         device=device, dtype=dtype, backend=backend)
+
+
+class LSTM(RNNBase):
+    """Long short-term memory; returns ``output, (h_n, c_n)``."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 proj_size: int = 0, device: Any = None, dtype: Any = None, *,
+                 backend: Any = None) -> None:
+        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, proj_size, device=device, dtype=dtype, backend=backend)
+
+
+class GRU(RNNBase):
+    """Gated recurrent unit."""
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
+                 batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
+                 device: Any = None, dtype: Any = None, *, backend: Any = None) -> None:
+        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, device=device, dtype=dtype, backend=backend)
+
+
+class _CellBase(Module):
+    _mode = "RNN_TANH"
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
+                 dtype: Any = None, *, backend: Any = None) -> None:
+        super().__init__()
+        fk = factory_kwargs(device, dtype, backend)
+        gates = _GATES[self._mode] * hidden_size
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        self.weight_ih = new_parameter((gates, input_size), fk)
+        self.weight_hh = new_parameter((gates, hidden_size), fk)
+        if bias:
+            self.bias_ih = new_parameter((gates,), fk)
+            self.bias_hh = new_parameter((gates,), fk)
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        std = 1.0 / math.sqrt(hidden_size)
+        for p in self.parameters():
+            init.uniform_(p, -std, std)
+
+    def _zeros(self, input: Any) -> Any:  # noqa: A002
+        shape = tuple(input.shape[:-1]) + (self.hidden_size,)
+        return _ag.zeros(shape, dtype=input.dtype, backend=input._backend, device=input.device)
+
+    def extra_repr(self) -> str:
+        return f"{self.input_size}, {self.hidden_size}"
+
+
+class RNNCell(_CellBase):
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 nonlinearity: str = "tanh", device: Any = None, dtype: Any = None, *,
+                 backend: Any = None) -> None:
+        self._mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
+        super().__init__(input_size, hidden_size, bias, device, dtype, backend=backend)
+
+    def forward(self, input: Any, hx: Any = None) -> Any:  # noqa: A002
+        h = self._zeros(input) if hx is None else hx
+        return _cell(self._mode, F.linear(input, self.weight_ih, self.bias_ih), h, None,
+                     self.weight_hh, self.bias_hh)[0]
+
+
+class LSTMCell(_CellBase):
+    _mode = "LSTM"
+
+    def forward(self, input: Any, hx: Any = None) -> Any:  # noqa: A002
+        if hx is None:
+            z = self._zeros(input)
+            hx = (z, z)
+        return _cell("LSTM", F.linear(input, self.weight_ih, self.bias_ih), hx[0], hx[1],
+                     self.weight_hh, self.bias_hh)
+
+
+class GRUCell(_CellBase):
+    _mode = "GRU"
+
+    def forward(self, input: Any, hx: Any = None) -> Any:  # noqa: A002
+        h = self._zeros(input) if hx is None else hx
+        return _cell("GRU", F.linear(input, self.weight_ih, self.bias_ih), h, None,
+                     self.weight_hh, self.bias_hh)[0]
