@@ -128,14 +128,14 @@ class Tensordot(Function):
         nf1 = len(f1)
         gx = gyy = None
         if ctx.needs_input_grad[0]:
-            # Contract gy's y-part with y's free axes: axes come out as f1 + a1.
+            # Contract gy's y-part with y's free axes; y's contracted axes come out sorted.
             gx = xp.tensordot(gy, y, axes=(tuple(range(nf1, nf1 + len(f2))), f2))
-            perm = _inverse(f1 + a1)
+            perm = _inverse(f1 + tuple(a1[a2.index(j)] for j in sorted(a2)))
             if perm != tuple(range(len(perm))):
                 gx = xp.permute_dims(gx, perm)
         if ctx.needs_input_grad[1]:
             gyy = xp.tensordot(x, gy, axes=(f1, tuple(range(nf1))))
-            perm = _inverse(a2 + f2)
+            perm = _inverse(tuple(a2[a1.index(i)] for i in sorted(a1)) + f2)
             if perm != tuple(range(len(perm))):
                 gyy = xp.permute_dims(gyy, perm)
         return gx, gyy, None, None
