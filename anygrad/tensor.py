@@ -47,7 +47,9 @@ _new = object.__new__
 def _make_tensor(array: Any, backend: _backend.Backend, grad_fn: Any = None, output_nr: int = 0) -> "Tensor":
     """Wrap a backend array (the fast, internal constructor)."""
     t = _new(Tensor)
-    t._storage = Storage(array)
+    t._storage = storage = _new(Storage)  # no __init__ frame: this runs once per op
+    storage.array = array
+    storage.version = 0
     t._backend = backend
     t._grad_fn = grad_fn
     t._output_nr = output_nr

@@ -446,14 +446,15 @@ def _graph_saved(node: Function) -> tuple | None:
         return ()
     backend = node._backend
     array_type = backend.array_type
-    in_ids, out_ids = node._saved_src
+    out_ids = node._saved_src
+    edges = [e for e in node._edges if e is not None]
     out = []
     for s in saved:
         if type(s) is not array_type:
             out.append(s)  # Python scalars and other non-arrays stay as they are
             continue
         key = id(s)
-        e = node._edges[in_ids.index(key)] if key in in_ids else None
+        e = next((e for e in edges if e[4] == key), None)
         if e is not None:
             if type(e[0]) is AccumulateGrad:
                 # A leaf-like handle on the saved array that feeds the leaf's accumulator.

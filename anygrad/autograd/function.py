@@ -108,8 +108,8 @@ class Function(Node):
     _n_out = 1  # number of outputs (set by apply for multi-output Functions)
     # True for the few Functions whose output lives on another backend (to_backend).
     _changes_backend = False
-    # _edges: (node, output_nr, shape, native dtype) per positional input, None where no
-    # gradient flows.
+    # _edges: (node, output_nr, shape, native dtype, id of the array) per positional input,
+    # None where no gradient flows.
 
     # -- the user-facing ctx API ----------------------------------------------------------
     def save_for_backward(self, *arrays: Any) -> None:
@@ -211,7 +211,7 @@ class Function(Node):
                         fn = a._accumulator
                         if fn is None:
                             fn = a._accumulator = AccumulateGrad(a)
-                    edges.append((fn, a._output_nr, arr.shape, arr.dtype))
+                    edges.append((fn, a._output_nr, arr.shape, arr.dtype, id(arr)))
                 else:
                     edges.append(None)
                 continue
@@ -258,9 +258,9 @@ class Function(Node):
         # Record the node.
         ctx._backend = backend
         if ctx._saved:
-            # Identities of inputs and outputs, to re-connect saved arrays under create_graph.
-            # Ids are unambiguous: the saved arrays and these were all alive together.
-            ctx._saved_src = (tuple(map(id, arrays)), tuple(map(id, outs)))
+            # Output identities, to re-connect saved arrays under create_graph (the edges
+            # carry the inputs'). Ids are unambiguous: all these arrays were alive together.
+            ctx._saved_src = (id(out),) if single else tuple(map(id, outs))
         floats = backend.float_dtypes
         non_diff = ctx._non_differentiable
         if single:
