@@ -1,0 +1,261 @@
+"""Benchmark cases, one library per process: ``python benchmarks/cases.py CASE LIB``.
+
+Prints one JSON line: ``{"case": ..., "lib": ..., "value": <median>, "unit": ..., ...}``.
+LIB is ``anygrad`` (NumPy backend) or ``torch``; ``mygrad``/``autograd`` are accepted for the
+per-op cases where installed. ``benchmarks/run.py`` runs these side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+
+import numpy as np
+
+
+def _lib(name: str):
+    if name == "anygrad":
+        import anygrad
+
+        return anygrad
+    if name == "torch":
+        import torch
+
+        return torch
+    raise SystemExit(f"unknown library {name}")
+
+
+def _timeit(fn, reps: int, warmup: int = 3) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+# -- 1, 2: per-operation overhead ------------------------------------------------------------
+def _chain_step(lib, n_ops: int, backward: bool):
+    if lib == "mygrad":
+        import mygrad as mg
+
+        x = mg.tensor(np.linspace(0.1, 1.0, 16))
+
+        def step():
+            y = x
+            for _ in range(n_ops // 2):
+                y = y * 1.0001
+                y = y + 0.5
+            if backward:
+                mg.sum(y).backward()
+        return step
+    if lib == "autograd":
+        import autograd
+        import autograd.numpy as anp
+
+        def f(x):
+            y = x
+            for _ in range(n_ops // 2):
+                y = y * 1.0001
+                y = y + 0.5
+            return anp.sum(y)
+        g = autograd.grad(f)
+        x0 = np.linspace(0.1, 1.0, 16)
+        return (lambda: g(x0)) if backward else (lambda: f(x0))
+    m = _lib(lib)
+    x = m.tensor(np.linspace(0.1, 1.0, 16), requires_grad=True)
+
+    def step():
+        y = x
+        for _ in range(n_ops // 2):
+            y = y * 1.0001
+            y = y + 0.5
+        if backward:
+            y.sum().backward()
+    return step
+
+
+def case_per_op(lib: str, reps: int) -> dict:
+    times = _timeit(_chain_step(lib, 100, True), reps * 20)
+    return {"value": statistics.median(times) / 101 * 1e6, "unit": "us/op"}
+
+
+def case_per_op_forward(lib: str, reps: int) -> dict:
+    if lib == "torch":
+        import torch
+
+        with torch.no_grad():
+            pass
+    times = _timeit(_chain_step(lib, 100, False), reps * 20)
+    return {"value": statistics.median(times) / 100 * 1e6, "unit": "us/op"}
+
+
+def case_chain_100k(lib: str, reps: int) -> dict:
+    times = _timeit(_chain_step(lib, 100_000, True), max(3, reps // 2), warmup=1)
+    return {"value": statistics.median(times) / 100_001 * 1e6, "unit": "us/op"}
+
+
+# -- 3, 4, 5: training steps ---------------------------------------------------------------
+def _mlp(lib: str):
+    m = _lib(lib)
+    m.manual_seed(0)
+    nn = m.nn
+    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(),
+                          nn.Linear(512, 10))
+    opt = m.optim.SGD(model.parameters(), lr=0.01)
+    rng = np.random.default_rng(0)
+    x = m.tensor(rng.standard_normal((128, 784)).astype(np.float32))
+    y = m.tensor(rng.integers(0, 10, 128))
+
+    def step():
+        opt.zero_grad()
+        loss = nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+    return step
+
+
+def case_mlp_step(lib: str, reps: int) -> dict:
+    times = _timeit(_mlp(lib), reps * 5)
+    return {"value": statistics.median(times) * 1e3, "unit": "ms/step"}
+
+
+def _lenet(lib: str, batch: int):
+    m = _lib(lib)
+    nn, F = m.nn, m.nn.functional
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 6, 3)
+            self.conv2 = nn.Conv2d(6, 16, 3)
+            self.fc1 = nn.Linear(16 * 6 * 6, 120)
+            self.fc2 = nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = F.max_pool2d(F.relu(self.conv1(x)), (2, 2))
+            x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+            x = x.view(-1, 16 * 6 * 6)
+            x = F.relu(self.fc1(x))
+            x = F.relu(self.fc2(x))
+            return self.fc3(x)
+
+    m.manual_seed(0)
+    model = Net()
+    opt = m.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    rng = np.random.default_rng(0)
+    x = m.tensor(rng.standard_normal((batch, 1, 32, 32)).astype(np.float32))
+    y = m.tensor(rng.integers(0, 10, batch))
+
+    def step():
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+    return step
+
+
+def case_lenet_64(lib: str, reps: int) -> dict:
+    times = _timeit(_lenet(lib, 64), reps * 5)
+    return {"value": statistics.median(times) * 1e3, "unit": "ms/step"}
+
+
+def case_lenet_256(lib: str, reps: int) -> dict:
+    times = _timeit(_lenet(lib, 256), reps * 3)
+    return {"value": statistics.median(times) * 1e3, "unit": "ms/step"}
+
+
+def case_conv2d(lib: str, reps: int) -> dict:
+    m = _lib(lib)
+    F = m.nn.functional
+    rng = np.random.default_rng(0)
+    x1 = m.tensor(rng.standard_normal((64, 1, 32, 32)).astype(np.float32), requires_grad=True)
+    w1 = m.tensor(rng.standard_normal((6, 1, 3, 3)).astype(np.float32), requires_grad=True)
+    x2 = m.tensor(rng.standard_normal((64, 6, 15, 15)).astype(np.float32), requires_grad=True)
+    w2 = m.tensor(rng.standard_normal((16, 6, 3, 3)).astype(np.float32), requires_grad=True)
+
+    def step():
+        (F.conv2d(x1, w1).sum() + F.conv2d(x2, w2).sum()).backward()
+    times = _timeit(step, reps * 5)
+    return {"value": statistics.median(times) * 1e3, "unit": "ms (2 convs f+b)"}
+
+
+# -- 6: data loading -----------------------------------------------------------------------
+def case_dataloader(lib: str, reps: int) -> dict:
+    from anygrad.data.datasets import load_embedded_mnist
+
+    images, labels = load_embedded_mnist(train=True)
+    x = (images.astype(np.float32) / 255.0)[:, None]
+    m = _lib(lib)
+    if lib == "torch":
+        from torch.utils.data import DataLoader, TensorDataset
+    else:
+        from anygrad.data import DataLoader, TensorDataset
+    ds = TensorDataset(m.tensor(x), m.tensor(labels))
+
+    def epoch():
+        for _ in DataLoader(ds, batch_size=64, shuffle=True):
+            pass
+    times = _timeit(epoch, max(3, reps // 2), warmup=1)
+    n_batches = -(-len(x) // 64)
+    return {"value": statistics.median(times) / n_batches * 1e3, "unit": "ms/batch"}
+
+
+# -- 7: memory -------------------------------------------------------------------------
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def case_memory(lib: str, reps: int) -> dict:
+    step = _lenet(lib, 64)
+    samples = []
+    for i in range(1000):
+        step()
+        if i % 100 == 99:
+            samples.append(_rss_mb())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    growth = samples[-1] - samples[1]
+    return {"value": peak, "unit": "MB peak RSS", "steady_mb": samples[-1],
+            "growth_mb_100_to_1000": growth, "samples_mb": [round(s, 1) for s in samples]}
+
+
+CASES = {
+    "per_op": case_per_op,
+    "per_op_forward": case_per_op_forward,
+    "chain_100k": case_chain_100k,
+    "mlp_step": case_mlp_step,
+    "lenet_64": case_lenet_64,
+    "lenet_256": case_lenet_256,
+    "conv2d": case_conv2d,
+    "dataloader": case_dataloader,
+    "memory": case_memory,
+}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("case", choices=sorted(CASES))
+    p.add_argument("lib", choices=["anygrad", "torch", "mygrad", "autograd"])
+    p.add_argument("--reps", type=int, default=10)
+    a = p.parse_args()
+    if a.lib == "torch":
+        import torch
+
+        torch.set_num_threads(int(os.environ.get("BENCH_THREADS", torch.get_num_threads())))
+    out = CASES[a.case](a.lib, a.reps)
+    out.update(case=a.case, lib=a.lib)
+    print(json.dumps(out))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
