@@ -12,7 +12,6 @@ file in the same directory, fsync, then ``os.replace``.
 from __future__ import annotations
 
 import collections
-import io
 import json
 import os
 import tempfile

@@ -10,7 +10,6 @@ same order, so float64 trajectories agree with PyTorch to rounding.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from typing import Any, Callable, Iterable
 
@@ -269,13 +268,3 @@ def _cast_state(p: Tensor, key: str, value: Any) -> Any:
     # A new storage box: later steps rebind it without touching the caller's tensors.
     return _make_tensor(moved._storage.array, p._backend)
 
-
-def _no_grad_step(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorator for custom ``step`` methods: run the update under ``no_grad``."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with no_grad():
-            return fn(*args, **kwargs)
-
-    return wrapper

@@ -138,4 +138,4 @@ def test_matches_torch_optim(backend, torch_f64, case):
     got = _anygrad_run(backend, name, kw)
     for g, e, p0 in zip(got, expected, P0):
         assert not np.allclose(e, p0)  # the run moved the parameters
-        np.testing.assert_allclose(g, e, rtol=0, atol=1e-6)
+        np.testing.assert_allclose(g, e, rtol=0, atol=1e-10)  # task asks 1e-6; we get ~1e-15
