@@ -22,19 +22,26 @@ needs_sphinx = pytest.mark.skipif(
 )
 
 
-def _sphinx(builder: str, out: Path) -> subprocess.CompletedProcess:
+def _sphinx(builder: str, out: Path, fresh: bool) -> subprocess.CompletedProcess:
     cmd = [
-        sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-E",
+        sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", *(["-E"] if fresh else []),
         "-b", builder, "-d", str(out / "doctrees"), str(DOCS), str(out / builder),
     ]
     # No network: the build must not need it (no intersphinx, no remote images).
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
+@pytest.fixture(scope="module")
+def docs_out(tmp_path_factory):
+    """One output folder: the doctest build reuses the html build's parsed sources."""
+    return tmp_path_factory.mktemp("docs")
+
+
 @needs_sphinx
 @pytest.mark.slow
-def test_html_build_has_no_warnings(tmp_path):
-    res = _sphinx("html", tmp_path)
+def test_html_build_has_no_warnings(docs_out):
+    tmp_path = docs_out
+    res = _sphinx("html", tmp_path, fresh=True)
     assert res.returncode == 0, f"sphinx -b html failed:\n{res.stdout}\n{res.stderr}"
     html = tmp_path / "html"
     for page in ("index", "autograd", "autograd_zh", "operations", "backends", "api/ops"):
@@ -49,8 +56,9 @@ def test_html_build_has_no_warnings(tmp_path):
 
 @needs_sphinx
 @pytest.mark.slow
-def test_doctests_pass(tmp_path):
-    res = _sphinx("doctest", tmp_path)
+def test_doctests_pass(docs_out):
+    tmp_path = docs_out
+    res = _sphinx("doctest", tmp_path, fresh=not (tmp_path / "doctrees").is_dir())
     output = res.stdout + res.stderr
     assert res.returncode == 0, f"sphinx -b doctest failed:\n{output}"
     report = (tmp_path / "doctest" / "output.txt").read_text(encoding="utf-8")
