@@ -10,6 +10,8 @@ tensor([2., 4., 6.])
 
 from __future__ import annotations
 
+import math as _math
+
 # Order matters: the Tensor class first, then autograd (which uses it), then operations.
 from .tensor import Size, Tensor
 from . import autograd
@@ -37,14 +39,17 @@ from .ops import *  # noqa: F401,F403 - the operation catalogue, listed in ops._
 
 __version__ = "0.1.0"
 
-e = 2.718281828459045
-pi = 3.141592653589793
-inf = __builtins__["float"]("inf") if isinstance(__builtins__, dict) else __builtins__.float("inf")
-nan = inf - inf
+e = _math.e
+pi = _math.pi
+inf = _math.inf
+nan = _math.nan
 newaxis = None
 
+# The PyTorch-style sub-packages, available after `import anygrad` as after `import torch`.
+from . import data, linalg, nn, optim, utils  # noqa: E402
+
 __all__ = [
-    "Tensor", "Size", "autograd", "ops",
+    "Tensor", "Size", "autograd", "ops", "nn", "optim", "data", "utils", "linalg",
     "backends", "default_backend", "get_default_backend", "set_default_backend",
     "dtype", "finfo", "iinfo", "get_default_dtype", "set_default_dtype",
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
