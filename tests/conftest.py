@@ -23,3 +23,8 @@ def backend(request):
     case.require()
     with anygrad.default_backend(case.name):
         yield case
+
+
+# ``float_dtype`` ("float32", "float64") and ``device`` (the backend case's device object),
+# the same fixtures users get from ``anygrad.testing.fixtures``.
+from anygrad.testing.fixtures import device, float_dtype  # noqa: E402,F401
