@@ -25,7 +25,13 @@ TopkResult = namedtuple("topk", ["values", "indices"])
 
 
 def _argsort(xp: Any, x: Any, axis: int, descending: bool, stable: bool) -> Any:
-    return xp.argsort(x, axis=axis, descending=descending, stable=stable)
+    if not descending:
+        return xp.argsort(x, axis=axis, stable=stable)
+    # Backends disagree on the order of ties when descending (JAX reverses it); sorting the
+    # reversed array ascending and reversing back keeps ties in index order, as PyTorch.
+    n = x.shape[axis]
+    idx = xp.argsort(xp.flip(x, axis=axis), axis=axis, stable=stable)
+    return xp.flip((n - 1) - idx, axis=axis)
 
 
 class Sort(Function):
