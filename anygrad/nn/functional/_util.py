@@ -43,7 +43,7 @@ def crop_axis(x: Any, axis: int, start: int, stop: int) -> Any:
     """``x[..., start:stop, ...]`` along ``axis`` (skipped when it is the whole axis)."""
     if start == 0 and stop == x.shape[axis]:
         return x
-    key = (slice(None),) * axis + (slice(start, stop),)
+    key = (slice(None),) * axis + (slice(start, stop),) + (slice(None),) * (len(x.shape) - axis - 1)
     return x[key]
 
 
