@@ -8,6 +8,7 @@ gradient; the engine reduces it to each input's shape.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -164,7 +165,10 @@ class Pow(Function):
         needs = ctx.needs_input_grad
         gx = gy * y * xp.pow(x, y - 1) if needs[0] else None
         gexp = None
-        if needs[1]:
+        if needs[1] and type(x) in (int, float):
+            # A Python base (2.0 ** t): log(x) is a plain number.
+            gexp = gy * out * math.log(x) if x > 0 else xp.zeros_like(gy)
+        elif needs[1]:
             # d(x**y)/dy = x**y * log(x); PyTorch's convention gives 0 where x == 0.
             positive = x > 0
             safe = xp.where(positive, x, xp.ones_like(x))
