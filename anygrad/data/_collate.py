@@ -66,6 +66,10 @@ def _collate(batch: Sequence[Any], to_host: bool, backend: Any, device: Any) -> 
         if to_host:
             arrays = [t.detach().numpy() for t in batch]
             return _TensorBatch(_stack(arrays), elem.backend, elem.device)
+        if elem.backend == "numpy":
+            # Host samples (ToTensor's output): one np.stack and one conversion, no graph.
+            arr = _stack([t.detach().numpy() for t in batch])
+            return _to_tensor(arr, backend if backend is not None else "numpy", device)
         import anygrad
 
         out = anygrad.stack([t.detach() for t in batch], axis=0)

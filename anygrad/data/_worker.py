@@ -20,8 +20,8 @@ import numpy as np
 
 __all__ = ["WorkerInfo", "get_worker_info", "ExceptionWrapper"]
 
-# How often a waiting worker checks that its parent is still alive (seconds).
-STATUS_CHECK_INTERVAL = 1.0
+# How often a waiting worker checks that it should stop or that its parent died (seconds).
+STATUS_CHECK_INTERVAL = 0.1
 
 _worker_info: "WorkerInfo | None" = None
 
@@ -114,6 +114,7 @@ def worker_loop(
     iterable: bool,
     index_queue: Any,
     result_queue: Any,
+    done_event: Any,
     fetch: Callable[[Any, Any], Any],
     worker_id: int,
     num_workers: int,
@@ -145,10 +146,10 @@ def worker_loop(
         try:
             task = index_queue.get(timeout=STATUS_CHECK_INTERVAL)
         except queue.Empty:
-            if os.getppid() != parent_pid:
-                break  # orphaned: the main process died without telling us
+            if done_event.is_set() or os.getppid() != parent_pid:
+                break  # told to stop, or orphaned: the main process died without telling us
             continue
-        if task is None:
+        if task is None or done_event.is_set():
             break
         task_id, indices = task
         if task_id == RESUME:

@@ -263,7 +263,10 @@ class DataLoader:
     def __del__(self) -> None:
         it = getattr(self, "_persistent_iterator", None)
         if it is not None:
-            it._shutdown()
+            try:
+                it._shutdown()
+            except Exception:  # pragma: no cover - interpreter shutdown
+                pass
 
 
 class _SingleProcessIter:
@@ -326,17 +329,24 @@ class _MultiProcessIter:
         ctx = _get_context(loader.multiprocessing_context)
         base_seed = loader._draw_base_seed()
         self._result_queue = ctx.Queue()
+        # Set to stop the workers. A queue message alone is not enough: when the loader dies in
+        # a garbage-collected cycle, the queues' feeder threads are finalised before __del__
+        # runs, and a `None` put then would never arrive.
+        self._done_event = ctx.Event()
         self._index_queues: list[Any] = []
         self._workers: list[Any] = []
         self._shut = False
+        # A forked worker inherits a copy of this object (and of every other live loader); only
+        # the process that started the workers may stop them.
+        self._owner_pid = os.getpid()
         self._send_idx = 0
         for wid in range(self._num_workers):
             iq = ctx.Queue()
             iq.cancel_join_thread()
             w = ctx.Process(
                 target=_worker.worker_loop,
-                args=(loader.dataset, loader._iterable, iq, self._result_queue, fetch, wid,
-                      self._num_workers, base_seed + wid, loader.worker_init_fn, os.getpid()),
+                args=(loader.dataset, loader._iterable, iq, self._result_queue, self._done_event, fetch,
+                      wid, self._num_workers, base_seed + wid, loader.worker_init_fn, os.getpid()),
                 daemon=True,
             )
             with warnings.catch_warnings():
@@ -459,9 +469,10 @@ class _MultiProcessIter:
     def _shutdown(self, force: bool = False) -> None:
         """Stop the workers: politely (they finish their task and exit) or, after an error,
         at once, so that a stuck or slow worker cannot delay the error."""
-        if self._shut:
+        if self._shut or os.getpid() != self._owner_pid:
             return
         self._shut = True
+        self._done_event.set()
         if force:
             for w in self._workers:
                 if w.is_alive():

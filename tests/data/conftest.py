@@ -16,9 +16,11 @@ REQUIRED = ("numpy", "array_api_strict")
 
 
 def _available() -> list[str]:
-    import anygrad
+    # anygrad.backends() is the public spelling; the _backend function is used directly because
+    # importing the package anygrad.backends.<name> can shadow that attribute.
+    from anygrad._backend import backends
 
-    return list(anygrad.backends())
+    return list(backends())
 
 
 @pytest.fixture(params=ALL_BACKENDS)

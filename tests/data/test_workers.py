@@ -183,3 +183,20 @@ def test_timeout_raises():
 def test_spawn_context_works():
     loader = DataLoader(ArangeDataset(6), batch_size=3, num_workers=1, multiprocessing_context="spawn")
     assert flat_labels(loader) == list(range(6))
+
+
+def test_workers_stop_when_a_loader_dies_in_a_reference_cycle():
+    import gc
+
+    loader = DataLoader(ArangeDataset(8), batch_size=4, num_workers=2, persistent_workers=True)
+    assert flat_labels(loader) == list(range(8))
+    workers = list(loader._persistent_iterator._workers)
+    holder = {"loader": loader}
+    holder["self"] = holder  # a cycle only the garbage collector can free
+    del loader, holder
+    start = time.monotonic()
+    gc.collect()
+    for w in workers:
+        w.join(timeout=3)
+    assert not any(w.is_alive() for w in workers)
+    assert time.monotonic() - start < 3

@@ -162,6 +162,18 @@ class MNIST(Dataset):
         else:
             raise DatasetError(self._missing_message())
         data = path.read_bytes()
+        try:
+            return self._verify(path, data, md5_gz, md5_raw)
+        except IDXError as exc:
+            raise IDXError(
+                f"{type(self).__name__}: {exc}. Delete it and pass download=True, or put the official "
+                f"file in {self.raw_folder}."
+            ) from None
+
+    def _verify(self, path: Path, data: bytes, md5_gz: str, md5_raw: str) -> np.ndarray:
+        """Check ``data`` against the published checksums and decode it."""
+        fix = (f"The file is corrupt or not the official one; delete it and pass download=True, or "
+               f"put the official file in {self.raw_folder}.")
         if data[:2] == b"\x1f\x8b":
             if _md5(data) != md5_gz:
                 try:
@@ -173,15 +185,13 @@ class MNIST(Dataset):
                     parse_idx(data, str(path))  # truncation / magic errors are more telling
                     raise DatasetError(
                         f"{type(self).__name__}: checksum mismatch for {path}: expected md5 {md5_gz} "
-                        f"(or {md5_raw} uncompressed), got {_md5(data)}. The file is corrupt or not the "
-                        f"official one; delete it and download again (download=True) or replace it."
+                        f"(or {md5_raw} uncompressed), got {_md5(data)}. {fix}"
                     )
         elif _md5(data) != md5_raw:
             parse_idx(data, str(path))
             raise DatasetError(
                 f"{type(self).__name__}: checksum mismatch for {path}: expected md5 {md5_raw}, got "
-                f"{_md5(data)}. The file is corrupt or not the official one; delete it and download "
-                "again (download=True) or replace it."
+                f"{_md5(data)}. {fix}"
             )
         return parse_idx(data, str(path))
 
