@@ -116,9 +116,14 @@ def domain_arrays(shape: tuple, *, domain: Any = "real", dtype: str = "float64",
     """NumPy arrays of ``shape`` whose values lie in ``domain`` (or follow ``elements``)."""
     if elements is None:
         lo, hi = _bounds(domain)
-        width = 32 if dtype == "float32" else 64
-        elements = st.floats(lo, hi, width=width, allow_nan=False, allow_infinity=False,
-                             exclude_min=True, exclude_max=True)
+        if dtype == "float32":
+            # float32 bounds strictly inside the open interval (Hypothesis wants them exact).
+            lo = float(np.nextafter(np.float32(lo), np.float32(np.inf)))
+            hi = float(np.nextafter(np.float32(hi), np.float32(-np.inf)))
+            elements = st.floats(lo, hi, width=32, allow_nan=False, allow_infinity=False)
+        else:
+            elements = st.floats(lo, hi, allow_nan=False, allow_infinity=False,
+                                 exclude_min=True, exclude_max=True)
         if domain == "nonzero":
             elements = st.tuples(elements, st.sampled_from([-1.0, 1.0])).map(
                 lambda p: p[0] * p[1])
