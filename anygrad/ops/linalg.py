@@ -292,6 +292,9 @@ def cross(x1: Any, x2: Any, /, *, axis: int = -1, dim: int | None = None) -> Any
     if x1.shape[axis] != 3 or x2.shape[axis] != 3:
         raise ValueError(f"cross: expected size 3 along axis {axis}, got shapes {tuple(x1.shape)} "
                          f"and {tuple(x2.shape)}")
+    if axis >= 0:
+        # array-api-strict accepts only negative axes (counted on the broadcast shape).
+        axis -= max(len(x1.shape), len(x2.shape))
     return Cross.apply(x1, x2, axis)
 
 
