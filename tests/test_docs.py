@@ -111,3 +111,6 @@ def test_ops_table_reports_differentiability():
     assert rows["c"] == ["", "--", "--", ""]
     text = "\n".join(lines)
     assert text.index("rubric:: X") < text.index("rubric:: Y")
+    summary = text.split(".. rubric::")[0]
+    assert "   * - X\n     - 2\n     - 2\n     - 1" in summary
+    assert "   * - Y\n     - 1\n     - 0\n     - 0" in summary

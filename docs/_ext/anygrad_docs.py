@@ -66,8 +66,24 @@ def ops_table_lines(registry: dict) -> list[str]:
         f"{n} operations are registered; {n1} are differentiable and {n2} of those are "
         "twice differentiable (gradients of gradients checked by ``gradgradcheck``).",
         "",
+        ".. list-table::",
+        "   :header-rows: 1",
+        "",
+        "   * - category",
+        "     - operations",
+        "     - grad",
+        "     - grad of grad",
     ]
-    for category, specs in _by_category(registry).items():
+    groups = _by_category(registry)
+    for category, specs in groups.items():
+        lines += [
+            f"   * - {_title(category)}",
+            f"     - {len(specs)}",
+            f"     - {sum(s.differentiable for s in specs)}",
+            f"     - {sum(s.differentiable and s.twice_differentiable for s in specs)}",
+        ]
+    lines.append("")
+    for category, specs in groups.items():
         lines += [
             f".. rubric:: {_title(category)}",
             "",
