@@ -378,7 +378,7 @@ def concat(arrays: Any, /, *, axis: int | None = 0, dim: Any = None) -> Any:
 
 register(OpSpec("concat", lambda *xs, **k: concat(xs, **k),
                 ref=lambda *xs, **k: np.concatenate(xs, **k), nin=3, category="shape",
-                kwargs=({"axis": 0}, {"axis": 1}), shapes=lambda rng: ((2, 3), (4, 3), (1, 3)),
+                kwargs=({"axis": 0}, {"axis": -2}), shapes=lambda rng: ((2, 3), (4, 3), (1, 3)),
                 notes="varargs wrapper: concat((x1, x2, x3), axis=...)"))
 
 cat = concat
