@@ -117,7 +117,15 @@ def ops_table_lines(registry: dict) -> list[str]:
 
 
 class _Generated(SphinxDirective):
+    def _note_generated(self) -> None:
+        # Sphinx does not see changes in Python code: re-read pages generated from it
+        # on every build (see _outdated).
+        if not hasattr(self.env, "anygrad_generated"):
+            self.env.anygrad_generated = set()
+        self.env.anygrad_generated.add(self.env.docname)
+
     def _parse(self, lines: list[str]) -> list[nodes.Node]:
+        self._note_generated()
         src = self.get_source_info()[0] or "<anygrad_docs>"
         content = StringList()
         for i, line in enumerate(lines):
@@ -226,6 +234,7 @@ class IncludeIfExists(_Generated):
     option_spec = {"pyobject": directives.unchanged, "language": directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
+        self._note_generated()  # the file may appear later
         path = ROOT / self.arguments[0]
         if not path.is_file():
             node = nodes.section()
@@ -265,7 +274,23 @@ def _pyobject_source(text: str, name: str, path: Path) -> str:
     raise ValueError(f"anygrad-include-if-exists: no top-level {name!r} in {path}")
 
 
+def _outdated(app: Any, env: Any, added: set, changed: set, removed: set) -> list[str]:
+    return sorted(getattr(env, "anygrad_generated", set()) - removed)
+
+
+def _purge(app: Any, env: Any, docname: str) -> None:
+    getattr(env, "anygrad_generated", set()).discard(docname)
+
+
+def _merge(app: Any, env: Any, docnames: set, other: Any) -> None:
+    mine = getattr(env, "anygrad_generated", set())
+    env.anygrad_generated = mine | (getattr(other, "anygrad_generated", set()) & set(docnames))
+
+
 def setup(app: Any) -> dict:
+    app.connect("env-get-outdated", _outdated)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     app.add_directive("anygrad-ops-table", OpsTable)
     app.add_directive("anygrad-ops-api", OpsApi)
     app.add_directive("anygrad-api", ModuleApi)
