@@ -131,3 +131,29 @@ def test_iterable_dataset_rejects_shuffle_and_samplers():
         DataLoader(S(), shuffle=True)
     with pytest.raises(ValueError, match="sampler is not supported"):
         DataLoader(S(), sampler=[0])
+
+
+@pytest.mark.parametrize("num_workers", [0, 2])
+def test_tensor_dataset_fast_path_equals_per_sample_collation(num_workers, data_backend):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((13, 2, 3)).astype(np.float32)
+    y = rng.integers(0, 10, 13)
+    w = np.arange(13, dtype=np.float64)
+    ds = TensorDataset(anygrad.asarray(x), anygrad.asarray(y), w)  # Tensors and a plain array
+
+    class PerSample(TensorDataset):  # overriding __getitem__ turns the fast path off
+        def __getitem__(self, i):
+            return tuple(t[i] for t in self.tensors)
+
+    kwargs = dict(batch_size=5, shuffle=True, num_workers=num_workers, backend=data_backend)
+    fast = list(DataLoader(ds, generator=anygrad.random.Generator(0), **kwargs))
+    slow = list(DataLoader(PerSample(*ds.tensors), generator=anygrad.random.Generator(0), **kwargs))
+    assert len(fast) == len(slow) == 3
+    for fb, sb in zip(fast, slow):
+        assert isinstance(fb, list) and len(fb) == 3
+        for f, s in zip(fb, sb):
+            assert f.backend == s.backend == data_backend
+            assert f.dtype == s.dtype and tuple(f.shape) == tuple(s.shape)
+            np.testing.assert_array_equal(f.numpy(), s.numpy())
+    order = sum((b[1].numpy().tolist() for b in fast), [])
+    assert sorted(order) == sorted(y.tolist())
