@@ -6,6 +6,7 @@ operation's domain, one seeded NumPy generator per case so that a failure reprod
 
 from __future__ import annotations
 
+import inspect
 import zlib
 from typing import Any
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from ..ops._registry import DOMAINS, OpSpec
 
-__all__ = ["case_seed", "sample_shapes", "sample_values", "make_host_inputs", "grad_indices",
+__all__ = ["call_op", "case_seed", "sample_shapes", "sample_values", "make_host_inputs", "grad_indices",
            "to_tensors"]
 
 # Mutually broadcastable pairs/triples; small so that per-element gradchecks stay cheap.
@@ -96,3 +97,23 @@ def to_tensors(host: list, backend: Any, device: Any = None, requires_grad: tupl
         out.append(tensor(a, dtype=str(a.dtype), backend=backend, device=device,
                           requires_grad=i in requires_grad))
     return out
+
+
+_POSITIONAL: dict = {}
+
+
+def call_op(spec: OpSpec, tensors: Any, kwargs: dict) -> Any:
+    """``spec.fn(*tensors, **kwargs)``, passing the options that the function's signature
+    makes positional-only (``astype(x, dtype, /)``) by position."""
+    names = _POSITIONAL.get(spec.name)
+    if names is None:
+        try:
+            params = inspect.signature(spec.fn).parameters.values()
+            names = [p.name for p in params if p.kind is p.POSITIONAL_ONLY]
+        except (TypeError, ValueError):
+            names = []
+        _POSITIONAL[spec.name] = names
+    tail = names[len(tensors):]
+    extra = [kwargs[n] for n in tail if n in kwargs]
+    rest = {k: v for k, v in kwargs.items() if k not in tail}
+    return spec.fn(*tensors, *extra, **rest)

@@ -23,7 +23,7 @@ from hypothesis.extra import numpy as hnp
 
 from ..ops._registry import DOMAINS, OpSpec
 from ._backends import BACKEND_MATRIX, BackendCase
-from ._inputs import make_host_inputs
+from ._inputs import make_host_inputs, sample_values
 
 __all__ = [
     "backends", "float_dtypes", "shapes", "mutually_broadcastable_shapes", "axes", "indices",
@@ -150,10 +150,19 @@ def tensors(draw: Any, *, backend: Any = None, dtype: str = "float64", shape: An
 
 
 @st.composite
-def op_inputs(draw: Any, spec: OpSpec, *, dtype: str = "float64") -> list[np.ndarray]:
-    """Host (NumPy) inputs inside ``spec``'s domain: shapes drawn by Hypothesis for
-    ``unary``/``same``/``broadcast`` rules, otherwise from the spec's own generator with a
-    drawn seed."""
+def op_inputs(draw: Any, spec: OpSpec, *, dtype: str = "float64",
+              values: str = "seeded", min_side: int = 1,
+              min_dims: int = 0) -> list[np.ndarray]:
+    """Host (NumPy) inputs inside ``spec``'s domain.
+
+    Shapes are drawn by Hypothesis for the ``unary``/``same``/``broadcast`` rules (other
+    specs use their own generator with a drawn seed). With ``values="seeded"`` (default)
+    the values come from a NumPy generator seeded by a drawn integer: continuous draws
+    avoid, almost surely, the points where a gradient is undefined (ties of ``max``, 0 of
+    ``abs``) that Hypothesis' shrinking would otherwise aim for. ``values="hypothesis"``
+    lets Hypothesis choose the values too (for forward-only properties). ``min_side=2``
+    avoids length-1 axes (where, e.g., a standard deviation has no gradient).
+    """
     rule = spec.shapes
     if spec.make_inputs is not None or callable(rule) or rule not in ("unary", "same",
                                                                        "broadcast"):
@@ -161,8 +170,11 @@ def op_inputs(draw: Any, spec: OpSpec, *, dtype: str = "float64") -> list[np.nda
         return make_host_inputs(spec, np.random.default_rng(seed), dtype)
     n = spec.nin
     if rule == "broadcast" and n > 1:
-        shps = draw(mutually_broadcastable_shapes(n))
+        shps = draw(mutually_broadcastable_shapes(n, min_side=min_side, min_dims=min_dims))
     else:
-        shps = (draw(shapes()),) * n
+        shps = (draw(shapes(min_side=min_side, min_dims=min_dims)),) * n
     domains = spec.domain if isinstance(spec.domain, (tuple, list)) else (spec.domain,) * n
-    return [draw(domain_arrays(s, domain=d, dtype=dtype)) for s, d in zip(shps, domains)]
+    if values == "hypothesis":
+        return [draw(domain_arrays(s, domain=d, dtype=dtype)) for s, d in zip(shps, domains)]
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    return [sample_values(d, s, rng).astype(dtype) for s, d in zip(shps, domains)]
