@@ -229,3 +229,20 @@ def test_jvp_strict_and_independent_output(backend):
     np.testing.assert_allclose(jv.numpy(), [0.0])
     with pytest.raises(RuntimeError, match="strict"):
         F.vjp(lambda t: c * 1.0, x, c, strict=True)
+
+
+def test_device_without_float64_uses_host_reference():
+    # array-api-strict's "no_float64" device holds float32 only: the float64 reference is
+    # computed on NumPy host copies, the analytical side stays on the device.
+    import array_api_strict as xs
+
+    from anygrad.autograd.gradcheck import _reference_place
+
+    dev = xs.Device("no_float64")
+    x = anygrad.asarray(xs.asarray(np.array([0.3, -0.5, 1.1], dtype=np.float32), device=dev))
+    x.requires_grad_()
+    assert _reference_place(x) == ("numpy", None)
+    assert gradcheck(lambda t: anygrad.exp(t) * t, (x,), atol=1e-5, rtol=1e-5)
+    assert gradgradcheck(Cube.apply, (x,))
+    with pytest.raises(GradcheckError, match="position"):
+        gradcheck(WrongCube.apply, (x,))

@@ -139,8 +139,8 @@ def gradgradcheck(
     if grad_outputs is None:
         rng = np.random.default_rng(seed + 1)
         grad_outputs = tuple(
-            _tensor(rng.standard_normal(tuple(o.shape)), dtype=o.dtype, device=o.device,
-                    backend=o.backend, requires_grad=True)
+            _tensor(_draw(rng, o), dtype=o.dtype, device=o.device, backend=o.backend,
+                    requires_grad=True)
             for o in outs
         )
     else:
@@ -221,6 +221,14 @@ def _reference_place(x: Tensor) -> tuple[str, Any]:
     return (b.name, dev) if ok else ("numpy", None)
 
 
+def _draw(rng: np.random.Generator, like: Tensor) -> np.ndarray:
+    """Standard normal values for a tensor like ``like``, cast on the host first (a device
+    without float64 cannot receive float64 values)."""
+    values = rng.standard_normal(tuple(like.shape))
+    name = like.dtype.name
+    return values.astype(name) if name in ("float16", "float32", "float64") else values
+
+
 def _host(t: Tensor) -> np.ndarray:
     return np.array(t.detach().numpy(), copy=True)
 
@@ -258,8 +266,7 @@ def _gradcheck(
     for _ in range(max(1, n_upstream)):
         us = []
         for o in outs:
-            t = _tensor(rng.standard_normal(tuple(o.shape)), dtype=o.dtype, device=o.device,
-                        backend=o.backend)
+            t = _tensor(_draw(rng, o), dtype=o.dtype, device=o.device, backend=o.backend)
             us.append((t, _host(t).astype(np.float64)))
         upstream.append(us)
 
