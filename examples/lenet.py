@@ -9,6 +9,7 @@ test set. No network is needed; ``--data-dir``/``--download`` use the full MNIST
     python examples/lenet.py --backend torch       # the same model on PyTorch tensors
     python examples/lenet.py --epochs 2 --checkpoint run.ckpt && \\
         python examples/lenet.py --resume run.ckpt # resume to the same final weights
+    mpiexec -n 2 python examples/lenet.py --distributed  # data-parallel over 2 processes
 """
 
 from __future__ import annotations
@@ -150,6 +151,40 @@ def save_plot(history: dict, path: str) -> None:
     print(f"plot written to {path}")
 
 
+# -- --distributed: data-parallel training over MPI (pip install 'anygrad[distributed]') ----
+def setup_distributed(args: argparse.Namespace) -> tuple[int, int]:
+    """Join the MPI job; rank 0 alone prints, saves and plots."""
+    import anygrad.distributed as dist
+
+    dist.init_process_group()
+    rank, world = dist.get_rank(), dist.get_world_size()
+    if args.batch_size % world:
+        raise SystemExit(f"--batch-size {args.batch_size} must be a multiple of the {world} processes")
+    if rank != 0:
+        sys.stdout = open(os.devnull, "w")
+    return rank, world
+
+
+def distributed_loader(dataset, args: argparse.Namespace, epoch: int, world: int, backend, device):
+    """This rank's shard of one epoch: --batch-size stays the global batch, split evenly."""
+    from anygrad.data import DistributedSampler
+
+    sampler = DistributedSampler(dataset, shuffle=True, seed=args.seed)
+    sampler.set_epoch(epoch)  # the same permutation on every rank, a new one every epoch
+    return DataLoader(dataset, batch_size=args.batch_size // world, sampler=sampler,
+                      backend=backend, device=device)
+
+
+def reduce_totals(total_loss: float, correct: int, seen: int) -> tuple[float, int, int]:
+    """Sum the epoch's statistics over the ranks."""
+    import anygrad.distributed as dist
+
+    t = torch.tensor([total_loss, correct, seen], dtype=torch.float64, backend="numpy")
+    dist.all_reduce(t)
+    total_loss, correct, seen = t.tolist()
+    return total_loss, int(correct), int(seen)
+
+
 def train(args: argparse.Namespace) -> dict:
     backend = args.backend
     torch.set_default_backend(backend)
@@ -170,6 +205,12 @@ def train(args: argparse.Namespace) -> dict:
         history = state["history"]
         start_epoch = int(state["epoch"])
         print(f"resumed from {args.resume} after epoch {start_epoch}")
+    net, rank, world = model, 0, 1
+    if args.distributed:
+        from anygrad.nn.parallel import DistributedDataParallel
+
+        rank, world = setup_distributed(args)
+        model = DistributedDataParallel(net)  # starts every rank from rank 0's weights
 
     dataset = TensorDataset(torch.asarray(xtr), torch.asarray(ytr))
     steps = math.ceil(len(xtr) / args.batch_size)
@@ -179,6 +220,9 @@ def train(args: argparse.Namespace) -> dict:
         order = torch.Generator().manual_seed(args.seed * 1000 + epoch)
         loader = DataLoader(dataset, batch_size=args.batch_size, shuffle=True, generator=order,
                             backend=backend, device=device)
+        if args.distributed:
+            loader = distributed_loader(dataset, args, epoch, world, backend, device)
+            steps = len(loader)
         progress = Progress(steps, f"epoch {epoch + 1}/{args.epochs}")
         t0 = time.perf_counter()
         total_loss, correct, seen = 0.0, 0, 0
@@ -194,17 +238,19 @@ def train(args: argparse.Namespace) -> dict:
             seen += n
             progress.update(i, total_loss / seen, correct / seen)
         progress.close()
+        if args.distributed:
+            total_loss, correct, seen = reduce_totals(total_loss, correct, seen)
         scheduler.step()
         elapsed = time.perf_counter() - t0
-        test_acc = evaluate(model, xte, yte, backend, device)
+        test_acc = evaluate(net, xte, yte, backend, device)
         history["train_loss"].append(total_loss / seen)
         history["train_acc"].append(correct / seen)
         history["test_acc"].append(test_acc)
         history["epoch_time"].append(elapsed)
         print(f"epoch {epoch + 1}/{args.epochs}: loss {total_loss / seen:.4f}, train acc "
               f"{correct / seen:.2%}, test acc {test_acc:.2%}, {elapsed:.1f} s")
-        if args.checkpoint:
-            torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+        if args.checkpoint and rank == 0:
+            torch.save({"model": net.state_dict(), "optimizer": optimizer.state_dict(),
                         "scheduler": scheduler.state_dict(), "history": history,
                         "epoch": epoch + 1}, args.checkpoint)
         if args.stop_after and epoch + 1 >= args.stop_after:
@@ -217,9 +263,9 @@ def train(args: argparse.Namespace) -> dict:
           f"{np.mean(times) if times else float('nan'):.1f} s per epoch on backend {backend}")
     if args.checkpoint:
         print(f"checkpoint written to {args.checkpoint}")
-    if args.plot:
+    if args.plot and rank == 0:
         save_plot(history, args.plot)
-    return {"model": model, "history": history, "test_acc": final}
+    return {"model": net, "history": history, "test_acc": final}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -239,6 +285,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--resume", default=None, help="a checkpoint to resume from")
     p.add_argument("--plot", default="lenet.png", help="PNG of loss and accuracy (empty: none)")
     p.add_argument("--limit", type=int, default=None, help="use only the first N images (smoke tests)")
+    p.add_argument("--distributed", action="store_true",
+                   help="data-parallel over MPI: mpiexec -n 2 python examples/lenet.py --distributed")
     p.add_argument("--stop-after", type=int, default=None, help="stop after this epoch (to test --resume)")
     args = p.parse_args(argv)
     if args.lr is None:
