@@ -3,7 +3,7 @@
 A :class:`Backend` is resolved once per array *type* and cached, so an operation never
 calls ``array_namespace``: a Tensor carries its Backend and the op reads ``backend.xp``.
 All backend-specific knowledge that generic code needs (how to reach the host, how to
-spell a device) lives here; fast kernels live in ``anygrad/backends/``.
+spell a device) lives here; fast kernels live in ``anygrad/fastpaths/``.
 """
 
 from __future__ import annotations

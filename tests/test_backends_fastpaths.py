@@ -1,4 +1,4 @@
-"""Each native fast path in anygrad/backends agrees with the standard-only generic code
+"""Each native fast path in anygrad/fastpaths agrees with the standard-only generic code
 (duplicate indices included) and never modifies its inputs."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import anygrad
-from anygrad.backends import fast_path, fast_path_for
+from anygrad.fastpaths import fast_path, fast_path_for
 from anygrad.ops._scatter import scatter_add, scatter_add_generic
 
 RNG = np.random.default_rng(3)

@@ -6,11 +6,11 @@ returned by ``Tensor.__array_namespace__()``.
 
 from __future__ import annotations
 
-from . import arithmetic, comparison, conversion, exponential, indexing, linalg, reduction, selection, shape
-from . import sorting
-from . import activation, logical, rounding, trigonometric
-from . import decompositions
-from ._registry import REGISTRY, OpSpec, register
+from . import (
+    activation, arithmetic, comparison, conversion, decompositions, exponential, indexing,
+    linalg, logical, reduction, rounding, selection, shape, sorting, trigonometric,
+)
+from ._registry import ALIASES, REGISTRY, OpSpec, register
 
 _MODULES = (arithmetic, comparison, conversion, exponential, linalg, reduction, selection, shape,
             indexing, sorting, activation, logical, rounding, trigonometric, decompositions)
@@ -26,6 +26,3 @@ del _m, _name
 LINALG = ("cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matmul",
           "matrix_norm", "matrix_power", "matrix_transpose", "outer", "pinv", "qr", "slogdet",
           "solve", "svd", "svdvals", "tensordot", "trace", "vecdot", "vector_norm")
-
-# Bind the public module ``anygrad.linalg`` while the package initialises.
-from .. import linalg as _linalg_module  # noqa: E402,F401

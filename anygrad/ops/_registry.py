@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-__all__ = ["OpSpec", "register", "REGISTRY", "get_spec"]
+__all__ = ["OpSpec", "register", "REGISTRY", "ALIASES", "get_spec"]
 
 # Input domains (for generated test inputs): open intervals the op is smooth on.
 DOMAINS: dict[str, tuple[float, float]] = {
@@ -61,6 +61,8 @@ class OpSpec:
         Section in the docs table.
     method : str or None
         Name of the Tensor method, if any.
+    aliases : tuple of str
+        Other public names of the same operation (PyTorch spellings such as ``cat``).
     notes : str
         Where gradients are defined, tie rules... shown in the docs.
     """
@@ -83,9 +85,11 @@ class OpSpec:
     method: str | None = None
     notes: str = ""
     skip_backends: dict = field(default_factory=dict)
+    aliases: tuple = ()
 
 
 REGISTRY: dict[str, OpSpec] = {}
+ALIASES: dict[str, str] = {}  # alias -> registered name
 
 
 def register(spec: OpSpec) -> OpSpec:
@@ -93,6 +97,8 @@ def register(spec: OpSpec) -> OpSpec:
     if spec.name in REGISTRY:
         raise ValueError(f"register: operation {spec.name!r} is already registered")
     REGISTRY[spec.name] = spec
+    for alias in spec.aliases:
+        ALIASES[alias] = spec.name
     return spec
 
 

@@ -2,7 +2,7 @@
 
 The standard has no scatter-add that accumulates duplicate indices, yet the backward of every
 gather (integer indexing, ``take``, ``gather``, embeddings) needs one. :func:`scatter_add`
-asks :mod:`anygrad.backends` for a native fast path (``np.add.at``, ``torch.index_add``,
+asks :mod:`anygrad.fastpaths` for a native fast path (``np.add.at``, ``torch.index_add``,
 ``.at[].add``, ``cupyx.scatter_add``) and otherwise runs :func:`scatter_add_generic`, which
 uses only the standard: sort the indices, take a cumulative sum of the sorted rows, and read
 each target's total as the difference of the sums at its ``searchsorted`` bounds. Neither
@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..backends import fast_path
+from ..fastpaths import fast_path
 
 __all__ = ["scatter_add", "scatter_add_generic"]
 

@@ -165,7 +165,7 @@ def take(x: Any, indices: Any, /, *, axis: int | None = None, dim: Any = None) -
     return y
 
 
-register(OpSpec("take", lambda x: take(x, [2, 0, 2, -1], axis=1),
+register(OpSpec("take", aliases=("index_select",), fn=lambda x: take(x, [2, 0, 2, -1], axis=1),
                 ref=lambda x: np.take(x, [2, 0, 2, -1], axis=1), category="indexing",
                 method="index_select", shapes=lambda rng: ((3, 4),),
                 notes="tested with duplicate and negative indices"))

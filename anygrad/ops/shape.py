@@ -140,7 +140,7 @@ def permute_dims(x: Any, /, axes: Any) -> Any:
     return PermuteDims.apply(x, axes)
 
 
-register(OpSpec("permute_dims", permute_dims, ref=lambda x, axes: np.transpose(x, axes),
+register(OpSpec("permute_dims", aliases=("permute",), fn=permute_dims, ref=lambda x, axes: np.transpose(x, axes),
                 category="shape", method="permute", kwargs=({"axes": (1, 0)},),
                 shapes=lambda rng: ((3, 4),)))
 
@@ -161,7 +161,7 @@ def swapaxes(x: Any, axis1: int, axis2: int, /) -> Any:
     return PermuteDims.apply(x, tuple(axes))
 
 
-register(OpSpec("swapaxes", lambda x: swapaxes(x, 0, 2), ref=lambda x: np.swapaxes(x, 0, 2),
+register(OpSpec("swapaxes", aliases=("transpose",), fn=lambda x: swapaxes(x, 0, 2), ref=lambda x: np.swapaxes(x, 0, 2),
                 category="shape", method="transpose", shapes=lambda rng: ((2, 3, 4),),
                 notes="tested as swapaxes(x, 0, 2)"))
 
@@ -188,7 +188,7 @@ def moveaxis(x: Any, source: Any, destination: Any, /) -> Any:
     return PermuteDims.apply(x, tuple(order))
 
 
-register(OpSpec("moveaxis", lambda x: moveaxis(x, 0, 2), ref=lambda x: np.moveaxis(x, 0, 2),
+register(OpSpec("moveaxis", aliases=("movedim",), fn=lambda x: moveaxis(x, 0, 2), ref=lambda x: np.moveaxis(x, 0, 2),
                 category="shape", method="movedim", shapes=lambda rng: ((2, 3, 4),),
                 notes="tested as moveaxis(x, 0, 2)"))
 
@@ -208,7 +208,7 @@ def expand_dims(x: Any, /, axis: Any = 0, *, dim: Any = None) -> Any:
     return Reshape.apply(x, tuple(shape))
 
 
-register(OpSpec("expand_dims", expand_dims, ref=lambda x, axis: np.expand_dims(x, axis),
+register(OpSpec("expand_dims", aliases=("unsqueeze",), fn=expand_dims, ref=lambda x, axis: np.expand_dims(x, axis),
                 category="shape", method="unsqueeze", kwargs=({"axis": 0}, {"axis": -1})))
 
 
@@ -376,7 +376,7 @@ def concat(arrays: Any, /, *, axis: int | None = 0, dim: Any = None) -> Any:
     return Concat.apply(*arrays, axis=axis)
 
 
-register(OpSpec("concat", lambda *xs, **k: concat(xs, **k),
+register(OpSpec("concat", aliases=("cat",), fn=lambda *xs, **k: concat(xs, **k),
                 ref=lambda *xs, **k: np.concatenate(xs, **k), nin=3, category="shape",
                 kwargs=({"axis": 0}, {"axis": -2}), shapes=lambda rng: ((2, 3), (4, 3), (1, 3)),
                 notes="varargs wrapper: concat((x1, x2, x3), axis=...)"))
@@ -437,7 +437,7 @@ def unstack(x: Any, /, *, axis: int = 0, dim: Any = None) -> tuple:
     return out if isinstance(out, tuple) else (out,)
 
 
-register(OpSpec("unstack", lambda x, **k: stack(unstack(x, **k), axis=0),
+register(OpSpec("unstack", aliases=("unbind",), fn=lambda x, **k: stack(unstack(x, **k), axis=0),
                 ref=lambda x, axis=0: np.moveaxis(x, axis, 0), category="shape",
                 method="unbind", kwargs=({"axis": 0}, {"axis": 1}), shapes=lambda rng: ((3, 4),),
                 notes="tested as stack(unstack(x))"))

@@ -40,6 +40,8 @@ def unregistered_ops(
     for name in names:
         if name in exempt or name in registry:
             continue
+        if registry is getattr(module, "REGISTRY", None) and name in getattr(module, "ALIASES", {}):
+            continue  # a PyTorch spelling of a registered operation (OpSpec.aliases)
         obj = getattr(module, name, None)
         if obj is not None and not callable(obj):
             continue

@@ -16,11 +16,9 @@ REQUIRED = ("numpy", "array_api_strict")
 
 
 def _available() -> list[str]:
-    # anygrad.backends() is the public spelling; the _backend function is used directly because
-    # importing the package anygrad.backends.<name> can shadow that attribute.
-    from anygrad._backend import backends
+    import anygrad
 
-    return list(backends())
+    return anygrad.backends()
 
 
 @pytest.fixture(params=ALL_BACKENDS)
