@@ -279,3 +279,50 @@ def test_optional_backend_present(case):
     ok, reason = case.available()
     if not ok:
         pytest.skip(reason)
+
+
+# -- the suite can fail ----------------------------------------------------------------------
+class _WrongCube(anygrad.autograd.Function):
+    """x ** 3 with a backward off by a factor (2 x^2)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x * x
+
+    @staticmethod
+    def backward(ctx, gy):
+        (x,) = ctx.saved_tensors
+        return 2 * gy * x * x
+
+
+class _OnceCube(anygrad.autograd.Function):
+    """x ** 3 whose backward saves an intermediate: right first, wrong second order."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(3 * x * x)
+        return x * x * x
+
+    @staticmethod
+    def backward(ctx, gy):
+        (d,) = ctx.saved_tensors
+        return gy * d
+
+
+def test_suite_rejects_broken_operations():
+    from anygrad.ops._registry import OpSpec
+
+    case = BACKEND_MATRIX[1]  # array_api_strict: never skipped
+    cube = lambda x: x ** 3  # noqa: E731
+    wrong_forward = OpSpec("wrong_forward", lambda x: anygrad.exp(x), ref=cube)
+    with pytest.raises(AssertionError, match="values differ"):
+        test_forward(wrong_forward, case, "float64")
+    wrong_backward = OpSpec("wrong_backward", _WrongCube.apply, ref=cube)
+    test_forward(wrong_backward, case, "float64")
+    with pytest.raises(AssertionError, match="gradient mismatch"):
+        test_gradcheck(wrong_backward, case, "float32")
+    wrong_second = OpSpec("wrong_second", _OnceCube.apply, ref=cube)
+    test_gradcheck(wrong_second, case, "float64")
+    with pytest.raises(AssertionError, match="mismatch"):
+        test_gradgradcheck(wrong_second, case, "float64")
