@@ -377,18 +377,20 @@ def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph
                 f"{node.name()}: backward returned {len(out)} gradients, expected {n} (one per "
                 "positional input of forward)"
             )
-    fixed = []
-    for e, g in zip(edges, out):
+    fixed = None
+    for i, (e, g) in enumerate(zip(edges, out)):
         if e is None or g is None:
-            fixed.append(None)
-        elif not create_graph and type(g) is not Tensor and g.shape == e[2] and g.dtype == e[3]:
-            fixed.append(g)  # the common case: already the input's shape and dtype
-        else:
-            fixed.append(_conform(node, e, g, create_graph))
+            continue
+        if create_graph or type(g) is Tensor or g.shape != e[2] or g.dtype != e[3]:
+            if fixed is None:
+                fixed = list(out)
+            fixed[i] = _conform(node, e, g, create_graph)
+    if fixed is not None:
+        out = fixed
     if node._post_hooks:
         for hook in node._post_hooks:
-            hook(tuple(fixed), tuple(grads))
-    return fixed
+            hook(tuple(out), tuple(grads))
+    return out
 
 
 def _conform(node: Function, edge: tuple, g: Any, create_graph: bool) -> Any:
