@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Iterator, Sized
+from typing import Iterator, Sized
 
 import numpy as np
 
