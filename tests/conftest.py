@@ -28,3 +28,22 @@ def backend(request):
 # ``float_dtype`` ("float32", "float64") and ``device`` (the backend case's device object),
 # the same fixtures users get from ``anygrad.testing.fixtures``.
 from anygrad.testing.fixtures import device, float_dtype  # noqa: E402,F401
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the registry suite grouped by (operation, backend, dtype) instead of by check.
+
+    JAX compiles every primitive per shape and dtype on first use; keeping the checks of
+    one case next to each other lets them share those compilations on the same xdist
+    worker (about half the suite's time). Only items of tests/ops/test_registry*.py move,
+    and only among themselves; the order is deterministic, as xdist requires.
+    """
+    idx = [i for i, it in enumerate(items)
+           if it.nodeid.startswith("tests/ops/test_registry.py::") and "[" in it.nodeid
+           and "-" in it.nodeid.split("[", 1)[1]]
+    if not idx:
+        return
+    chosen = [items[i] for i in idx]
+    chosen.sort(key=lambda it: it.nodeid.split("[", 1)[1])  # stable: check order kept
+    for i, it in zip(idx, chosen):
+        items[i] = it
