@@ -70,7 +70,7 @@ def grad(
     >>> x = anygrad.tensor(2.0, requires_grad=True)
     >>> (g,) = anygrad.autograd.grad(x ** 3, x, create_graph=True)
     >>> g, anygrad.autograd.grad(g, x)[0]
-    (tensor(12., grad_fn=<AddBackward0>), tensor(12.))
+    (tensor(12., grad_fn=<MulBackward0>), tensor(12.))
     """
     outputs = _as_tuple(outputs)
     inputs_t = _as_tuple(inputs)

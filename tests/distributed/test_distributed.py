@@ -21,7 +21,8 @@ from anygrad.data import DistributedSampler
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent.parent
-MPIEXEC = shutil.which("mpiexec")
+# The mpich wheel puts mpiexec beside the interpreter, which need not be on PATH (pyenv).
+MPIEXEC = shutil.which("mpiexec", path=str(Path(sys.executable).parent)) or shutil.which("mpiexec")
 HAVE_MPI = MPIEXEC is not None and importlib.util.find_spec("mpi4py") is not None
 needs_mpi = pytest.mark.skipif(
     not HAVE_MPI, reason="needs mpi4py and mpiexec (pip install 'anygrad[distributed]')"
