@@ -246,3 +246,14 @@ def test_device_without_float64_uses_host_reference():
     assert gradgradcheck(Cube.apply, (x,))
     with pytest.raises(GradcheckError, match="position"):
         gradcheck(WrongCube.apply, (x,))
+
+
+def test_functional_results_are_differentiable_with_create_graph(backend):
+    x = _t([0.5, -1.0, 0.3], backend)
+    v = _t([1.0, -2.0, 0.5], backend, requires_grad=False)
+    J = F.jacobian(lambda t: t * t * t, x, create_graph=True)
+    (g,) = anygrad.autograd.grad(anygrad.sum(J), x)
+    np.testing.assert_allclose(g.numpy(), 6 * np.array([0.5, -1.0, 0.3]))
+    # The double-vjp jvp is itself correctly differentiable.
+    assert gradcheck(lambda t: F.jvp(_f, t, v, create_graph=True)[1], (x,))
+    assert gradcheck(lambda t: F.vjp(_f, t, v, create_graph=True)[1], (x,))

@@ -184,15 +184,11 @@ def _stack_rows(rows: list, shape: tuple) -> Tensor:
     if stack is not None:
         return reshape(stack(rows, axis=0), shape)
     # Without a stack op: sum of one-hot outer products (only used for small Jacobians).
-    from ..creation import zeros
-
     n = len(rows)
     flat = [reshape(r, (1, -1)) for r in rows]
     acc = None
     for k, r in enumerate(flat):
-        e = zeros((n, 1), dtype=r.dtype, device=r.device, backend=r.backend)
-        e = e + _one_hot_col(n, k, r)
-        term = e * r
+        term = _one_hot_col(n, k, r) * r
         acc = term if acc is None else acc + term
     return reshape(acc, shape)
 
