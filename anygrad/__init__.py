@@ -46,10 +46,10 @@ nan = _math.nan
 newaxis = None
 
 # The PyTorch-style sub-packages, available after `import anygrad` as after `import torch`.
-from . import data, linalg, nn, optim, utils  # noqa: E402
+from . import data, distributed, linalg, nn, optim, utils  # noqa: E402
 
 __all__ = [
-    "Tensor", "Size", "autograd", "ops", "nn", "optim", "data", "utils", "linalg",
+    "Tensor", "Size", "autograd", "ops", "nn", "optim", "data", "utils", "linalg", "distributed",
     "backends", "default_backend", "get_default_backend", "set_default_backend",
     "dtype", "finfo", "iinfo", "get_default_dtype", "set_default_dtype",
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
