@@ -65,3 +65,123 @@ def test_dispatch(backend):
     else:
         assert fn is fast_path_for("scatter_add", backend.name) and fn is not None
     assert fast_path("no_such_op", xp) is None
+
+
+# -- convolution and max-pooling kernels (anygrad/fastpaths/numpy.py) ------------------------
+CONV_GEOMETRIES = [
+    # (input shape, weight shape, stride, pads (t, b, l, r), dilation)
+    ((3, 2, 7, 6), (4, 2, 3, 3), (1, 1), (0, 0, 0, 0), (1, 1)),
+    ((2, 3, 8, 9), (5, 3, 3, 2), (2, 1), (1, 1, 0, 2), (1, 1)),
+    ((2, 2, 9, 9), (3, 2, 3, 3), (1, 2), (2, 2, 1, 1), (2, 1)),
+    ((2, 4, 5, 5), (3, 4, 1, 1), (1, 1), (0, 0, 0, 0), (1, 1)),
+    ((1, 1, 6, 7), (2, 1, 2, 4), (3, 2), (0, 1, 2, 0), (1, 2)),
+]
+
+
+def _numpy_xp():
+    return anygrad.asarray(0.0, backend="numpy").xp
+
+
+@pytest.mark.parametrize("case", range(len(CONV_GEOMETRIES)))
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_numpy_conv2d_fast_path_matches_generic(case, dtype):
+    from anygrad.nn.functional._conv import (conv_core, conv_input_grad, conv_weight_grad, im2col,
+                                             pad4)
+
+    xs, ws, stride, pads, dil = CONV_GEOMETRIES[case]
+    xp = _numpy_xp()
+    fwd, bwd = fast_path("conv2d_forward", xp), fast_path("conv2d_backward", xp)
+    assert fwd is not None and bwd is not None
+    x = RNG.standard_normal(xs).astype(dtype)
+    w = RNG.standard_normal(ws).astype(dtype)
+    b = RNG.standard_normal(ws[0]).astype(dtype)
+    x0, w0 = x.copy(), w.copy()
+    xpad = pad4(xp, x, pads)
+    y_ref, cols_ref = conv_core(xp, xpad, w, stride, dil, 1)
+    y_ref = y_ref + b[None, :, None, None]
+    y, cols = fwd(x, w, b, stride, pads, dil)
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    assert y.dtype == x.dtype and y.shape == y_ref.shape
+    np.testing.assert_allclose(y, y_ref, rtol=tol, atol=tol)
+    np.testing.assert_array_equal(cols, cols_ref)
+    gy = RNG.standard_normal(y.shape).astype(dtype)
+    hw = (xpad.shape[2], xpad.shape[3])
+    gx_ref = conv_input_grad(xp, gy, w, hw, pads, stride, dil, 1)
+    gw_ref = conv_weight_grad(xp, cols_ref, gy, ws, 1)
+    for c in (cols, None):  # saved columns, or recomputed from x
+        gx, gw, gb = bwd(x, w, c, gy, stride, pads, dil, (True, True, True))
+        np.testing.assert_allclose(gx, gx_ref, rtol=tol, atol=tol)
+        np.testing.assert_allclose(gw, gw_ref, rtol=tol, atol=tol)
+        np.testing.assert_allclose(gb, gy.astype(np.float64).sum(axis=(0, 2, 3)), rtol=tol, atol=tol)
+        assert gx.shape == x.shape and gw.shape == w.shape and gb.shape == b.shape
+    assert bwd(x, w, cols, gy, stride, pads, dil, (False, True)) [0::2] == (None, None)
+    np.testing.assert_array_equal(x, x0)
+    np.testing.assert_array_equal(w, w0)
+
+
+POOL_GEOMETRIES = [
+    # (input shape, kernel, stride, pads (t, b, l, r), dilation)
+    ((2, 3, 8, 8), (2, 2), (2, 2), (0, 0, 0, 0), (1, 1)),
+    ((2, 2, 7, 6), (3, 3), (2, 2), (1, 2, 1, 1), (1, 1)),
+    ((1, 2, 7, 7), (2, 2), (1, 1), (0, 0, 0, 0), (2, 2)),
+    ((1, 1, 6, 7), (3, 2), (1, 2), (0, 0, 0, 1), (1, 1)),
+]
+
+
+@pytest.mark.parametrize("case", range(len(POOL_GEOMETRIES)))
+def test_numpy_max_pool2d_fast_path_matches_generic(case):
+    import math
+
+    from anygrad.nn.functional._conv import pad4, windows
+    from anygrad.nn.functional._pool import _first_max_masks, col2im
+
+    xs, kernel, stride, pads, dil = POOL_GEOMETRIES[case]
+    xp = _numpy_xp()
+    fwd, bwd = fast_path("max_pool2d_forward", xp), fast_path("max_pool2d_backward", xp)
+    # Rounded values make ties (first maximum wins, as in PyTorch) frequent.
+    x = np.round(RNG.standard_normal(xs) * 2).astype(np.float32)
+    x0 = x.copy()
+    xpad = pad4(xp, x, pads, -math.inf)
+    parts, _, _ = windows(xp, xpad, kernel, stride, dil)
+    out_ref = parts[0]
+    for p in parts[1:]:
+        out_ref = np.maximum(out_ref, p)
+    out, state = fwd(x, kernel, stride, pads, dil)
+    np.testing.assert_array_equal(out, out_ref)
+    gy = RNG.standard_normal(out.shape).astype(np.float32)
+    masks = _first_max_masks(xp, parts, out_ref)
+    gxp = col2im(xp, [gy * m for m in masks], kernel, stride, dil, (xpad.shape[2], xpad.shape[3]))
+    gx_ref = gxp[:, :, pads[0]:pads[0] + xs[2], pads[2]:pads[2] + xs[3]]
+    gx = bwd(state, gy)
+    assert gx.shape == x.shape and gx.dtype == np.float32
+    np.testing.assert_allclose(gx, gx_ref, rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(x, x0)
+
+
+def test_fast_forward_then_double_backward_matches_generic_backend():
+    """After the NumPy fast forward, create_graph falls back to the generic backward: second
+    derivatives agree with array-api-strict, which runs only the generic code."""
+    import anygrad.nn.functional as F
+
+    x = RNG.standard_normal((2, 2, 6, 6))
+    w = RNG.standard_normal((3, 2, 3, 3))
+    results = []
+    for name in ("numpy", "array_api_strict"):
+        xt = anygrad.tensor(x, backend=name, requires_grad=True)
+        wt = anygrad.tensor(w, backend=name, requires_grad=True)
+        y = F.max_pool2d(F.conv2d(xt, wt, padding=1), 2)
+        (gx,) = anygrad.autograd.grad((y * y).sum(), xt, create_graph=True)
+        (gw,) = anygrad.autograd.grad((gx * gx).sum(), wt)
+        results.append((_np(gx.detach()), _np(gw)))
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-10, atol=1e-10)
+
+
+def test_tune_allocator_is_opt_in():
+    # In a child process: the setting is process-wide, and the test process keeps glibc's.
+    import subprocess
+    import sys
+
+    code = ("import anygrad.fastpaths.numpy as f, sys; r = f.tune_allocator(); "
+            "sys.exit(0 if r in (True, False) and not f.tune_allocator(1 << 40) else 1)")
+    assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0

@@ -1,12 +1,25 @@
-"""NumPy fast paths (same signatures and meaning as the generic kernels)."""
+"""NumPy fast paths (same signatures and meaning as the generic kernels).
+
+Besides ``scatter_add`` this holds the convolution and max-pooling kernels of a CPU
+training step. They follow the generic standard-only code of
+:mod:`anygrad.nn.functional._conv` / ``_pool`` exactly (same results, same tie rule), but
+build the im2col columns with one strided copy of a ``sliding_window_view`` and do col2im
+by in-place additions into a buffer allocated here (DESIGN.md, decision 1: only arrays
+allocated in the same function are ever written). ``tune_allocator`` is an explicit opt-in
+for glibc's allocator; nothing here changes global state at import.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view as _windows
 
-__all__ = ["scatter_add"]
+__all__ = [
+    "scatter_add", "conv2d_forward", "conv2d_backward", "max_pool2d_forward",
+    "max_pool2d_backward", "tune_allocator",
+]
 
 
 def scatter_add(x: Any, axis: int, index: Any, source: Any) -> Any:
@@ -18,3 +31,162 @@ def scatter_add(x: Any, axis: int, index: Any, source: Any) -> Any:
     out = x.copy()
     np.add.at(out, (slice(None),) * axis + (index,), source)
     return out
+
+
+# -- convolution ---------------------------------------------------------------------------
+def _pad(x: np.ndarray, pads: tuple, value: float) -> np.ndarray:
+    """``x`` padded on its last two axes by ``(top, bottom, left, right)`` (a new buffer)."""
+    t, b, l, r = pads
+    if not (t or b or l or r):
+        return x
+    n, c, h, w = x.shape
+    out = np.full((n, c, h + t + b, w + l + r), value, dtype=x.dtype)
+    out[:, :, t:t + h, l:l + w] = x
+    return out
+
+
+def _cols(xpad: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple) -> tuple:
+    """Columns ``(N, C*kh*kw, Ho*Wo)`` (channel-major, as the weight) and ``Ho, Wo``."""
+    kh, kw = kernel
+    sh, sw = stride
+    dh, dw = dilation
+    n, c, hp, wp = xpad.shape
+    eh, ew = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    ho, wo = (hp - eh) // sh + 1, (wp - ew) // sw + 1
+    if kh == 1 and kw == 1 and sh == 1 and sw == 1:
+        return np.reshape(xpad, (n, c, ho * wo)), ho, wo
+    v = _windows(xpad, (eh, ew), axis=(2, 3))[:, :, ::sh, ::sw, ::dh, ::dw]
+    # One strided copy into the layout the per-sample matmul reads without another copy.
+    cols = np.reshape(v[:, :, :ho, :wo].transpose(0, 1, 4, 5, 2, 3), (n, c * kh * kw, ho * wo))
+    return cols, ho, wo
+
+
+def conv2d_forward(x: Any, w: Any, b: Any, stride: tuple, pads: tuple, dilation: tuple) -> tuple:
+    """Forward of ``Conv2d`` for ``groups=1``: ``(y, cols)``, ``cols`` shaped as the generic
+    ``im2col``'s ``(N, 1, C*kh*kw, Ho*Wo)``."""
+    o, c, kh, kw = w.shape
+    n = x.shape[0]
+    cols, ho, wo = _cols(_pad(x, pads, 0.0), (kh, kw), stride, dilation)
+    # A per-sample broadcast matmul writes NCHW directly (no transpose of the result).
+    y = np.matmul(np.reshape(w, (o, c * kh * kw)), cols)
+    if b is not None:
+        if y.dtype == np.result_type(y, b):
+            y += b[:, None]
+        else:
+            y = y + b[:, None]
+    return np.reshape(y, (n, o, ho, wo)), np.reshape(cols, (n, 1) + cols.shape[1:])
+
+
+def conv2d_backward(x: Any, w: Any, cols: Any, gy: Any, stride: tuple, pads: tuple,
+                    dilation: tuple, needs: tuple) -> tuple:
+    """Gradients ``(gx, gw, gb)`` of ``Conv2d`` (``groups=1``); None where not needed.
+
+    ``cols`` are the forward's columns (or None: recomputed from ``x``).
+    """
+    o, c, kh, kw = w.shape
+    n, _, ho, wo = gy.shape
+    gy3 = np.reshape(gy, (n, o, ho * wo))
+    gx = gw = gb = None
+    if needs[0]:
+        # col2im of W^T @ gy: kh*kw strided additions into a fresh padded buffer.
+        t, b, l, r = pads
+        h, wd = x.shape[2], x.shape[3]
+        hp, wp = h + t + b, wd + l + r
+        gc = np.matmul(np.reshape(w, (o, c * kh * kw)).T, gy3)
+        gc = np.reshape(gc, (n, c, kh, kw, ho, wo))
+        gxp = np.zeros((n, c, hp, wp), dtype=gc.dtype)
+        sh, sw = stride
+        dh, dw = dilation
+        for i in range(kh):
+            h0 = i * dh
+            for j in range(kw):
+                w0 = j * dw
+                gxp[:, :, h0:h0 + sh * (ho - 1) + 1:sh, w0:w0 + sw * (wo - 1) + 1:sw] += gc[:, :, i, j]
+        gx = gxp[:, :, t:t + h, l:l + wd] if (t or b or l or r) else gxp
+    if needs[1]:
+        if cols is None:
+            cols3, _, _ = _cols(_pad(x, pads, 0.0), (kh, kw), stride, dilation)
+        else:
+            cols3 = np.reshape(cols, (n, c * kh * kw, ho * wo))
+        gw = np.reshape(np.matmul(gy3, cols3.transpose(0, 2, 1)).sum(axis=0), w.shape)
+    if len(needs) > 2 and needs[2]:
+        gb = gy3.sum(axis=2).sum(axis=0)
+    return gx, gw, gb
+
+
+# -- max pooling ---------------------------------------------------------------------------
+def _pool_slices(kernel: tuple, stride: tuple, dilation: tuple, ho: int, wo: int) -> list:
+    sh, sw = stride
+    out = []
+    for i in range(kernel[0]):
+        h0 = i * dilation[0]
+        for j in range(kernel[1]):
+            w0 = j * dilation[1]
+            out.append((slice(None), slice(None), slice(h0, h0 + sh * (ho - 1) + 1, sh),
+                        slice(w0, w0 + sw * (wo - 1) + 1, sw)))
+    return out
+
+
+def max_pool2d_forward(x: Any, kernel: tuple, stride: tuple, pads: tuple, dilation: tuple) -> tuple:
+    """Forward of ``MaxPool2d``: ``(out, state)``; ``state`` feeds the backward."""
+    xpad = _pad(x, pads, -np.inf)
+    kh, kw = kernel
+    hp, wp = xpad.shape[2], xpad.shape[3]
+    ho = (hp - dilation[0] * (kh - 1) - 1) // stride[0] + 1
+    wo = (wp - dilation[1] * (kw - 1) - 1) // stride[1] + 1
+    keys = _pool_slices(kernel, stride, dilation, ho, wo)
+    out = np.maximum(xpad[keys[0]], xpad[keys[1]]) if len(keys) > 1 else xpad[keys[0]].copy()
+    for k in keys[2:]:
+        np.maximum(out, xpad[k], out=out)
+    return out, (xpad, out, keys, pads, x.shape)
+
+
+def max_pool2d_backward(state: tuple, gy: Any) -> Any:
+    """Gradient of ``MaxPool2d``: each window's gradient goes to its first maximum."""
+    xpad, out, keys, pads, shape = state
+    gxp = np.zeros(xpad.shape, dtype=gy.dtype)
+    taken = None
+    for k in keys:
+        m = xpad[k] == out
+        if taken is None:
+            taken = m
+        else:
+            m &= ~taken
+            taken |= m
+        gxp[k] += gy * m
+    t, b, l, r = pads
+    if t or b or l or r:
+        return gxp[:, :, t:t + shape[2], l:l + shape[3]]
+    return gxp
+
+
+# -- allocator -----------------------------------------------------------------------------
+def tune_allocator(mmap_threshold: int = 1 << 25, trim_threshold: int = 1 << 30) -> bool:
+    """Ask glibc's ``malloc`` to keep freed memory instead of returning it to the system.
+
+    A training step allocates and frees the same large temporaries every step; with
+    glibc's defaults each one is a fresh ``mmap`` whose pages fault in again, which costs
+    more than the arithmetic on small models. This sets ``M_MMAP_THRESHOLD`` and
+    ``M_TRIM_THRESHOLD`` with ``mallopt`` (the same as the environment variables
+    ``MALLOC_MMAP_THRESHOLD_`` / ``MALLOC_TRIM_THRESHOLD_``), for the whole process.
+    It is an explicit opt-in: the process then keeps its peak memory. glibc refuses an
+    ``mmap_threshold`` above 32 MiB on 64-bit systems (the default here).
+
+    Returns
+    -------
+    bool
+        True when both settings were applied (glibc only; False elsewhere).
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
+    ok_mmap = mallopt(m_mmap_threshold, int(mmap_threshold)) == 1
+    ok_trim = mallopt(m_trim_threshold, int(trim_threshold)) == 1
+    return bool(ok_mmap and ok_trim)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...autograd.function import Function
+from ...fastpaths import fast_path
 from ...tensor import Tensor
 from ._util import crop_axis, dilate_axis, pad_axis, pair
 
@@ -102,25 +103,34 @@ class Conv2d(Function):
     def forward(ctx: Any, x: Any, w: Any, b: Any, stride: tuple, pads: tuple, dilation: tuple,
                 groups: int) -> Any:
         xp = ctx.xp
-        xpad = pad4(xp, x, pads)
-        y, cols = conv_core(xp, xpad, w, stride, dilation, groups)
-        if b is not None:
-            y = y + xp.reshape(b, (1, b.shape[0], 1, 1))
+        fast = fast_path("conv2d_forward", xp) if groups == 1 else None
+        padded_hw = (x.shape[2] + pads[0] + pads[1], x.shape[3] + pads[2] + pads[3])
+        if fast is not None:
+            y, cols = fast(x, w, b, stride, pads, dilation)
+        else:
+            xpad = pad4(xp, x, pads)
+            y, cols = conv_core(xp, xpad, w, stride, dilation, groups)
+            if b is not None:
+                y = y + xp.reshape(b, (1, b.shape[0], 1, 1))
         ctx.save_for_backward(x, w)
         # The columns are reused by the weight gradient of an ordinary backward; under
         # create_graph they are recomputed from the saved input, so they stay connected.
         ctx.cols = cols
-        ctx.opts = (stride, pads, dilation, groups, (xpad.shape[2], xpad.shape[3]))
+        ctx.opts = (stride, pads, dilation, groups, padded_hw, fast is not None)
         return y
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         x, w = ctx.saved_tensors
         xp = ctx.xp
-        stride, pads, dilation, groups, padded_hw = ctx.opts
+        stride, pads, dilation, groups, padded_hw, fast = ctx.opts
         needs = ctx.needs_input_grad
-        gx = gw = gb = None
         cols, ctx.cols = ctx.cols, None
+        if fast and not isinstance(gy, Tensor):
+            # The backend's kernel, same meaning; under create_graph the generic code runs.
+            gx, gw, gb = fast_path("conv2d_backward", xp)(x, w, cols, gy, stride, pads, dilation, needs)
+            return gx, gw, gb, None, None, None, None
+        gx = gw = gb = None
         if needs[0]:
             gx = conv_input_grad(xp, gy, w, padded_hw, pads, stride, dilation, groups)
         if needs[1]:

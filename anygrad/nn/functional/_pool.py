@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 
 from ...autograd.function import Function
+from ...fastpaths import fast_path
+from ...tensor import Tensor
 from ._conv import Conv2d, pad4, windows
 from ._util import crop_axis, device_of, dilate_axis, pair
 
@@ -85,35 +87,55 @@ def col2im(xp: Any, parts: list, kernel: tuple, stride: tuple, dilation: tuple,
     return total
 
 
+def _first_max_masks(xp: Any, parts: list, out: Any) -> list:
+    """One-hot masks of the first maximum of each window (PyTorch's tie rule)."""
+    masks = []
+    taken = None
+    for p in parts:
+        m = p == out
+        if taken is not None:
+            m = xp.logical_and(m, xp.logical_not(taken))
+            taken = xp.logical_or(taken, m)
+        else:
+            taken = m
+        masks.append(m)
+    return masks
+
+
 class MaxPool2d(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, kernel: tuple, stride: tuple, pads: tuple, dilation: tuple) -> Any:
         xp = ctx.xp
+        fast = fast_path("max_pool2d_forward", xp)
+        hw = (x.shape[2] + pads[0] + pads[1], x.shape[3] + pads[2] + pads[3])
+        ctx.geom = (kernel, stride, pads, dilation, hw)
+        if fast is not None:
+            # The backend kernel keeps what its backward needs; masks only if asked for.
+            out, ctx.state = fast(x, kernel, stride, pads, dilation)
+            ctx.masks = None
+            return out
         xpad = pad4(xp, x, pads, -math.inf)
         parts, _, _ = windows(xp, xpad, kernel, stride, dilation)
         out = parts[0]
         for p in parts[1:]:
             out = xp.maximum(out, p)
-        # One-hot masks of the first maximum of each window (PyTorch's tie rule).
-        masks = []
-        taken = None
-        for p in parts:
-            m = p == out
-            if taken is not None:
-                m = xp.logical_and(m, xp.logical_not(taken))
-                taken = xp.logical_or(taken, m)
-            else:
-                taken = m
-            masks.append(m)
-        ctx.masks = masks
-        ctx.geom = (kernel, stride, pads, dilation, (xpad.shape[2], xpad.shape[3]))
+        ctx.masks = _first_max_masks(xp, parts, out)
         return out
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         xp = ctx.xp
         kernel, stride, pads, dilation, padded_hw = ctx.geom
-        parts = [gy * xp.astype(m, gy.dtype) for m in ctx.masks]
+        masks = ctx.masks
+        if masks is None:
+            if not isinstance(gy, Tensor):
+                return fast_path("max_pool2d_backward", xp)(ctx.state, gy), None, None, None, None
+            # create_graph after a fast forward: the masks are constants of raw arrays.
+            xpad, out = ctx.state[0], ctx.state[1]
+            raw = ctx._backend.xp
+            parts, _, _ = windows(raw, xpad, kernel, stride, dilation)
+            masks = ctx.masks = _first_max_masks(raw, parts, out)
+        parts = [gy * xp.astype(m, gy.dtype) for m in masks]
         gxp = col2im(xp, parts, kernel, stride, dilation, padded_hw)
         hp, wp = padded_hw
         gx = crop_axis(crop_axis(gxp, 2, pads[0], hp - pads[1]), 3, pads[2], wp - pads[3])
