@@ -169,8 +169,8 @@ def tune_allocator(mmap_threshold: int = 1 << 25, trim_threshold: int = 1 << 30)
     more than the arithmetic on small models. This sets ``M_MMAP_THRESHOLD`` and
     ``M_TRIM_THRESHOLD`` with ``mallopt`` (the same as the environment variables
     ``MALLOC_MMAP_THRESHOLD_`` / ``MALLOC_TRIM_THRESHOLD_``), for the whole process.
-    It is an explicit opt-in: the process then keeps its peak memory. glibc refuses an
-    ``mmap_threshold`` above 32 MiB on 64-bit systems (the default here).
+    It is an explicit opt-in: the process then keeps its peak memory. The default
+    ``mmap_threshold`` (32 MiB) is the largest that every 64-bit glibc accepts.
 
     Returns
     -------

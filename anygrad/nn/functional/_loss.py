@@ -13,6 +13,7 @@ import numpy as np
 
 import anygrad as _ag
 
+from ...autograd.function import Function
 from ...tensor import Tensor
 
 __all__ = [
@@ -164,7 +165,8 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
     shape = tuple(input.shape)
     axis = 0 if len(shape) == 1 else 1
     c = shape[axis]
-    logp = _ag.log_softmax(input, axis=axis)
+    if isinstance(target, Tensor) and target.dtype.kind == "f" or label_smoothing > 0:
+        logp = _ag.log_softmax(input, axis=axis)
     wshape = (c,) + (1,) * (len(shape) - axis - 1)
     if isinstance(target, Tensor) and target.dtype.kind == "f":
         if tuple(target.shape) != shape:
@@ -182,6 +184,10 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
             return _ag.sum(loss) / (max(input.numel(), 1) // c)
         return _reduce(loss, reduction, "cross_entropy")
     mask, _ = _class_mask("cross_entropy", input, target, weight, ignore_index)
+    if label_smoothing == 0:
+        if reduction not in ("mean", "sum", "none"):
+            _reduce(input, reduction, "cross_entropy")  # raises, naming the bad value
+        return _CrossEntropy.apply(input, mask=mask.array, axis=axis, reduction=reduction)
     loss = -_ag.sum(logp * mask, axis=axis)
     if label_smoothing > 0:
         valid = _valid(input, target, ignore_index, axis)
@@ -191,6 +197,48 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
     if reduction == "mean":
         return _ag.sum(loss) / _ag.sum(mask)
     return _reduce(loss, reduction, "cross_entropy")
+
+
+class _CrossEntropy(Function):
+    """Cross-entropy of logits with a constant class mask, as one node.
+
+    The mask holds each target's class weight at its class (0 elsewhere and for ignored
+    targets). The backward is ``softmax * row_weight - mask``, with the softmax recomputed
+    from the saved logits, so the same lines differentiate again under create_graph.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, *, mask: Any, axis: int, reduction: str) -> Any:
+        xp = ctx.xp
+        z = x - xp.max(x, axis=axis, keepdims=True)
+        logp = z - xp.log(xp.sum(xp.exp(z), axis=axis, keepdims=True))
+        loss = -xp.sum(logp * mask, axis=axis)
+        ctx.save_for_backward(x)
+        ctx.mask, ctx.axis, ctx.reduction = mask, axis, reduction
+        if reduction == "none":
+            return loss
+        total = xp.sum(loss)
+        if reduction == "sum":
+            return total
+        ctx.denom = xp.sum(mask)
+        return total / ctx.denom
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        xp = ctx.xp
+        axis, mask = ctx.axis, ctx.mask
+        if isinstance(gy, Tensor):  # create_graph: the mask enters as a constant Tensor
+            mask = xp.asarray(mask)
+        e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
+        p = e / xp.sum(e, axis=axis, keepdims=True)
+        g = p * xp.sum(mask, axis=axis, keepdims=True) - mask
+        if ctx.reduction == "mean":
+            denom = ctx.denom if not isinstance(gy, Tensor) else xp.asarray(ctx.denom)
+            return g * (gy / denom)
+        if ctx.reduction == "sum":
+            return g * gy
+        return g * xp.expand_dims(gy, axis=axis)
 
 
 def _valid(input: Any, target: Any, ignore_index: int, axis: int) -> Any:
