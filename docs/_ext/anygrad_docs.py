@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 from pathlib import Path
 from typing import Any
 
@@ -257,11 +258,21 @@ class IncludeIfExists(_Generated):
     def _parse_markdown(self, text: str, source: str) -> list[nodes.Node]:
         # Used from a MyST page, whose nested_parse reads Markdown. Headings are demoted
         # one level so the included file's title does not compete with the page's.
+        # Links relative to the included file mean nothing on the site (and would be
+        # unresolved references under -W): keep their text and show the path as code.
+        text = _LOCAL_IMAGE.sub(r"\1", text)
+        text = _ANCHOR_LINK.sub(r"\1", text)
+        text = _LOCAL_LINK.sub(r"\1 (`\2`)", text)
         lines = [("#" + line) if line.startswith("#") else line for line in text.splitlines()]
         node = nodes.section()
         node.document = self.state.document
         self.state.nested_parse(StringList(lines, source), 0, node, match_titles=True)
         return node.children
+
+
+_LOCAL_IMAGE = re.compile(r"!\[([^\]]*)\]\((?![a-z]+://)[^)]*\)")
+_ANCHOR_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\(#[^)]*\)")
+_LOCAL_LINK = re.compile(r"(?<!!)\[([^\]]+)\]\((?![a-z]+://|mailto:)([^)\s]+)\)")
 
 
 def _pyobject_source(text: str, name: str, path: Path) -> str:
