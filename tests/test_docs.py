@@ -117,3 +117,17 @@ def test_ops_table_reports_differentiability():
     summary = text.split(".. rubric::")[0]
     assert "   * - X\n     - 2\n     - 2\n     - 1" in summary
     assert "   * - Y\n     - 1\n     - 0\n     - 0" in summary
+
+
+def test_included_markdown_keeps_link_text_and_drops_local_targets():
+    pytest.importorskip("sphinx")
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        import anygrad_docs as ext
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
+    text = "[run.py](run.py), [how](#how), [site](https://x.org/a), ![plot](p.png)"
+    text = ext._LOCAL_IMAGE.sub(r"\1", text)
+    text = ext._ANCHOR_LINK.sub(r"\1", text)
+    text = ext._LOCAL_LINK.sub(r"\1 (`\2`)", text)
+    assert text == "run.py (`run.py`), how, [site](https://x.org/a), plot"
