@@ -7,7 +7,12 @@
 Each round runs anygrad and PyTorch in separate fresh processes, interleaved A B B A, so a
 noisy neighbour hits both; the ratio anygrad / PyTorch is taken per round and the table
 shows the median value per library and the median of the per-round ratios. Both libraries
-get the same thread settings (``--threads``, default: the libraries' defaults).
+get the same thread settings (``--threads``, default: the libraries' defaults) and the same
+allocator settings: ``--tune-malloc`` sets glibc's ``MALLOC_MMAP_THRESHOLD_`` and
+``MALLOC_TRIM_THRESHOLD_`` in the environment of *both* processes (what
+``anygrad.fastpaths.numpy.tune_allocator()`` does at run time), so freed temporaries are
+reused instead of being page-faulted in again every step. ``--write`` keeps one table per
+allocator setting in benchmarks/README.md.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ TARGETS = {  # case: (must reach, aim) as ratio anygrad / PyTorch
     "lenet_256": (2.0, 1.2),
     "memory": (1.5, 1.5),
 }
+# The same values as anygrad.fastpaths.numpy.tune_allocator()'s defaults.
+MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": str(1 << 25), "MALLOC_TRIM_THRESHOLD_": str(1 << 30)}
 ORDER = ["per_op", "per_op_forward", "chain_100k", "mlp_step", "lenet_64", "lenet_256",
          "conv2d", "dataloader", "memory"]
 
@@ -69,13 +76,21 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--reps", type=int, default=10)
     p.add_argument("--threads", default=None, help="OMP/MKL/torch threads for both libraries")
+    p.add_argument("--tune-malloc", action="store_true",
+                   help="glibc keeps freed memory (MALLOC_*_THRESHOLD_), for both libraries")
     p.add_argument("--write", action="store_true", help="update benchmarks/README.md")
     a = p.parse_args()
     env = dict(os.environ)
     if a.threads:
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BENCH_THREADS"):
             env[var] = a.threads
+    for var in MALLOC_ENV:
+        env.pop(var, None)
+    if a.tune_malloc:
+        env.update(MALLOC_ENV)
     info = machine_info(a.threads or "library defaults")
+    info += "; allocator: " + ("glibc, freed memory kept (--tune-malloc)" if a.tune_malloc
+                               else "glibc defaults")
     print(info)
     rows = []
     for case in a.cases:
@@ -115,7 +130,8 @@ def main() -> None:
     if a.write:
         readme = HERE / "README.md"
         body = readme.read_text() if readme.exists() else ""
-        start, end = "<!-- table:start -->", "<!-- table:end -->"
+        tag = ":tuned-malloc" if a.tune_malloc else ""
+        start, end = f"<!-- table{tag}:start -->", f"<!-- table{tag}:end -->"
         block = f"{start}\nMachine: {info}\n\nCommand: `python benchmarks/run.py {' '.join(sys.argv[1:])}`\n\n{text}\n{end}"
         if start in body and end in body:
             body = body[: body.index(start)] + block + body[body.index(end) + len(end):]
