@@ -92,16 +92,31 @@ def conv2d_backward(x: Any, w: Any, cols: Any, gy: Any, stride: tuple, pads: tup
         t, b, l, r = pads
         h, wd = x.shape[2], x.shape[3]
         hp, wp = h + t + b, wd + l + r
-        gc = np.matmul(np.reshape(w, (o, c * kh * kw)).T, gy3)
-        gc = np.reshape(gc, (n, c, kh, kw, ho, wo))
-        gxp = np.zeros((n, c, hp, wp), dtype=gc.dtype)
+        wt = np.reshape(w, (o, c * kh * kw)).T
         sh, sw = stride
         dh, dw = dilation
-        for i in range(kh):
-            h0 = i * dh
-            for j in range(kw):
-                w0 = j * dw
-                gxp[:, :, h0:h0 + sh * (ho - 1) + 1:sh, w0:w0 + sw * (wo - 1) + 1:sw] += gc[:, :, i, j]
+        if sh == 1 and sw == 1 and wp == wo + dw * (kw - 1):
+            # Rows of gy padded to the input's padded width: every kernel offset (i, j) is
+            # then one flat shift, so col2im is kh*kw long contiguous additions (the
+            # zero columns land where nothing else does) instead of short strided ones.
+            gyw = np.zeros((n, o, ho, wp), dtype=gy.dtype)
+            gyw[:, :, :, :wo] = gy
+            gc = np.reshape(np.matmul(wt, np.reshape(gyw, (n, o, ho * wp))), (n, c, kh, kw, ho * wp))
+            gxp = np.zeros((n, c, hp * wp), dtype=gc.dtype)
+            length = (ho - 1) * wp + wo
+            for i in range(kh):
+                for j in range(kw):
+                    off = i * dh * wp + j * dw
+                    gxp[:, :, off:off + length] += gc[:, :, i, j, :length]
+            gxp = np.reshape(gxp, (n, c, hp, wp))
+        else:
+            gc = np.reshape(np.matmul(wt, gy3), (n, c, kh, kw, ho, wo))
+            gxp = np.zeros((n, c, hp, wp), dtype=gc.dtype)
+            for i in range(kh):
+                h0 = i * dh
+                for j in range(kw):
+                    w0 = j * dw
+                    gxp[:, :, h0:h0 + sh * (ho - 1) + 1:sh, w0:w0 + sw * (wo - 1) + 1:sw] += gc[:, :, i, j]
         gx = gxp[:, :, t:t + h, l:l + wd] if (t or b or l or r) else gxp
     if needs[1]:
         if cols is None:
