@@ -78,6 +78,12 @@ def _to_array(
         # another library's array stays where it is.
         keep = isinstance(data, Tensor) or src.name != "numpy"
         target = src if keep else _backend.get_default_backend()
+    if dtype is not None and src.name == "numpy":
+        # Cast on the host first: the target device may not hold the source dtype
+        # (array-api-strict's no_float64 device, float64 data on some GPUs).
+        name = _dtype.as_dtype(dtype).name
+        if name != "bfloat16" and np.asarray(array).dtype != np.dtype(name):
+            array = np.asarray(array).astype(name)
     if target is not src:
         array = _transfer(array, src, target)
     xp = target.xp

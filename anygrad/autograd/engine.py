@@ -224,7 +224,8 @@ def _run(
                     if key not in targets:
                         continue
                     if capture:
-                        captured[key] = _wrap_grad(grads[0], node, create_graph)
+                        if grads[0] is not None:
+                            captured[key] = _wrap_grad(grads[0], node, create_graph)
                         continue
                 _accumulate(node, grads[0], create_graph)
                 continue

@@ -26,13 +26,6 @@ def N(t):
     return np.asarray(t.detach().numpy(), dtype=np.float64)
 
 
-def skip_jax_float32(backend, dtype):
-    # JAX compiles every primitive for every new shape and dtype (~50 ms each, 0.4 s for a
-    # scatter); float64 on JAX covers the same code paths at half the suite time.
-    if backend.name == "jax" and dtype == "float32":
-        pytest.skip("jax: float32 duplicates the float64 case (compile time)")
-
-
 def check_linear_grads(fn, arrays, backend, *, eps=1e-6, tol=1e-6, seed=0):
     """First order along random directions, and the double-backward J v, vs central
     differences (float64)."""
@@ -98,7 +91,6 @@ def _key(k, backend, as_tensor):
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("name,key", KEYS, ids=[k[0] for k in KEYS])
 def test_getitem_forward_and_grad(backend, name, key, dtype):
-    skip_jax_float32(backend, dtype)
     x = T(X, backend, dtype, requires_grad=True)
     y = x[_key(key, backend, True)]
     nkey = _key(key, backend, False)
@@ -212,7 +204,6 @@ M = RNG.standard_normal((4, 3))
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_take_forward_and_duplicate_grads(backend, dtype):
-    skip_jax_float32(backend, dtype)
     x = T(M, backend, dtype, requires_grad=True)
     y = anygrad.take(x, I(DUP, backend), axis=0)
     np.testing.assert_allclose(N(y), np.take(M.astype(dtype), DUP, axis=0), rtol=1e-6)
@@ -229,7 +220,6 @@ GIDX = [[0, 0, 2], [1, 1, 1], [3, 0, 3]]
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_gather_and_take_along_axis(backend, dtype):
-    skip_jax_float32(backend, dtype)
     x = T(M.T.copy(), backend, dtype, requires_grad=True)  # (3, 4)
     y = anygrad.gather(x, 1, I(GIDX, backend))
     ref = np.take_along_axis(M.T.astype(dtype), np.array(GIDX), 1)
@@ -248,7 +238,6 @@ def test_gather_and_take_along_axis(backend, dtype):
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_scatter_add_and_index_add(backend, dtype):
-    skip_jax_float32(backend, dtype)
     base = RNG.standard_normal((3, 4))
     src = RNG.standard_normal((2, 4))
     idx = [[0, 2, 2, 1], [0, 0, 2, 1]]
@@ -302,7 +291,6 @@ def test_masked_fill_with_tensor_value(backend):
 # -- sorting and non-differentiable selection --------------------------------------------------------
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_sort_argsort_topk(backend, dtype):
-    skip_jax_float32(backend, dtype)
     data = np.array([[3.0, 1.0, 2.0, 1.0], [0.0, 5.0, -4.0, 5.0]], dtype=dtype)
     x = T(data, backend, dtype, requires_grad=True)
     np.testing.assert_allclose(N(anygrad.sort(x)), np.sort(data, -1))
