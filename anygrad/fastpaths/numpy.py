@@ -11,6 +11,7 @@ for glibc's allocator; nothing here changes global state at import.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,28 @@ def scatter_add(x: Any, axis: int, index: Any, source: Any) -> Any:
 
 
 # -- convolution ---------------------------------------------------------------------------
+_local = threading.local()
+
+
+def _scratch(slot: str, shape: tuple, dtype: Any) -> np.ndarray:
+    """A per-thread work buffer that never leaves the kernel that asks for it.
+
+    The largest temporaries of a step (the input-gradient columns) would otherwise be a
+    fresh allocation each step, which glibc's default settings hand back to the system and
+    page-fault in again; a kernel may overwrite only its own slot, and nothing it returns
+    or saves is a view of one.
+    """
+    bufs = getattr(_local, "bufs", None)
+    if bufs is None:
+        bufs = _local.bufs = {}
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    buf = bufs.get(slot)
+    if buf is None or buf.nbytes < nbytes:
+        buf = bufs[slot] = np.empty(nbytes, dtype=np.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
+
+
 def _pad(x: np.ndarray, pads: tuple, value: float) -> np.ndarray:
     """``x`` padded on its last two axes by ``(top, bottom, left, right)`` (a new buffer)."""
     t, b, l, r = pads
@@ -99,9 +122,13 @@ def conv2d_backward(x: Any, w: Any, cols: Any, gy: Any, stride: tuple, pads: tup
             # Rows of gy padded to the input's padded width: every kernel offset (i, j) is
             # then one flat shift, so col2im is kh*kw long contiguous additions (the
             # zero columns land where nothing else does) instead of short strided ones.
-            gyw = np.zeros((n, o, ho, wp), dtype=gy.dtype)
+            gyw = _scratch("conv_gy", (n, o, ho, wp), gy.dtype)
+            gyw[:, :, :, wo:] = 0
             gyw[:, :, :, :wo] = gy
-            gc = np.reshape(np.matmul(wt, np.reshape(gyw, (n, o, ho * wp))), (n, c, kh, kw, ho * wp))
+            gyw = np.reshape(gyw, (n, o, ho * wp))
+            gc = _scratch("conv_gcols", (n, c * kh * kw, ho * wp), np.result_type(wt, gyw))
+            np.matmul(wt, gyw, out=gc)
+            gc = np.reshape(gc, (n, c, kh, kw, ho * wp))
             gxp = np.zeros((n, c, hp * wp), dtype=gc.dtype)
             length = (ho - 1) * wp + wo
             for i in range(kh):
