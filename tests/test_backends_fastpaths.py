@@ -72,6 +72,7 @@ CONV_GEOMETRIES = [
     # (input shape, weight shape, stride, pads (t, b, l, r), dilation)
     ((3, 2, 7, 6), (4, 2, 3, 3), (1, 1), (0, 0, 0, 0), (1, 1)),
     ((2, 3, 8, 9), (5, 3, 3, 2), (2, 1), (1, 1, 0, 2), (1, 1)),
+    ((5, 2, 8, 7), (3, 2, 3, 3), (1, 1), (1, 1, 1, 1), (1, 1)),
     ((2, 2, 9, 9), (3, 2, 3, 3), (1, 2), (2, 2, 1, 1), (2, 1)),
     ((2, 4, 5, 5), (3, 4, 1, 1), (1, 1), (0, 0, 0, 0), (1, 1)),
     ((1, 1, 6, 7), (2, 1, 2, 4), (3, 2), (0, 1, 2, 0), (1, 2)),
@@ -82,9 +83,19 @@ def _numpy_xp():
     return anygrad.asarray(0.0, backend="numpy").xp
 
 
+@pytest.fixture(params=[1, 3], ids=["serial", "threads3"])
+def kernel_threads(request, monkeypatch):
+    """Run the NumPy kernels serially, or split over 3 threads even for tiny batches."""
+    from anygrad.fastpaths import numpy as fp_numpy
+
+    monkeypatch.setattr(fp_numpy, "_threads", request.param)
+    monkeypatch.setattr(fp_numpy, "_MIN_WORK", 0)
+    return request.param
+
+
 @pytest.mark.parametrize("case", range(len(CONV_GEOMETRIES)))
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
-def test_numpy_conv2d_fast_path_matches_generic(case, dtype):
+def test_numpy_conv2d_fast_path_matches_generic(case, dtype, kernel_threads):
     from anygrad.nn.functional._conv import (conv_core, conv_input_grad, conv_weight_grad, im2col,
                                              pad4)
 
@@ -122,6 +133,7 @@ def test_numpy_conv2d_fast_path_matches_generic(case, dtype):
 POOL_GEOMETRIES = [
     # (input shape, kernel, stride, pads (t, b, l, r), dilation)
     ((2, 3, 8, 8), (2, 2), (2, 2), (0, 0, 0, 0), (1, 1)),
+    ((5, 2, 6, 4), (2, 2), (2, 2), (0, 0, 0, 0), (1, 1)),
     ((2, 2, 7, 6), (3, 3), (2, 2), (1, 2, 1, 1), (1, 1)),
     ((1, 2, 7, 7), (2, 2), (1, 1), (0, 0, 0, 0), (2, 2)),
     ((1, 1, 6, 7), (3, 2), (1, 2), (0, 0, 0, 1), (1, 1)),
@@ -129,7 +141,7 @@ POOL_GEOMETRIES = [
 
 
 @pytest.mark.parametrize("case", range(len(POOL_GEOMETRIES)))
-def test_numpy_max_pool2d_fast_path_matches_generic(case):
+def test_numpy_max_pool2d_fast_path_matches_generic(case, kernel_threads):
     import math
 
     from anygrad.nn.functional._conv import pad4, windows
@@ -175,6 +187,22 @@ def test_fast_forward_then_double_backward_matches_generic_backend():
         results.append((_np(gx.detach()), _np(gw)))
     np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-10, atol=1e-10)
+
+
+def test_kernel_threads_setting(monkeypatch):
+    from anygrad.fastpaths import numpy as fp_numpy
+
+    monkeypatch.setattr(fp_numpy, "_threads", 1)
+    assert fp_numpy.get_num_threads() == 1
+    assert fp_numpy._chunks(64, 10**9) == [(0, 64)]  # serial by default
+    fp_numpy.set_num_threads(1)
+    assert fp_numpy.get_num_threads() == 1
+    assert fp_numpy._chunks(64, 10**9) == [(0, 64)]
+    fp_numpy.set_num_threads(3)
+    assert fp_numpy._chunks(7, 10**9) == [(0, 3), (3, 6), (6, 7)]
+    assert fp_numpy._chunks(7, 10) == [(0, 7)]  # too little work to split
+    with pytest.raises(ValueError, match="set_num_threads"):
+        fp_numpy.set_num_threads(0)
 
 
 def test_tune_allocator_is_opt_in():

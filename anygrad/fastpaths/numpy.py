@@ -11,15 +11,16 @@ for glibc's allocator; nothing here changes global state at import.
 
 from __future__ import annotations
 
+import os
 import threading
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view as _windows
 
 __all__ = [
     "scatter_add", "conv2d_forward", "conv2d_backward", "max_pool2d_forward",
-    "max_pool2d_backward", "tune_allocator",
+    "max_pool2d_backward", "tune_allocator", "set_num_threads", "get_num_threads",
 ]
 
 
@@ -32,6 +33,57 @@ def scatter_add(x: Any, axis: int, index: Any, source: Any) -> Any:
     out = x.copy()
     np.add.at(out, (slice(None),) * axis + (index,), source)
     return out
+
+
+# -- batch-parallel kernels (opt-in) -------------------------------------------------------
+# NumPy runs elementwise work on one core; PyTorch splits it over its intra-op threads. With
+# set_num_threads(n > 1) the kernels below split the batch over a small thread pool (NumPy
+# releases the GIL in its loops and in matmul), each chunk writing a disjoint slice of a
+# buffer the kernel owns. It is off by default: it pays only with a single-threaded BLAS
+# (OPENBLAS_NUM_THREADS=1: LeNet-256 step 21 -> 16 ms on 2 cores); with OpenBLAS's own
+# threads spinning on the same cores it measured no gain.
+_threads = 1
+_pool: Any = None
+_pool_key: tuple = ()
+_MIN_WORK = 200_000  # elements per kernel call below which threads cost more than they save
+
+
+def set_num_threads(n: int) -> None:
+    """Threads the NumPy convolution and pooling kernels split a batch over (default 1)."""
+    global _threads
+    if int(n) < 1:
+        raise ValueError(f"set_num_threads: expected a positive number of threads, got {n!r}")
+    _threads = int(n)
+
+
+def get_num_threads() -> int:
+    """Threads the NumPy kernels use (see :func:`set_num_threads`)."""
+    return _threads
+
+
+def _chunks(n: int, work: int) -> list:
+    """Batch ranges ``(lo, hi)``: one per thread when the work is large enough."""
+    k = min(get_num_threads(), n)
+    if k <= 1 or work < _MIN_WORK:
+        return [(0, n)]
+    step = -(-n // k)
+    return [(lo, min(lo + step, n)) for lo in range(0, n, step)]
+
+
+def _run(fn: Callable[[int, int], Any], chunks: list) -> list:
+    """``[fn(lo, hi) for lo, hi in chunks]``, the chunks in parallel when there are several."""
+    if len(chunks) == 1:
+        return [fn(*chunks[0])]
+    global _pool, _pool_key
+    key = (os.getpid(), len(chunks))  # a forked child (data loader) needs its own threads
+    if _pool is None or _pool_key != key:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _pool = ThreadPoolExecutor(max_workers=len(chunks), thread_name_prefix="anygrad-numpy")
+        _pool_key = key
+    futures = [_pool.submit(fn, lo, hi) for lo, hi in chunks[1:]]
+    first = fn(*chunks[0])  # this thread takes a share too
+    return [first] + [f.result() for f in futures]
 
 
 # -- convolution ---------------------------------------------------------------------------
@@ -68,20 +120,24 @@ def _pad(x: np.ndarray, pads: tuple, value: float) -> np.ndarray:
     return out
 
 
-def _cols(xpad: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple) -> tuple:
-    """Columns ``(N, C*kh*kw, Ho*Wo)`` (channel-major, as the weight) and ``Ho, Wo``."""
+def _window_view(xpad: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple) -> tuple:
+    """The ``(N, C, kh, kw, Ho, Wo)`` view of every window of ``xpad``, and ``Ho, Wo``."""
     kh, kw = kernel
     sh, sw = stride
     dh, dw = dilation
-    n, c, hp, wp = xpad.shape
+    hp, wp = xpad.shape[2], xpad.shape[3]
     eh, ew = dh * (kh - 1) + 1, dw * (kw - 1) + 1
     ho, wo = (hp - eh) // sh + 1, (wp - ew) // sw + 1
-    if kh == 1 and kw == 1 and sh == 1 and sw == 1:
-        return np.reshape(xpad, (n, c, ho * wo)), ho, wo
     v = _windows(xpad, (eh, ew), axis=(2, 3))[:, :, ::sh, ::sw, ::dh, ::dw]
+    return v[:, :, :ho, :wo].transpose(0, 1, 4, 5, 2, 3), ho, wo
+
+
+def _cols(xpad: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple) -> tuple:
+    """Columns ``(N, C*kh*kw, Ho*Wo)`` (channel-major, as the weight) and ``Ho, Wo``."""
+    n, c = xpad.shape[0], xpad.shape[1]
+    v, ho, wo = _window_view(xpad, kernel, stride, dilation)
     # One strided copy into the layout the per-sample matmul reads without another copy.
-    cols = np.reshape(v[:, :, :ho, :wo].transpose(0, 1, 4, 5, 2, 3), (n, c * kh * kw, ho * wo))
-    return cols, ho, wo
+    return np.reshape(v, (n, c * kernel[0] * kernel[1], ho * wo)), ho, wo
 
 
 def conv2d_forward(x: Any, w: Any, b: Any, stride: tuple, pads: tuple, dilation: tuple) -> tuple:
@@ -89,15 +145,24 @@ def conv2d_forward(x: Any, w: Any, b: Any, stride: tuple, pads: tuple, dilation:
     ``im2col``'s ``(N, 1, C*kh*kw, Ho*Wo)``."""
     o, c, kh, kw = w.shape
     n = x.shape[0]
-    cols, ho, wo = _cols(_pad(x, pads, 0.0), (kh, kw), stride, dilation)
-    # A per-sample broadcast matmul writes NCHW directly (no transpose of the result).
-    y = np.matmul(np.reshape(w, (o, c * kh * kw)), cols)
-    if b is not None:
-        if y.dtype == np.result_type(y, b):
-            y += b[:, None]
-        else:
-            y = y + b[:, None]
-    return np.reshape(y, (n, o, ho, wo)), np.reshape(cols, (n, 1) + cols.shape[1:])
+    xpad = _pad(x, pads, 0.0)
+    v, ho, wo = _window_view(xpad, (kh, kw), stride, dilation)
+    k, p = c * kh * kw, ho * wo
+    wm = np.reshape(w, (o, k))
+    cols = np.empty((n, c, kh, kw, ho, wo), dtype=xpad.dtype)
+    cols3 = np.reshape(cols, (n, k, p))
+    y = np.empty((n, o, p), dtype=np.result_type(wm, xpad) if b is None else np.result_type(wm, xpad, b))
+    bias = None if b is None else b[:, None]
+
+    def part(lo: int, hi: int) -> None:
+        np.copyto(cols[lo:hi], v[lo:hi])
+        # A per-sample broadcast matmul writes NCHW directly (no transpose of the result).
+        np.matmul(wm, cols3[lo:hi], out=y[lo:hi])
+        if bias is not None:
+            y[lo:hi] += bias
+
+    _run(part, _chunks(n, n * k * p))
+    return np.reshape(y, (n, o, ho, wo)), np.reshape(cols3, (n, 1, k, p))
 
 
 def conv2d_backward(x: Any, w: Any, cols: Any, gy: Any, stride: tuple, pads: tuple,
@@ -108,49 +173,66 @@ def conv2d_backward(x: Any, w: Any, cols: Any, gy: Any, stride: tuple, pads: tup
     """
     o, c, kh, kw = w.shape
     n, _, ho, wo = gy.shape
-    gy3 = np.reshape(gy, (n, o, ho * wo))
-    gx = gw = gb = None
-    if needs[0]:
-        # col2im of W^T @ gy: kh*kw strided additions into a fresh padded buffer.
-        t, b, l, r = pads
-        h, wd = x.shape[2], x.shape[3]
-        hp, wp = h + t + b, wd + l + r
-        wt = np.reshape(w, (o, c * kh * kw)).T
-        sh, sw = stride
-        dh, dw = dilation
-        if sh == 1 and sw == 1 and wp == wo + dw * (kw - 1):
-            # Rows of gy padded to the input's padded width: every kernel offset (i, j) is
-            # then one flat shift, so col2im is kh*kw long contiguous additions (the
-            # zero columns land where nothing else does) instead of short strided ones.
-            gyw = _scratch("conv_gy", (n, o, ho, wp), gy.dtype)
-            gyw[:, :, :, wo:] = 0
-            gyw[:, :, :, :wo] = gy
-            gyw = np.reshape(gyw, (n, o, ho * wp))
-            gc = _scratch("conv_gcols", (n, c * kh * kw, ho * wp), np.result_type(wt, gyw))
-            np.matmul(wt, gyw, out=gc)
-            gc = np.reshape(gc, (n, c, kh, kw, ho * wp))
-            gxp = np.zeros((n, c, hp * wp), dtype=gc.dtype)
-            length = (ho - 1) * wp + wo
-            for i in range(kh):
-                for j in range(kw):
-                    off = i * dh * wp + j * dw
-                    gxp[:, :, off:off + length] += gc[:, :, i, j, :length]
-            gxp = np.reshape(gxp, (n, c, hp, wp))
-        else:
-            gc = np.reshape(np.matmul(wt, gy3), (n, c, kh, kw, ho, wo))
-            gxp = np.zeros((n, c, hp, wp), dtype=gc.dtype)
-            for i in range(kh):
-                h0 = i * dh
-                for j in range(kw):
-                    w0 = j * dw
-                    gxp[:, :, h0:h0 + sh * (ho - 1) + 1:sh, w0:w0 + sw * (wo - 1) + 1:sw] += gc[:, :, i, j]
+    k, p = c * kh * kw, ho * wo
+    gy3 = np.reshape(gy, (n, o, p))
+    gx = gxp = gw = gb = None
+    need_x, need_w = needs[0], needs[1]
+    t, b, l, r = pads
+    h, wd = x.shape[2], x.shape[3]
+    hp, wp = h + t + b, wd + l + r
+    sh, sw = stride
+    dh, dw = dilation
+    wt = np.reshape(w, (o, k)).T
+    # Rows of gy padded to the input's padded width make every kernel offset (i, j) one
+    # flat shift, so col2im is kh*kw long contiguous additions (the zero columns land where
+    # nothing else does) instead of short strided ones.
+    flat = sh == 1 and sw == 1 and wp == wo + dw * (kw - 1)
+    if need_x:
+        gxp = np.zeros((n, c, hp * wp) if flat else (n, c, hp, wp), dtype=np.result_type(wt, gy))
+    if need_w and cols is None:
+        cols = _cols(_pad(x, pads, 0.0), (kh, kw), stride, dilation)[0]
+    cols3 = None if cols is None else np.reshape(cols, (n, k, p))
+
+    def part(lo: int, hi: int) -> Any:
+        m = hi - lo
+        if need_x:
+            if flat:
+                gyw = _scratch("conv_gy", (m, o, ho, wp), gy.dtype)
+                gyw[:, :, :, wo:] = 0
+                gyw[:, :, :, :wo] = gy[lo:hi]
+                gyw = np.reshape(gyw, (m, o, ho * wp))
+                gc = _scratch("conv_gcols", (m, k, ho * wp), gxp.dtype)
+                np.matmul(wt, gyw, out=gc)
+                gc = np.reshape(gc, (m, c, kh, kw, ho * wp))
+                dst = gxp[lo:hi]
+                length = (ho - 1) * wp + wo
+                for i in range(kh):
+                    for j in range(kw):
+                        off = i * dh * wp + j * dw
+                        dst[:, :, off:off + length] += gc[:, :, i, j, :length]
+            else:
+                gc = _scratch("conv_gcols", (m, k, p), gxp.dtype)
+                np.matmul(wt, gy3[lo:hi], out=gc)
+                gc = np.reshape(gc, (m, c, kh, kw, ho, wo))
+                dst = gxp[lo:hi]
+                for i in range(kh):
+                    h0 = i * dh
+                    for j in range(kw):
+                        w0 = j * dw
+                        dst[:, :, h0:h0 + sh * (ho - 1) + 1:sh, w0:w0 + sw * (wo - 1) + 1:sw] += gc[:, :, i, j]
+        if need_w:
+            return np.matmul(gy3[lo:hi], cols3[lo:hi].transpose(0, 2, 1)).sum(axis=0)
+        return None
+
+    parts = _run(part, _chunks(n, n * k * p))
+    if need_x:
+        gxp = np.reshape(gxp, (n, c, hp, wp))
         gx = gxp[:, :, t:t + h, l:l + wd] if (t or b or l or r) else gxp
-    if needs[1]:
-        if cols is None:
-            cols3, _, _ = _cols(_pad(x, pads, 0.0), (kh, kw), stride, dilation)
-        else:
-            cols3 = np.reshape(cols, (n, c * kh * kw, ho * wo))
-        gw = np.reshape(np.matmul(gy3, cols3.transpose(0, 2, 1)).sum(axis=0), w.shape)
+    if need_w:
+        total = parts[0]
+        for extra in parts[1:]:
+            total = total + extra
+        gw = np.reshape(total, w.shape)
     if len(needs) > 2 and needs[2]:
         gb = gy3.sum(axis=2).sum(axis=0)
     return gx, gw, gb
@@ -173,20 +255,26 @@ def max_pool2d_forward(x: Any, kernel: tuple, stride: tuple, pads: tuple, dilati
     """Forward of ``MaxPool2d``: ``(out, state)``; ``state`` feeds the backward."""
     xpad = _pad(x, pads, -np.inf)
     kh, kw = kernel
-    hp, wp = xpad.shape[2], xpad.shape[3]
+    n, c, hp, wp = xpad.shape
     ho = (hp - dilation[0] * (kh - 1) - 1) // stride[0] + 1
     wo = (wp - dilation[1] * (kw - 1) - 1) // stride[1] + 1
     keys = _pool_slices(kernel, stride, dilation, ho, wo)
-    out = np.maximum(xpad[keys[0]], xpad[keys[1]]) if len(keys) > 1 else xpad[keys[0]].copy()
-    for k in keys[2:]:
-        np.maximum(out, xpad[k], out=out)
+    out = np.empty((n, c, ho, wo), dtype=xpad.dtype)
+
+    def part(lo: int, hi: int) -> None:
+        xs, dst = xpad[lo:hi], out[lo:hi]
+        np.copyto(dst, xs[keys[0]])
+        for key in keys[1:]:
+            np.maximum(dst, xs[key], out=dst)
+
+    _run(part, _chunks(n, n * c * hp * wp))
     return out, (xpad, out, keys, pads, x.shape)
 
 
 def max_pool2d_backward(state: tuple, gy: Any) -> Any:
     """Gradient of ``MaxPool2d``: each window's gradient goes to its first maximum."""
     xpad, out, keys, pads, shape = state
-    hp, wp = xpad.shape[2], xpad.shape[3]
+    n, c, hp, wp = xpad.shape
     s0, s1 = keys[0][2], keys[0][3]
     kh, kw = keys[-1][2].start + 1, keys[-1][3].start + 1  # dilation 1 only when tiling
     # Windows that tile the padded input exactly (kernel == stride, the usual 2x2 pool):
@@ -194,16 +282,21 @@ def max_pool2d_backward(state: tuple, gy: Any) -> Any:
     tiles = (s0.step == kh and s1.step == kw and len(keys) == kh * kw
              and out.shape[2] * kh == hp and out.shape[3] * kw == wp)
     gxp = (np.empty if tiles else np.zeros)(xpad.shape, dtype=gy.dtype)
-    taken = np.zeros(out.shape, dtype=bool)
-    m = np.empty(out.shape, dtype=bool)
-    for k in keys:
-        np.equal(xpad[k], out, out=m)
-        np.greater(m, taken, out=m)  # m and not taken: the first maximum only
-        taken |= m
-        if tiles:
-            np.multiply(gy, m, out=gxp[k])
-        else:
-            gxp[k] += gy * m
+
+    def part(lo: int, hi: int) -> None:
+        xs, o, g, dst = xpad[lo:hi], out[lo:hi], gy[lo:hi], gxp[lo:hi]
+        taken = np.zeros(o.shape, dtype=bool)
+        m = np.empty(o.shape, dtype=bool)
+        for key in keys:
+            np.equal(xs[key], o, out=m)
+            np.greater(m, taken, out=m)  # m and not taken: the first maximum only
+            taken |= m
+            if tiles:
+                np.multiply(g, m, out=dst[key])
+            else:
+                dst[key] += g * m
+
+    _run(part, _chunks(n, n * c * hp * wp))
     t, b, l, r = pads
     if t or b or l or r:
         return gxp[:, :, t:t + shape[2], l:l + shape[3]]
