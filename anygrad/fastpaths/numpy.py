@@ -11,6 +11,7 @@ for glibc's allocator; nothing here changes global state at import.
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 from typing import Any, Callable
@@ -75,11 +76,14 @@ def _run(fn: Callable[[int, int], Any], chunks: list) -> list:
     if len(chunks) == 1:
         return [fn(*chunks[0])]
     global _pool, _pool_key
-    key = (os.getpid(), len(chunks))  # a forked child (data loader) needs its own threads
+    key = (os.getpid(), _threads)  # a forked child (data loader) needs its own threads
     if _pool is None or _pool_key != key:
         from concurrent.futures import ThreadPoolExecutor
 
-        _pool = ThreadPoolExecutor(max_workers=len(chunks), thread_name_prefix="anygrad-numpy")
+        if _pool is not None and _pool_key[0] == key[0]:
+            _pool.shutdown(wait=False)
+        _pool = ThreadPoolExecutor(max_workers=max(_threads, len(chunks)),
+                                   thread_name_prefix="anygrad-numpy")
         _pool_key = key
     futures = [_pool.submit(fn, lo, hi) for lo, hi in chunks[1:]]
     first = fn(*chunks[0])  # this thread takes a share too
@@ -102,7 +106,7 @@ def _scratch(slot: str, shape: tuple, dtype: Any) -> np.ndarray:
     if bufs is None:
         bufs = _local.bufs = {}
     dtype = np.dtype(dtype)
-    nbytes = int(np.prod(shape)) * dtype.itemsize
+    nbytes = math.prod(shape) * dtype.itemsize
     buf = bufs.get(slot)
     if buf is None or buf.nbytes < nbytes:
         buf = bufs[slot] = np.empty(nbytes, dtype=np.uint8)
