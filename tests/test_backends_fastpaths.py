@@ -125,7 +125,7 @@ def test_numpy_conv2d_fast_path_matches_generic(case, dtype, kernel_threads):
         np.testing.assert_allclose(gw, gw_ref, rtol=tol, atol=tol)
         np.testing.assert_allclose(gb, gy.astype(np.float64).sum(axis=(0, 2, 3)), rtol=tol, atol=tol)
         assert gx.shape == x.shape and gw.shape == w.shape and gb.shape == b.shape
-    assert bwd(x, w, cols, gy, stride, pads, dil, (False, True)) [0::2] == (None, None)
+    assert bwd(x, w, cols, gy, stride, pads, dil, (False, True))[0::2] == (None, None)
     np.testing.assert_array_equal(x, x0)
     np.testing.assert_array_equal(w, w0)
 
