@@ -191,7 +191,8 @@ def _run(
     # targets, to the nodes from which a target can be reached).
     deps: dict = {}
     if targets is None:
-        seen = set(roots)
+        # deps doubles as the visited set: a node is expanded when first counted.
+        root_set = set(roots)
         stack = list(roots)
         while stack:
             node = stack.pop()
@@ -199,10 +200,13 @@ def _run(
                 if e is None:
                     continue
                 child = e[0]
-                deps[child] = deps.get(child, 0) + 1
-                if child not in seen:
-                    seen.add(child)
-                    stack.append(child)
+                n = deps.get(child)
+                if n is None:
+                    deps[child] = 1
+                    if child not in root_set:
+                        stack.append(child)
+                else:
+                    deps[child] = n + 1
         needed = None
     else:
         needed = _needed_nodes(roots, {edge[0] for edge in targets})
@@ -249,6 +253,10 @@ def _run(
                 if buf is None:
                     buf = buffers[child] = [None] * child._n_out
                 if g is not None:
+                    if create_graph or type(g) is Tensor or g.shape != e[2] or (
+                        g.dtype is not e[3] and g.dtype != e[3]
+                    ):
+                        g = _conform(node, e, g, create_graph)
                     nr = e[1]
                     buf[nr] = g if buf[nr] is None else buf[nr] + g
                 remaining = deps[child] - 1
@@ -326,19 +334,10 @@ def _run_tensor_hooks(hooks: list, g: Any, backend: Any, create_graph: bool) -> 
 
 
 def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph: bool) -> tuple:
-    backend = node._backend
+    """Run one node's backward: one gradient per edge, not yet conformed to the inputs
+    (the engine's loop does that, except where post-hooks must see the final values)."""
     if node._pre_hooks:
-        for nr_filter, hook in list(node._pre_hooks):
-            if nr_filter is None:
-                wrapped = tuple(
-                    None if g is None else (g if isinstance(g, Tensor) else _make_tensor(g, backend))
-                    for g in grads
-                )
-                out = hook(wrapped)
-                if out is not None:
-                    grads = [None if g is None else (g if create_graph else g._storage.array) for g in out]
-            elif grads[nr_filter] is not None:
-                grads[nr_filter] = _run_tensor_hooks([hook], grads[nr_filter], backend, create_graph)
+        grads = _run_pre_hooks(node, grads, create_graph)
     if len(grads) == 1:
         if grads[0] is None:
             return (None,) * len(node._edges)
@@ -348,13 +347,9 @@ def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph
             # Nothing flows through this node; its inputs still count it as done.
             return (None,) * len(node._edges)
         if any(missing) and node._materialize_grads:
-            xp = backend.xp
-            for i, g in enumerate(grads):
-                if g is None:
-                    shape, dt, device = node._out_meta[i]
-                    z = xp.zeros(shape, dtype=dt, device=device)
-                    grads[i] = _make_tensor(z, backend) if create_graph else z
+            _materialize(node, grads, create_graph)
     if create_graph:
+        backend = node._backend
         node._graph_saved = _graph_saved(node)
         node.xp = backend.namespace
         try:
@@ -366,11 +361,10 @@ def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph
         out = type(node).backward(node, *grads)
     if not retain_graph and node._saved is not None:
         node._saved = FREED
-    edges = node._edges
     if type(out) is not tuple:
         out = (out,) if not isinstance(out, list) else tuple(out)
-    if len(out) != len(edges):
-        n = len(edges)
+    n = len(node._edges)
+    if len(out) != n:
         if len(out) > n and all(g is None for g in out[n:]):
             out = out[:n]
         else:
@@ -378,20 +372,42 @@ def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph
                 f"{node.name()}: backward returned {len(out)} gradients, expected {n} (one per "
                 "positional input of forward)"
             )
-    fixed = None
-    for i, (e, g) in enumerate(zip(edges, out)):
-        if e is None or g is None:
-            continue
-        if create_graph or type(g) is Tensor or g.shape != e[2] or g.dtype != e[3]:
-            if fixed is None:
-                fixed = list(out)
-            fixed[i] = _conform(node, e, g, create_graph)
-    if fixed is not None:
-        out = fixed
     if node._post_hooks:
+        out = tuple(
+            None if e is None or g is None else _conform(node, e, g, create_graph)
+            for e, g in zip(node._edges, out)
+        )
         for hook in node._post_hooks:
-            hook(tuple(out), tuple(grads))
+            hook(out, tuple(grads))
     return out
+
+
+def _run_pre_hooks(node: Function, grads: list, create_graph: bool) -> list:
+    backend = node._backend
+    for nr_filter, hook in list(node._pre_hooks):
+        if nr_filter is None:
+            wrapped = tuple(
+                None if g is None else (g if isinstance(g, Tensor) else _make_tensor(g, backend))
+                for g in grads
+            )
+            out = hook(wrapped)
+            if out is not None:
+                grads = [
+                    None if g is None else (g if create_graph else g._storage.array) for g in out
+                ]
+        elif grads[nr_filter] is not None:
+            grads[nr_filter] = _run_tensor_hooks([hook], grads[nr_filter], backend, create_graph)
+    return grads
+
+
+def _materialize(node: Function, grads: list, create_graph: bool) -> None:
+    """Zeros in place of the missing output gradients of a multi-output node."""
+    backend = node._backend
+    for i, g in enumerate(grads):
+        if g is None:
+            shape, dt, device = node._out_meta[i]
+            z = backend.xp.zeros(shape, dtype=dt, device=device)
+            grads[i] = _make_tensor(z, backend) if create_graph else z
 
 
 def _conform(node: Function, edge: tuple, g: Any, create_graph: bool) -> Any:
@@ -449,7 +465,9 @@ def _graph_saved(node: Function) -> tuple | None:
         return ()
     backend = node._backend
     array_type = backend.array_type
-    out_ids = node._saved_src
+    out_ids = node._saved_src  # id of the one output, or a tuple of ids
+    if type(out_ids) is int:
+        out_ids = (out_ids,)
     edges = [e for e in node._edges if e is not None]
     out = []
     for s in saved:
