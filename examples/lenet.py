@@ -7,9 +7,9 @@ test set. No network is needed; ``--data-dir``/``--download`` use the full MNIST
 
     python examples/lenet.py                       # NumPy backend, default settings
     python examples/lenet.py --backend torch       # the same model on PyTorch tensors
-    python examples/lenet.py --epochs 2 --checkpoint run.ckpt && \\
-        python examples/lenet.py --resume run.ckpt # resume to the same final weights
-    mpiexec -n 2 python examples/lenet.py --distributed  # data-parallel over 2 processes
+    python examples/lenet.py --stop-after 5 && \\
+        python examples/lenet.py --resume lenet.ckpt  # the same final weights as one run
+    OMP_NUM_THREADS=1 mpiexec -n 2 python examples/lenet.py --distributed  # data-parallel
 """
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ import math
 import os
 import sys
 import time
+
+# One BLAS/OpenMP thread unless you chose otherwise, set before NumPy loads OpenBLAS. The
+# GEMMs of a LeNet step are small: on the 2-core reference machine, shared with other jobs,
+# OpenBLAS's second thread spun against everything else and an epoch took 3-18 s instead of
+# 0.6-0.7 s with one thread (see benchmarks/README.md). Export the variables to override.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 import numpy as np
 
@@ -82,6 +89,18 @@ def load_data(args: argparse.Namespace, limit: int | None = None):
     if limit:
         xtr, ytr, xte, yte = xtr[:limit], ytr[:limit], xte[:limit], yte[:limit]
     return prepare(xtr), ytr.astype(np.int64), prepare(xte), yte.astype(np.int64)
+
+
+def random_shifts(x: np.ndarray, max_shift: int, rng: np.random.Generator) -> np.ndarray:
+    """Translate every image by its own random offset of up to ``max_shift`` pixels per axis
+    (data augmentation; the uncovered border gets the background value)."""
+    k = max_shift
+    background = (0.0 - MNIST_MEAN) / MNIST_STD
+    padded = np.pad(x, ((0, 0), (0, 0), (k, k), (k, k)), constant_values=background)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, x.shape[2:], axis=(2, 3))
+    n = len(x)
+    dy, dx = rng.integers(0, 2 * k + 1, size=(2, n))
+    return np.ascontiguousarray(windows[np.arange(n), 0, dy, dx][:, None])
 
 
 class Progress:
@@ -215,9 +234,12 @@ def train(args: argparse.Namespace) -> dict:
     dataset = TensorDataset(torch.asarray(xtr), torch.asarray(ytr))
     steps = math.ceil(len(xtr) / args.batch_size)
     for epoch in range(start_epoch, args.epochs):
-        # One generator per epoch: the order depends only on (seed, epoch), so a resumed run
-        # sees exactly the batches an uninterrupted one would.
+        # One generator per epoch: the order and the shifts depend only on (seed, epoch), so
+        # a resumed run sees exactly the batches an uninterrupted one would.
         order = torch.Generator().manual_seed(args.seed * 1000 + epoch)
+        if args.max_shift:
+            shifted = random_shifts(xtr, args.max_shift, np.random.default_rng((args.seed, epoch)))
+            dataset = TensorDataset(torch.asarray(shifted), torch.asarray(ytr))
         loader = DataLoader(dataset, batch_size=args.batch_size, shuffle=True, generator=order,
                             backend=backend, device=device)
         if args.distributed:
@@ -273,11 +295,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--backend", default=os.environ.get("ANYGRAD_BACKEND", "numpy"),
                    choices=["numpy", "cupy", "torch", "jax", "array_api_strict"])
     p.add_argument("--device", default=None, help="a device of the backend, e.g. cuda:0 or device1")
-    p.add_argument("--epochs", type=int, default=12)
+    p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=None, help="default 1e-3 (adam) or 0.05 (sgd)")
+    p.add_argument("--lr", type=float, default=None, help="default 3e-3 (adam) or 0.05 (sgd)")
     p.add_argument("--gamma", type=float, default=0.3, help="StepLR decay every epochs/3")
     p.add_argument("--optimizer", choices=["sgd", "adam"], default="adam")
+    p.add_argument("--max-shift", type=int, default=1,
+                   help="shift each training image by up to N pixels, anew every epoch (0: off)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--data-dir", default=None, help="folder with the official MNIST IDX files")
     p.add_argument("--download", action="store_true", help="download the full MNIST into --data-dir")
@@ -290,7 +314,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--stop-after", type=int, default=None, help="stop after this epoch (to test --resume)")
     args = p.parse_args(argv)
     if args.lr is None:
-        args.lr = 1e-3 if args.optimizer == "adam" else 0.05
+        args.lr = 3e-3 if args.optimizer == "adam" else 0.05
     return args
 
 
