@@ -72,13 +72,22 @@ def _kept(shape: tuple, axes: tuple) -> tuple:
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
 
 
+def _count_bools(xp: Any, x: Any, dtype: Any) -> Any:
+    """Bool input as int64, so that sums of masks count (NumPy and PyTorch do; the Array API
+    leaves bool sums undefined and array-api-strict rejects them)."""
+    if dtype is None and x.dtype == xp.bool:
+        return xp.astype(x, xp.int64)
+    return x
+
+
 class Sum(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, axes: tuple, keepdims: bool, dtype: Any = None) -> Any:
         ctx.shape = tuple(x.shape)
         ctx.axes = axes
         ctx.keepdims = keepdims
-        return ctx.xp.sum(x, axis=axes, keepdims=keepdims, dtype=dtype)
+        return ctx.xp.sum(_count_bools(ctx.xp, x, dtype), axis=axes, keepdims=keepdims,
+                          dtype=dtype)
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
@@ -423,7 +432,8 @@ class CumulativeSum(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, axis: int, dtype: Any, include_initial: bool) -> Any:
         ctx.axis, ctx.initial = axis, include_initial
-        return ctx.xp.cumulative_sum(x, axis=axis, dtype=dtype, include_initial=include_initial)
+        return ctx.xp.cumulative_sum(_count_bools(ctx.xp, x, dtype), axis=axis, dtype=dtype,
+                                     include_initial=include_initial)
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:

@@ -163,3 +163,15 @@ def test_aliases_and_errors(backend):
         anygrad.sum(t, axis=2)
     with pytest.raises(TypeError):
         anygrad.sum(t, axis=0, dim=0)
+
+
+def test_bool_sums_count(backend):
+    # NumPy and PyTorch count True values (int64); the Array API leaves bool sums undefined.
+    mask = np.array([[True, False, True], [True, True, False]])
+    m = anygrad.tensor(mask, device=backend.device_obj())
+    total = anygrad.sum(m)
+    assert total.dtype == anygrad.int64 and total.item() == int(np.sum(mask))
+    np.testing.assert_array_equal(anygrad.sum(m, axis=0).numpy(), np.sum(mask, axis=0))
+    np.testing.assert_array_equal(anygrad.cumulative_sum(m, axis=1).numpy(),
+                                  np.cumsum(mask, axis=1))
+    assert (m == m).sum().item() == mask.size
