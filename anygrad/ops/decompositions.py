@@ -5,7 +5,7 @@ Every backward rule is written with ``ctx.xp`` (``xp.linalg.solve``, ``xp.linalg
 so under ``create_graph=True`` it runs on anygrad's own differentiable ``linalg`` and
 higher-order gradients come from the same lines. Real dtypes only for gradients.
 Where gradients exist: inv/det/slogdet/solve need invertible matrices, cholesky a
-positive-definite one (symmetric perturbations), qr full column rank (m >= n), eigh
+positive-definite one (symmetric perturbations), qr full rank leading columns, eigh
 distinct eigenvalues, svd distinct non-zero singular values, pinv constant rank.
 """
 
@@ -261,34 +261,53 @@ class QR(Function):
         ctx.strict = _lower_mask(xp, k, x, True)
         ctx.eye = _eye(xp, k, x)
         ctx.set_materialize_grads(False)
-        ctx.save_for_backward(q, r)
+        # A wide input's right block Y enters the gradient; save x itself (not a slice)
+        # so that create_graph differentiates through it.
+        ctx.save_for_backward(q, r, *((x,) if ctx.m < ctx.n else ()))
         return q, r
 
     @staticmethod
     def backward(ctx: Any, gq: Any, gr: Any) -> Any:
-        if ctx.m < ctx.n:
-            raise RuntimeError(f"qr: the gradient is implemented for m >= n only, got a "
-                               f"({ctx.m}, {ctx.n}) input")
-        q, r = ctx.saved_tensors
+        q, r, *x = ctx.saved_tensors
         xp = ctx.xp
-        # M = R gR^T - gQ^T Q; gA = (gQ + Q copyltu(M)) R^-T.
-        m = None
+        if ctx.m >= ctx.n:
+            return _qr_backward(xp, q, r, gq, gr, ctx.strict, ctx.eye)
+        # Wide input A = [X | Y] with X square: X = Q R1 and R2 = Q^T Y. Y's gradient is
+        # Q gR2; gR2 also reaches Q through R2, as the extra term Y gR2^T.
+        m = ctx.m
+        y, gr1 = x[0][..., :, m:], None if gr is None else gr[..., :, :m]
+        gy = None
         if gr is not None:
-            m = xp.matmul(r, _mT(xp, gr))
-        if gq is not None:
-            t = xp.matmul(_mT(xp, gq), q)
-            m = -t if m is None else m - t
-        low = xp.where(ctx.strict, m, xp.zeros_like(m))
-        sym = low + _mT(xp, low) + m * ctx.eye
-        b = xp.matmul(q, sym)
-        if gq is not None:
-            b = b + gq
-        return _mT(xp, xp.linalg.solve(r, _mT(xp, b)))
+            gr2 = gr[..., :, m:]
+            gy = xp.matmul(q, gr2)
+            extra = xp.matmul(y, _mT(xp, gr2))
+            gq = extra if gq is None else gq + extra
+        gx = _qr_backward(xp, q, r[..., :, :m], gq, gr1, ctx.strict, ctx.eye)
+        if gy is None:
+            gy = xp.zeros_like(y)
+        return xp.concat([gx, gy], axis=-1)
+
+
+def _qr_backward(xp: Any, q: Any, r: Any, gq: Any, gr: Any, strict: Any, eye: Any) -> Any:
+    """The gradient of reduced QR for full column rank input (m >= n)."""
+    # M = R gR^T - gQ^T Q; gA = (gQ + Q copyltu(M)) R^-T.
+    m = None
+    if gr is not None:
+        m = xp.matmul(r, _mT(xp, gr))
+    if gq is not None:
+        t = xp.matmul(_mT(xp, gq), q)
+        m = -t if m is None else m - t
+    low = xp.where(strict, m, xp.zeros_like(m))
+    sym = low + _mT(xp, low) + m * eye
+    b = xp.matmul(q, sym)
+    if gq is not None:
+        b = b + gq
+    return _mT(xp, xp.linalg.solve(r, _mT(xp, b)))
 
 
 def qr(x: Any, /, *, mode: str = "reduced") -> Any:
-    """QR decomposition ``(Q, R)`` (mode ``'reduced'``); gradients for full column rank
-    input with m >= n."""
+    """QR decomposition ``(Q, R)`` (mode ``'reduced'``); differentiable where the leading
+    ``min(m, n)`` columns have full rank (tall, square and wide inputs, as PyTorch)."""
     if mode != "reduced":
         raise ValueError(f"qr: only mode='reduced' is supported, got {mode!r}")
     if len(x.shape) < 2:
@@ -303,7 +322,7 @@ def _qr_ref(x: Any) -> Any:
 
 register(OpSpec("qr", lambda x: matmul_(*qr(x)), ref=_qr_ref, category="linalg",
                 shapes=lambda rng: ((2, 4, 3),),
-                notes="registered through Q @ R (signs of Q, R vary by backend); m >= n, full rank"))
+                notes="registered through Q @ R (signs of Q, R vary by backend); full rank"))
 
 
 class Eigh(Function):
@@ -379,11 +398,13 @@ register(OpSpec("eigvalsh", lambda x: eigvalsh(_symmetric(x)), ref=np.linalg.eig
 
 class SVD(Function):
     @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
+    def forward(ctx: Any, x: Any, full_matrices: bool) -> Any:
         xp = ctx.xp
-        u, s, vh = xp.linalg.svd(x, full_matrices=False)
+        u, s, vh = xp.linalg.svd(x, full_matrices=full_matrices)
         ctx.m, ctx.n = x.shape[-2], x.shape[-1]
-        ctx.eye = _eye(xp, min(ctx.m, ctx.n), x)
+        ctx.k = min(ctx.m, ctx.n)
+        ctx.full = full_matrices and ctx.m != ctx.n
+        ctx.eye = _eye(xp, ctx.k, x)
         ctx.set_materialize_grads(False)
         ctx.save_for_backward(u, s, vh)
         return u, s, vh
@@ -392,59 +413,65 @@ class SVD(Function):
     def backward(ctx: Any, gu: Any, gs: Any, gvh: Any) -> Any:
         u, s, vh = ctx.saved_tensors
         xp = ctx.xp
-        mm = xp.matmul
-        eye, m, n = ctx.eye, ctx.m, ctx.n
-        if gu is None and gvh is None:
-            return mm(u * _row(xp, gs), vh)
-        # PyTorch's svd_backward (real case).
-        s_row, s_col = _row(xp, s), _col(xp, s)
-        s2 = s * s
-        e = _row(xp, s2) - _col(xp, s2) + eye
-        v = _mT(xp, vh)
-        if gu is not None:
-            uhgu = mm(_mT(xp, u), gu)
-            uhgu = uhgu - _mT(xp, uhgu)
-        if gvh is not None:
-            gv = _mT(xp, gvh)
-            vhgv = mm(vh, gv)
-            vhgv = vhgv - _mT(xp, vhgv)
-        if gu is not None and gvh is not None:
-            ga = (uhgu * s_row + s_col * vhgv) / e
-        elif gu is not None:
-            ga = (uhgu / e) * s_row
-        else:
-            ga = s_col * (vhgv / e)
-        if gs is not None:
-            ga = ga + _col(xp, gs) * eye
-        if m > n and gu is not None:
-            ga = mm(u, ga)
-            gusinv = gu / s_row
-            ga = ga + gusinv - mm(u, mm(_mT(xp, u), gusinv))
-            return mm(ga, vh)
-        if m < n and gvh is not None:
-            ga = mm(ga, vh)
-            gvsinv = gv / s_row
-            ga = ga + _mT(xp, gvsinv) - mm(mm(_mT(xp, gvsinv), v), vh)
-            return mm(u, ga)
-        return mm(mm(u, ga), vh)
+        eye, m, n, k = ctx.eye, ctx.m, ctx.n, ctx.k
+        if ctx.full:
+            # As PyTorch: the extra columns of U (rows of Vh) are an arbitrary basis of the
+            # complement; the loss may not depend on them, so their gradients are ignored.
+            u, vh = u[..., :, :k], vh[..., :k, :]
+            gu = None if gu is None else gu[..., :, :k]
+            gvh = None if gvh is None else gvh[..., :k, :]
+        return _svd_backward(xp, u, s, vh, gu, gs, gvh, eye, m, n), None
 
 
-def svd(x: Any, /, *, full_matrices: bool = False) -> Any:
+def _svd_backward(xp: Any, u: Any, s: Any, vh: Any, gu: Any, gs: Any, gvh: Any, eye: Any,
+                  m: int, n: int) -> Any:
+    """The gradient of the reduced SVD (PyTorch's svd_backward, real case)."""
+    mm = xp.matmul
+    if gu is None and gvh is None:
+        return mm(u * _row(xp, gs), vh)
+    s_row, s_col = _row(xp, s), _col(xp, s)
+    s2 = s * s
+    e = _row(xp, s2) - _col(xp, s2) + eye
+    v = _mT(xp, vh)
+    if gu is not None:
+        uhgu = mm(_mT(xp, u), gu)
+        uhgu = uhgu - _mT(xp, uhgu)
+    if gvh is not None:
+        gv = _mT(xp, gvh)
+        vhgv = mm(vh, gv)
+        vhgv = vhgv - _mT(xp, vhgv)
+    if gu is not None and gvh is not None:
+        ga = (uhgu * s_row + s_col * vhgv) / e
+    elif gu is not None:
+        ga = (uhgu / e) * s_row
+    else:
+        ga = s_col * (vhgv / e)
+    if gs is not None:
+        ga = ga + _col(xp, gs) * eye
+    if m > n and gu is not None:
+        ga = mm(u, ga)
+        gusinv = gu / s_row
+        ga = ga + gusinv - mm(u, mm(_mT(xp, u), gusinv))
+        return mm(ga, vh)
+    if m < n and gvh is not None:
+        ga = mm(ga, vh)
+        gvsinv = gv / s_row
+        ga = ga + _mT(xp, gvsinv) - mm(mm(_mT(xp, gvsinv), v), vh)
+        return mm(u, ga)
+    return mm(mm(u, ga), vh)
+
+
+def svd(x: Any, /, *, full_matrices: bool = True) -> Any:
     """Singular value decomposition ``(U, S, Vh)`` with ``x = U diag(S) Vh``.
 
-    Only ``full_matrices=False`` is differentiable (the default here, unlike the Array
-    API's True). Gradients through U or Vh need distinct non-zero singular values and a
-    loss invariant to the singular vectors' signs.
+    ``full_matrices=True`` (the default, as the Array API and PyTorch) returns square U and
+    Vh; their columns (rows) beyond ``min(m, n)`` get no gradient, as in PyTorch. Gradients
+    through U or Vh need distinct non-zero singular values and a loss invariant to the
+    singular vectors' signs.
     """
     if len(x.shape) < 2:
         raise ValueError(f"svd: expected at least 2 dimensions, got shape {tuple(x.shape)}")
-    if full_matrices:
-        from ._util import unwrap
-        from ..tensor import _make_tensor
-
-        (arr,), b = unwrap((x,), "svd")
-        return SVDResult(*(_make_tensor(b.xp.asarray(a), b) for a in b.xp.linalg.svd(arr, full_matrices=True)))
-    return SVDResult(*SVD.apply(x))
+    return SVDResult(*SVD.apply(x, bool(full_matrices)))
 
 
 def _svd_ref(x: Any) -> Any:
@@ -453,7 +480,7 @@ def _svd_ref(x: Any) -> Any:
 
 
 def _svd_compose(x: Any) -> Any:
-    u, s, vh = svd(x)
+    u, s, vh = svd(x, full_matrices=False)
     return matmul_(u * reshape_(s), vh)
 
 

@@ -151,9 +151,16 @@ def test_norm_pytorch_style(backend):
 
 # -- decompositions --------------------------------------------------------------------------
 def _svd_loss(t):
-    u, s, vh = LA.svd(t)
+    u, s, vh = LA.svd(t, full_matrices=False)
     # sign-invariant: products u_i v_i^T, and the singular values
     return anygrad.matmul(u * anygrad.reshape(s * s, (1, -1)), vh) + anygrad.sum(s)
+
+
+def _svd_full_loss(t):
+    # Square U and Vh; only their leading min(m, n) vectors carry the decomposition.
+    u, s, vh = LA.svd(t)
+    k = s.shape[-1]
+    return anygrad.matmul(u[:, :k] * anygrad.reshape(s * s, (1, -1)), vh[:k, :]) + anygrad.sum(s)
 
 
 def _eigh_loss(t):
@@ -181,7 +188,10 @@ DECOMP = [
     ("svdvals", LA.svdvals, lambda a: np.linalg.svd(a, compute_uv=False), [X43], True),
     ("svd-tall", _svd_loss, None, [X43], True),
     ("svd-wide", _svd_loss, None, [X34], False),
+    ("svd-full-tall", _svd_full_loss, None, [X43], True),
+    ("svd-full-wide", _svd_full_loss, None, [X34], False),
     ("qr", _qr_loss, None, [X43], False),
+    ("qr-wide", _qr_loss, None, [X34], True),
     ("pinv-tall", LA.pinv, np.linalg.pinv, [X43], True),
     ("pinv-wide", LA.pinv, np.linalg.pinv, [X34], False),
     ("matrix_power-3", lambda t: LA.matrix_power(t, 3), lambda a: np.linalg.matrix_power(a, 3), [A3 / 3], True),
@@ -204,9 +214,15 @@ def test_decomposition_outputs(backend):
     q, r_ = LA.qr(a)
     np.testing.assert_allclose(N(q @ r_), X43, atol=1e-12)
     np.testing.assert_allclose(np.tril(N(r_), -1), 0, atol=1e-12)
-    u, s, vh = LA.svd(a)
+    u, s, vh = LA.svd(a, full_matrices=False)
     np.testing.assert_allclose(N(s), np.linalg.svd(X43, compute_uv=False))
     np.testing.assert_allclose(N((u * s) @ vh), X43, atol=1e-12)
+    u, s, vh = LA.svd(a)  # full matrices by default, as the Array API and PyTorch
+    assert (tuple(u.shape), tuple(s.shape), tuple(vh.shape)) == ((4, 4), (3,), (3, 3))
+    np.testing.assert_allclose(N(u.mT @ u), np.eye(4), atol=1e-12)
+    q, r_ = LA.qr(T(X34, backend, False))
+    assert (tuple(q.shape), tuple(r_.shape)) == ((3, 3), (3, 4))
+    np.testing.assert_allclose(N(q @ r_), X34, atol=1e-12)
     w, v = LA.eigh(T(SPD, backend, False))
     np.testing.assert_allclose(N(w), np.linalg.eigvalsh(SPD))
     np.testing.assert_allclose(N(v @ anygrad.reshape(w, (-1, 1)) * 0 + (v * w) @ v.mT), SPD, atol=1e-12)
@@ -234,6 +250,8 @@ def test_against_torch_autograd(backend):
         (lambda t: LA.vector_norm(t, ord=3), lambda t: torch.linalg.vector_norm(t, ord=3), X34),
         (_eigh_loss, lambda t: (lambda w, v: (v * w * w) @ v.mT + w.sum())(*torch.linalg.eigh((t + t.mT) / 2)), A3),
         (_svd_loss, lambda t: (lambda u, s, vh: (u * s * s) @ vh + s.sum())(*torch.linalg.svd(t, full_matrices=False)), X43),
+        (_svd_full_loss, lambda t: (lambda u, s, vh: (u[:, :3] * s * s) @ vh[:3] + s.sum())(*torch.linalg.svd(t)), X34),
+        (_qr_loss, lambda t: (lambda q, r_: q @ (r_ * r_) + (r_ * r_).sum())(*torch.linalg.qr(t)), X34),
     ]
     W = RNG.standard_normal((4, 4))
     for ours, theirs, x in cases:
