@@ -102,7 +102,7 @@ def test_to_other_backend_and_dlpack(backend):
     np.testing.assert_array_equal(y.numpy(), [1.0, 2.0])
     z = y.to(backend="numpy")
     assert z.backend == "numpy"
-    if backend.name in ("numpy", "torch", "jax"):
+    if backend.name != "cupy":  # NumPy imports host (CPU) DLPack capsules only
         w = anygrad.from_dlpack(y, backend="numpy")
         np.testing.assert_array_equal(w.numpy(), [1.0, 2.0])
 

@@ -65,6 +65,10 @@ class OpSpec:
         Other public names of the same operation (PyTorch spellings such as ``cat``).
     notes : str
         Where gradients are defined, tie rules... shown in the docs.
+    skip_backends : dict
+        Backend name (or test-matrix case id) -> why the operation cannot exist there.
+        Shown in the docs table; the test suite does not generate those cases. Never
+        ``numpy`` or ``array_api_strict``.
     """
 
     name: str

@@ -47,10 +47,3 @@ def compare(backend, fn_ag, fn_torch, arrays, *, grad=(), rtol=1e-6, atol=1e-7, 
                                        err_msg=f"gradient of input {i}")
     return y
 
-
-def thin(backend, case, keep=(0,)):
-    """JAX compiles every new shape eagerly (seconds per case): run only a few cases there."""
-    if backend.name == "jax" and case not in keep:
-        import pytest
-
-        pytest.skip("jax: covered by the first cases (compilation per shape is slow)")
