@@ -130,7 +130,9 @@ def main() -> None:
     if a.write:
         readme = HERE / "README.md"
         body = readme.read_text() if readme.exists() else ""
-        tag = ":tuned-malloc" if a.tune_malloc else ""
+        # One table per setting: library default threads or --threads N, glibc's allocator
+        # defaults or --tune-malloc.
+        tag = (f":threads-{a.threads}" if a.threads else "") + (":tuned-malloc" if a.tune_malloc else "")
         start, end = f"<!-- table{tag}:start -->", f"<!-- table{tag}:end -->"
         block = f"{start}\nMachine: {info}\n\nCommand: `python benchmarks/run.py {' '.join(sys.argv[1:])}`\n\n{text}\n{end}"
         if start in body and end in body:
