@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 import anygrad
 from anygrad.ops._registry import DOMAINS, OpSpec
 from anygrad.testing import (
-    BACKEND_MATRIX, EXEMPT, assert_close, make_host_inputs, sample_values, unregistered_ops,
+    BACKEND_MATRIX, EXEMPT, NN_EXEMPT, assert_close, make_host_inputs, sample_values,
+    unregistered_ops,
 )
 from anygrad.testing import strategies as ags
 
@@ -80,8 +81,49 @@ def test_registry_check_sees_a_new_public_op(monkeypatch):
     assert "brand_new_op" in unregistered_ops()
 
 
+def test_registry_check_scans_nn_functional(monkeypatch):
+    # anygrad.nn.functional is scanned too, with its own exemptions; its names are reported
+    # as registered (nn.functional.<name>).
+    import anygrad.nn.functional as F
+
+    def brand_new_loss(input, target):  # noqa: A002
+        return input
+
+    assert unregistered_ops() == []
+    monkeypatch.setattr(F, "brand_new_loss", brand_new_loss, raising=False)
+    monkeypatch.setattr(F, "__all__", [*F.__all__, "brand_new_loss"])
+    assert unregistered_ops() == ["nn.functional.brand_new_loss"]
+    monkeypatch.setitem(EXEMPT, "brand_new_loss", "an exemption of anygrad.ops only")
+    assert unregistered_ops() == ["nn.functional.brand_new_loss"]
+    monkeypatch.setitem(NN_EXEMPT, "brand_new_loss", "test helper, not an operation")
+    assert unregistered_ops() == []
+
+
+def test_registry_check_counts_aliases():
+    # F.relu is covered by an alias of anygrad.relu's entry, not by an entry of its own.
+    module = types.SimpleNamespace(relu=anygrad.relu, conv=anygrad.exp)
+    kw = dict(registry={"relu": object()}, module=module, prefix="nn.functional.")
+    assert unregistered_ops(["relu", "conv"], **kw) == ["nn.functional.conv", "nn.functional.relu"]
+    assert unregistered_ops(["relu", "conv"], aliases={"nn.functional.relu": "relu"},
+                            **kw) == ["nn.functional.conv"]
+    assert anygrad.ops.ALIASES["nn.functional.relu"] == "relu"
+    assert "nn.functional.relu" in anygrad.ops.REGISTRY["relu"].aliases
+
+
+def test_register_alias_refuses_a_second_meaning():
+    from anygrad.ops._registry import register_alias
+
+    with pytest.raises(ValueError, match="already names another operation"):
+        register_alias("exp", "nn.functional.relu")
+    with pytest.raises(ValueError, match="already names another operation"):
+        register_alias("exp", "log")
+    with pytest.raises(KeyError, match="no registered operation"):
+        register_alias("no_such_op", "nn.functional.no_such_op")
+
+
 def test_exemptions_have_reasons():
     assert all(isinstance(r, str) and len(r) > 5 for r in EXEMPT.values())
+    assert all(isinstance(r, str) and len(r) > 5 for r in NN_EXEMPT.values())
 
 
 # -- input generation -----------------------------------------------------------------------
@@ -103,6 +145,20 @@ def test_make_host_inputs_follows_spec():
     assert (a > 0.2).all() and (np.abs(b) < 0.9).all()
     same = make_host_inputs(spec, np.random.default_rng(3), "float32")
     np.testing.assert_array_equal(same[0], a)  # seeded: reproducible
+
+
+def test_make_host_inputs_passes_the_variant_to_make_inputs_that_takes_it():
+    # Inputs that depend on the options (a grouped convolution's weight): make_inputs with a
+    # third parameter receives the index of the option variant.
+    def make(rng, dtype, variant):
+        return [np.zeros((2, 2 + variant), dtype=dtype)]
+
+    spec = OpSpec("fake", lambda x, **k: x, kwargs=({}, {"groups": 2}), make_inputs=make)
+    rng = np.random.default_rng(0)
+    assert make_host_inputs(spec, rng, "float32")[0].shape == (2, 2)
+    assert make_host_inputs(spec, rng, "float32", 1)[0].shape == (2, 3)
+    two = OpSpec("fake", lambda x: x, make_inputs=lambda rng, dtype: [np.ones(3, dtype)])
+    assert make_host_inputs(two, rng, "float64", 1)[0].dtype == np.float64
 
 
 # -- Hypothesis strategies ------------------------------------------------------------------

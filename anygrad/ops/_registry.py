@@ -3,14 +3,18 @@
 The registry is what the test suite, the documentation's table of operations and the
 gradient checks iterate over. Adding an operation means writing its Function and public
 function in one module of ``anygrad/ops`` and one ``register(OpSpec(...))`` beside it.
+The differentiable functions of ``anygrad.nn.functional`` are registered the same way,
+beside their definitions, under their path from ``anygrad`` (``nn.functional.conv2d``); one
+that is the same operation as an ``anygrad`` function (``F.relu``) is an alias of that
+function's entry (:func:`register_alias`), not a second entry.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-__all__ = ["OpSpec", "register", "REGISTRY", "ALIASES", "get_spec"]
+__all__ = ["OpSpec", "register", "register_alias", "REGISTRY", "ALIASES", "get_spec"]
 
 # Input domains (for generated test inputs): open intervals the op is smooth on.
 DOMAINS: dict[str, tuple[float, float]] = {
@@ -31,7 +35,8 @@ class OpSpec:
     Parameters
     ----------
     name : str
-        Public name (``anygrad.<name>``).
+        Public name: ``anygrad.<name>``, or the path from ``anygrad`` for an operation of
+        a submodule (``nn.functional.conv2d``).
     fn : callable
         The public function. It is called as ``fn(*tensors, **kwargs)``.
     ref : callable
@@ -48,7 +53,11 @@ class OpSpec:
         Option variants to test (each one a separate case).
     make_inputs : callable, optional
         ``make_inputs(rng, dtype_name) -> list of NumPy arrays`` for ops whose inputs need
-        structure (positive-definite matrices, indices...).
+        structure (positive-definite matrices, indices...). One with a third parameter
+        named ``variant`` receives the option variant's index in ``kwargs``, for inputs
+        that depend on the options (a grouped convolution's weight, class indices or
+        probabilities); it may then also return more inputs than ``nin`` (optional tensor
+        arguments such as a loss's class weights, passed by position).
     differentiable / twice_differentiable : bool
         Whether first / second-order gradient checks apply.
     grad_inputs : tuple of int, optional
@@ -98,11 +107,28 @@ ALIASES: dict[str, str] = {}  # alias -> registered name
 
 def register(spec: OpSpec) -> OpSpec:
     """Add ``spec`` to the registry (each name once)."""
-    if spec.name in REGISTRY:
-        raise ValueError(f"register: operation {spec.name!r} is already registered")
+    if spec.name in REGISTRY or spec.name in ALIASES:
+        raise ValueError(f"register: operation {spec.name!r} is already registered (or an alias)")
     REGISTRY[spec.name] = spec
     for alias in spec.aliases:
         ALIASES[alias] = spec.name
+    return spec
+
+
+def register_alias(name: str, *aliases: str) -> OpSpec:
+    """Record ``aliases`` as other public names of the registered operation ``name``.
+
+    For a function exported by a second module that computes the same operation with
+    another signature (``nn.functional.relu`` for :func:`anygrad.relu`): one entry, two
+    names, registered where the second name is defined.
+    """
+    spec = get_spec(name)
+    for alias in aliases:
+        if alias in REGISTRY or ALIASES.get(alias, name) != name:
+            raise ValueError(f"register_alias: {alias!r} already names another operation")
+        ALIASES[alias] = name
+    spec = REGISTRY[name] = replace(spec, aliases=spec.aliases + tuple(
+        a for a in aliases if a not in spec.aliases))
     return spec
 
 

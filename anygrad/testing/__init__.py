@@ -39,12 +39,12 @@ from . import hypothesis_profiles
 from ._assert import assert_close, default_rtol_atol
 from ._backends import BACKEND_MATRIX, BackendCase
 from ._inputs import call_op, case_seed, grad_indices, make_host_inputs, sample_shapes, sample_values, to_tensors
-from ._registry_check import EXEMPT, unregistered_ops
+from ._registry_check import EXEMPT, NN_EXEMPT, unregistered_ops
 
 __all__ = [
     "BACKEND_MATRIX", "BackendCase", "hypothesis_profiles", "assert_close", "default_rtol_atol",
     "call_op", "case_seed", "grad_indices", "make_host_inputs", "sample_shapes", "sample_values",
-    "to_tensors", "EXEMPT", "unregistered_ops", "strategies",
+    "to_tensors", "EXEMPT", "NN_EXEMPT", "unregistered_ops", "strategies",
 ]
 
 

@@ -69,15 +69,31 @@ def sample_values(domain: str, shape: tuple, rng: np.random.Generator) -> np.nda
     return np.asarray(x, dtype=np.float64)
 
 
-def make_host_inputs(spec: OpSpec, rng: np.random.Generator, dtype: str) -> list[np.ndarray]:
-    """NumPy inputs for one case of ``spec``; floating ones already rounded to ``dtype``."""
+def make_host_inputs(spec: OpSpec, rng: np.random.Generator, dtype: str,
+                     variant: int = 0) -> list[np.ndarray]:
+    """NumPy inputs for one case of ``spec``; floating ones already rounded to ``dtype``.
+
+    ``variant`` is the index of the options in ``spec.kwargs`` under test; a
+    ``make_inputs`` with a ``variant`` parameter receives it (by position, third).
+    """
     if spec.make_inputs is not None:
-        return [np.asarray(a) for a in spec.make_inputs(rng, dtype)]
+        if _takes_variant(spec.make_inputs):
+            made = spec.make_inputs(rng, dtype, variant)
+        else:
+            made = spec.make_inputs(rng, dtype)
+        return [np.asarray(a) for a in made]
     shapes = sample_shapes(spec, rng)
     domains = spec.domain if isinstance(spec.domain, (tuple, list)) and not (
         len(spec.domain) == 2 and all(isinstance(d, (int, float)) for d in spec.domain)
     ) else (spec.domain,) * len(shapes)
     return [sample_values(d, s, rng).astype(dtype) for d, s in zip(domains, shapes)]
+
+
+def _takes_variant(make_inputs: Any) -> bool:
+    try:
+        return "variant" in inspect.signature(make_inputs).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def grad_indices(spec: OpSpec, host: list[np.ndarray]) -> tuple[int, ...]:

@@ -7,8 +7,9 @@ Directives
     :class:`~anygrad.ops.OpSpec`), grouped by category, with first- and second-order
     differentiability. Adding an op to the registry adds it here; nothing is typed twice.
 ``anygrad-ops-api``
-    ``autofunction`` entries for every registered operation, grouped by category, plus
-    the public operations that have no registry entry yet.
+    ``autofunction`` entries for every registered operation of ``anygrad.ops``, grouped
+    by category, plus the public operations that have no registry entry yet (the
+    registered ``nn.functional.*`` functions are documented on their module's page).
 ``anygrad-api``
     ``autoclass`` / ``autofunction`` entries for the ``__all__`` of one module. A module
     that cannot be imported yields a note instead of a build error, so a page can be
@@ -49,6 +50,8 @@ def _by_category(registry: dict) -> dict[str, list]:
 
 
 def _title(category: str) -> str:
+    if category.startswith("nn_"):  # the registered functions of anygrad.nn.functional
+        return "nn.functional: " + category[3:].replace("_", " ")
     return category.replace("_", " ").capitalize()
 
 
@@ -167,6 +170,10 @@ class OpsApi(_Generated):
         registry = _registry()
         lines: list[str] = []
         for category, specs in _by_category(registry).items():
+            # nn.functional's entries are documented on their module's page.
+            specs = [s for s in specs if "." not in s.name]
+            if not specs:
+                continue
             lines += [f".. rubric:: {_title(category)}", ""]
             for s in specs:
                 lines += _auto_entry(f"anygrad.{s.name}", getattr(ops, s.name, s.fn))

@@ -230,6 +230,46 @@ def test_layer_group_norm_match_torch(backend):
             lambda x, w, b: TF.group_norm(x, 2, w, b), [x, w4, b4], grad=(0, 1, 2))
 
 
+def test_instance_norm_running_stats_match_torch(backend):
+    # With running statistics: updated from the batch averages of the instance statistics,
+    # and used instead of them when use_input_stats=False (both once ignored).
+    x = rng.standard_normal((2, 3, 5))
+    rm, rv = ag(backend, np.zeros(3)), ag(backend, np.ones(3))
+    trm, trv = torch.zeros(3, dtype=torch.float64), torch.ones(3, dtype=torch.float64)
+    compare(backend, lambda t: F.instance_norm(t, rm, rv, momentum=0.3),
+            lambda t: TF.instance_norm(t, trm, trv, momentum=0.3), [x], grad=(0,))
+    np.testing.assert_allclose(to_np(rm), trm.numpy(), atol=1e-12)
+    np.testing.assert_allclose(to_np(rv), trv.numpy(), rtol=1e-12)
+    compare(backend, lambda t: F.instance_norm(t, rm, rv, use_input_stats=False),
+            lambda t: TF.instance_norm(t, trm, trv, use_input_stats=False), [x], grad=(0,))
+    with pytest.raises(ValueError, match="running_mean and running_var"):
+        F.instance_norm(ag(backend, x), use_input_stats=False)
+
+
+def test_class_weights_that_require_grad_get_their_gradient(backend):
+    # PyTorch refuses class weights that require grad; anygrad gave them no gradient at all.
+    x, w = rng.standard_normal((4, 3)), rng.uniform(0.5, 2.0, 3)
+    t = np.array([0, 2, 1, 2])
+    for fn in (F.cross_entropy, F.nll_loss):
+        xs, ws = ag(backend, x, True), ag(backend, w, True)
+        fn(xs, ag(backend, t), weight=ws, ignore_index=1).backward()
+        logp = x - np.log(np.exp(x).sum(1, keepdims=True)) if fn is F.cross_entropy else x
+        keep = t != 1
+        picked = logp[np.arange(4), t]
+        total = (w[t] * keep).sum()
+        # d/dw_c of -sum_i w_{t_i} picked_i / sum_i w_{t_i} over the targets kept.
+        want = np.array([(-(picked * keep * (t == c)).sum() * total
+                          + (w[t] * picked * keep).sum() * (keep * (t == c)).sum()) / total ** 2
+                         for c in range(3)])
+        np.testing.assert_allclose(to_np(ws.grad), want, rtol=1e-5, atol=1e-6)
+
+
+def test_cosine_similarity_broadcasts_before_reducing(backend):
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal(4)
+    compare(backend, lambda x, y: F.cosine_similarity(x, y, dim=1),
+            lambda x, y: TF.cosine_similarity(x, y, dim=1), [a, b], grad=(0, 1))
+
+
 LOSSES = [
     ("mse", F.mse_loss, lambda: TF.mse_loss, "float"),
     ("l1", F.l1_loss, lambda: TF.l1_loss, "float"),

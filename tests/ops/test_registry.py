@@ -9,7 +9,9 @@ operations are picked up without touching this file):
 4. properties: gradients have their input's shape, dtype, device and backend; ``no_grad``
    records no graph; two backward passes accumulate exactly twice the gradient; VJPs are
    linear in the upstream gradient; every backend gives the NumPy backend's gradients;
-5. every public operation has a registry entry.
+5. every public operation has a registry entry: those of ``anygrad.ops`` and of
+   ``anygrad.nn.functional`` (registered as ``nn.functional.<name>``, or as an alias of the
+   ``anygrad`` operation it spells differently, such as ``F.relu``).
 
 Inputs come from one seeded NumPy generator per (op, dtype, variant): the same on every
 backend, and printed with the seed on failure. Test ids read ``exp-array_api_strict-float64``.
@@ -17,12 +19,14 @@ backend, and printed with the seed on failure. Test ids read ``exp-array_api_str
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 
 import anygrad
 from anygrad.autograd import gradcheck, gradgradcheck
-from anygrad.ops import REGISTRY
+from anygrad.ops import ALIASES, REGISTRY
 from anygrad.testing import (
     BACKEND_MATRIX, assert_close, call_op, case_seed, grad_indices, make_host_inputs, to_tensors,
     unregistered_ops,
@@ -58,7 +62,7 @@ def _params(pred=lambda spec: True, cases=CASES, floats_only=True):
 
 def _host_inputs(spec, dtype, variant):
     seed = case_seed(spec.name, dtype, variant)
-    return make_host_inputs(spec, np.random.default_rng(seed), dtype), seed
+    return make_host_inputs(spec, np.random.default_rng(seed), dtype, variant), seed
 
 
 def _tensors(spec, case, host, requires_grad=True):
@@ -257,14 +261,47 @@ def test_every_public_op_is_registered():
     missing = unregistered_ops()
     assert not missing, (
         f"public operations without a registry entry: {missing}; add register(OpSpec(...)) "
-        "beside each (or an exemption with a reason in anygrad.testing.EXEMPT)"
+        "beside each (or an exemption with a reason in anygrad.testing.EXEMPT, or NN_EXEMPT "
+        "for anygrad.nn.functional)"
     )
+
+
+def _public(name):
+    """``anygrad.<name>``, where ``name`` may be a path (``nn.functional.conv2d``)."""
+    return functools.reduce(lambda obj, part: getattr(obj, part, None), name.split("."), anygrad)
+
+
+NN_ALIASES = sorted(a for a in ALIASES if a.startswith("nn.functional."))
+
+
+@pytest.mark.parametrize("alias", NN_ALIASES)
+def test_nn_functional_alias_is_the_same_operation(alias):
+    # F.relu has no entry of its own: it is anygrad.relu under PyTorch's signature (dim for
+    # axis, an inplace flag), so on that entry's inputs and options it must give the same
+    # values and gradients.
+    spec = REGISTRY[ALIASES[alias]]
+    fn = _public(alias)
+    for variant, kwargs in enumerate(spec.kwargs):
+        host, seed = _host_inputs(spec, "float64", variant)
+        what = _describe(spec, "float64", variant, seed, host)
+        renamed = {("dim" if k == "axis" else k): v for k, v in kwargs.items()}
+        xs = to_tensors(host, "numpy", requires_grad=grad_indices(spec, host))
+        ys = to_tensors(host, "numpy", requires_grad=grad_indices(spec, host))
+        got, want = fn(*xs, **renamed), _call(spec, ys, kwargs)
+        assert_close(got.detach(), _host(want), rtol=0, atol=0, msg=f"{alias}: {what}")
+        u = _upstream([want], seed)[0]
+        (gx,) = anygrad.autograd.grad(got, xs[:1], grad_outputs=u)
+        (gy,) = anygrad.autograd.grad(want, ys[:1], grad_outputs=u)
+        assert_close(gx, _host(gy), rtol=0, atol=0, msg=f"{alias} gradient: {what}")
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
 def test_spec_is_consistent(spec):
-    # spec.fn may wrap the public function (varargs, options); the name must be public.
-    assert callable(getattr(anygrad, spec.name, None)), f"anygrad.{spec.name} does not exist"
+    # spec.fn may wrap the public function (varargs, options); the name must be public,
+    # as anygrad.<name> or a path from anygrad (nn.functional.conv2d).
+    assert callable(_public(spec.name)), f"anygrad.{spec.name} does not exist"
+    for alias in spec.aliases:
+        assert callable(_public(alias)), f"{spec.name}: alias anygrad.{alias} does not exist"
     assert callable(spec.fn), f"{spec.name}: fn is not callable"
     assert spec.nin >= 1 and len(spec.kwargs) >= 1, f"{spec.name}: nin/kwargs malformed"
     # Every op is checked against an independent reference on every backend: the forward

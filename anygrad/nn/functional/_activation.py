@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 import anygrad as _ag
+
+from ...ops._registry import OpSpec, register, register_alias
 
 __all__ = [
     "relu", "relu_", "leaky_relu", "elu", "selu", "gelu", "silu", "sigmoid", "tanh", "softplus",
@@ -28,6 +32,30 @@ def relu(input: Any, inplace: bool = False) -> Any:  # noqa: A002
 
 def relu_(input: Any) -> Any:  # noqa: A002
     return relu(input, inplace=True)
+
+
+# The functions of this module that are anygrad operations under a PyTorch signature (an
+# ``inplace`` flag, ``dim`` for ``axis``) are aliases of those operations' entries.
+for _name in ("relu", "leaky_relu", "elu", "selu", "gelu", "silu", "sigmoid", "tanh",
+              "softplus", "logsigmoid", "hardtanh", "softmax", "log_softmax"):
+    register_alias(_name, f"nn.functional.{_name}")
+
+
+def _away_from(rng: Any, dtype: str, lo: float, hi: float, kinks: tuple,
+               shape: tuple = (2, 3)) -> list:
+    """Values in ``(lo, hi)`` at least 0.1 away from each kink (no finite difference
+    straddles one)."""
+    x = rng.uniform(lo, hi, shape)
+    for k in kinks:
+        near = np.abs(x - k) < 0.1
+        x = np.where(near, x + np.where(x < k, -0.1, 0.1), x)
+    return [x.astype(dtype)]
+
+
+register(OpSpec("nn.functional.relu_", lambda x: relu_(x * 1.0), ref=lambda x: np.maximum(x, 0.0),
+                domain="nonzero", category="nn_activation",
+                notes="in place; checked on a copy of the input (in place on a leaf that "
+                      "requires grad raises, as in PyTorch)"))
 
 
 def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) -> Any:  # noqa: A002
@@ -74,24 +102,54 @@ def relu6(input: Any, inplace: bool = False) -> Any:  # noqa: A002
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
+register(OpSpec("nn.functional.relu6", relu6, ref=lambda x: np.clip(x, 0.0, 6.0),
+                make_inputs=lambda rng, dtype: _away_from(rng, dtype, -2.0, 8.0, (0.0, 6.0)),
+                category="nn_activation", notes="gradient 0 at 0 and 6"))
+
+
 def hardsigmoid(input: Any, inplace: bool = False) -> Any:  # noqa: A002
     return _inplace(input, _ag.hardtanh(input / 6.0 + 0.5, 0.0, 1.0), inplace, "hardsigmoid_")
+
+
+register(OpSpec("nn.functional.hardsigmoid", hardsigmoid,
+                ref=lambda x: np.clip(x / 6.0 + 0.5, 0.0, 1.0),
+                make_inputs=lambda rng, dtype: _away_from(rng, dtype, -5.0, 5.0, (-3.0, 3.0)),
+                category="nn_activation", notes="gradient 0 at -3 and 3"))
 
 
 def hardswish(input: Any, inplace: bool = False) -> Any:  # noqa: A002
     return _inplace(input, input * _ag.hardtanh(input / 6.0 + 0.5, 0.0, 1.0), inplace, "hardswish_")
 
 
+register(OpSpec("nn.functional.hardswish", hardswish,
+                ref=lambda x: x * np.clip(x / 6.0 + 0.5, 0.0, 1.0),
+                make_inputs=lambda rng, dtype: _away_from(rng, dtype, -5.0, 5.0, (-3.0, 3.0)),
+                category="nn_activation", notes="one-sided derivatives at -3 and 3"))
+
+
 def mish(input: Any, inplace: bool = False) -> Any:  # noqa: A002
     return _inplace(input, input * _ag.tanh(_ag.softplus(input)), inplace, "mish_")
+
+
+register(OpSpec("nn.functional.mish", mish, ref=lambda x: x * np.tanh(np.logaddexp(0.0, x)),
+                category="nn_activation"))
 
 
 def tanhshrink(input: Any) -> Any:  # noqa: A002
     return input - _ag.tanh(input)
 
 
+register(OpSpec("nn.functional.tanhshrink", tanhshrink, ref=lambda x: x - np.tanh(x),
+                category="nn_activation"))
+
+
 def softsign(input: Any) -> Any:  # noqa: A002
     return input / (_ag.abs(input) + 1.0)
+
+
+register(OpSpec("nn.functional.softsign", softsign, ref=lambda x: x / (1.0 + np.abs(x)),
+                domain="nonzero", category="nn_activation",
+                notes="second derivative jumps at 0"))
 
 
 def _softmax_dim(x: Any, dim: Any) -> int:
@@ -110,6 +168,15 @@ def softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any
 
 def softmin(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Any:  # noqa: A002
     return softmax(-input, dim, dtype=dtype)
+
+
+def _softmin_ref(x: Any, dim: int) -> Any:
+    e = np.exp(-x + np.max(x, axis=dim, keepdims=True))
+    return e / np.sum(e, axis=dim, keepdims=True)
+
+
+register(OpSpec("nn.functional.softmin", softmin, ref=_softmin_ref,
+                kwargs=({"dim": 1}, {"dim": 0}), category="nn_activation"))
 
 
 def log_softmax(input: Any, dim: int | None = None, _stacklevel: int = 3, dtype: Any = None) -> Any:  # noqa: A002

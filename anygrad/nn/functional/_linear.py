@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ...autograd.function import Function
+from ...ops._registry import OpSpec, register
+from ._conv import _shaped_inputs
 
 __all__ = ["linear", "bilinear"]
 
@@ -71,3 +75,15 @@ def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Any:
     t = ag.reshape(t, lead + (ws[0], ws[2]))
     y = ag.sum(t * ag.reshape(input2, lead + (1, ws[2])), axis=-1)
     return y if bias is None else y + bias
+
+
+register(OpSpec(
+    "nn.functional.linear", linear, ref=lambda x, w, b: x @ w.T + b, nin=3,
+    kwargs=({}, {}), category="nn_linear", notes="the second variant has two batch axes",
+    make_inputs=_shaped_inputs((((2, 3), (4, 3), (4,)), ((2, 2, 3), (4, 3), (4,))))))
+register(OpSpec(
+    "nn.functional.bilinear", bilinear, nin=4, kwargs=({}, {}), category="nn_linear",
+    ref=lambda x1, x2, w, b: np.einsum("...i,oij,...j->...o", x1, w, x2) + b,
+    notes="the second variant has two batch axes",
+    make_inputs=_shaped_inputs((((2, 3), (2, 2), (4, 3, 2), (4,)),
+                                ((2, 1, 3), (2, 1, 2), (2, 3, 2), (2,))))))

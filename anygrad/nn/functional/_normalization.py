@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 import anygrad as _ag
 
 from ...autograd.grad_mode import no_grad
+from ...ops._registry import OpSpec, register
 
 __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm"]
 
@@ -74,10 +77,37 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
 def instance_norm(input: Any, running_mean: Any = None, running_var: Any = None,  # noqa: A002
                   weight: Any = None, bias: Any = None, use_input_stats: bool = True,
                   momentum: float = 0.1, eps: float = 1e-5) -> Any:
-    """Normalise each (sample, channel) over its spatial axes."""
+    """Normalise each (sample, channel) over its spatial axes.
+
+    With ``use_input_stats`` (the default) it uses each instance's statistics and updates
+    ``running_mean`` and ``running_var`` (unbiased), when given, in place with their batch
+    averages; otherwise it normalises with the running statistics, as PyTorch does.
+    """
     shape = tuple(input.shape)
-    y, _, _ = _normalize(input, tuple(range(2, len(shape))), eps)
-    bshape = (1, shape[1]) + (1,) * (len(shape) - 2)
+    if len(shape) < 3:
+        raise ValueError(
+            f"instance_norm: expected an input of at least 3 dimensions (N, C, ...), got shape "
+            f"{shape}")
+    c = shape[1]
+    bshape = (1, c) + (1,) * (len(shape) - 2)
+    if use_input_stats:
+        y, mean, var = _normalize(input, tuple(range(2, len(shape))), eps)
+        n = input.numel() // (shape[0] * c)
+        if running_mean is not None:
+            with no_grad():
+                m = _ag.mean(_ag.reshape(mean.detach(), (shape[0], c)), axis=0)
+                running_mean.copy_(running_mean * (1.0 - momentum) + m * momentum)
+        if running_var is not None:
+            with no_grad():
+                v = _ag.mean(_ag.reshape(var.detach(), (shape[0], c)), axis=0)
+                v = v * (n / (n - 1)) if n > 1 else v
+                running_var.copy_(running_var * (1.0 - momentum) + v * momentum)
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError(
+                "instance_norm: expected running_mean and running_var when use_input_stats=False")
+        y = (input - _ag.reshape(running_mean, bshape)) * (
+            _ag.reshape(running_var, bshape) + eps) ** -0.5
     if weight is not None:
         y = y * _ag.reshape(weight, bshape)
     if bias is not None:
@@ -121,3 +151,85 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     if bias is not None:
         y = y + _ag.reshape(bias, bshape)
     return y
+
+
+# -- registry entries: NumPy float64 references ---------------------------------------------
+def _norm_ref(x: Any, axes: tuple, eps: float) -> Any:
+    mean = np.mean(x, axis=axes, keepdims=True)
+    var = np.mean((x - mean) ** 2, axis=axes, keepdims=True)
+    return (x - mean) / np.sqrt(var + eps)
+
+
+def _affine(y: Any, w: Any, b: Any) -> Any:
+    shape = (1, -1) + (1,) * (y.ndim - 2)
+    return y * w.reshape(shape) + b.reshape(shape)
+
+
+def _channel_inputs(shapes: tuple, positive: tuple = ()) -> Any:
+    """``make_inputs(rng, dtype, variant)``: values of ``shapes[variant]``, those at the
+    ``positive`` positions (running variances) inside (0.5, 2)."""
+    def make(rng: Any, dtype: str, variant: int) -> list:
+        return [(rng.uniform(0.5, 2.0, s) if i in positive else rng.uniform(-2, 2, s)).astype(dtype)
+                for i, s in enumerate(shapes[variant])]
+
+    return make
+
+
+def _batch_norm_ref(x: Any, rm: Any, rv: Any, w: Any, b: Any, training: bool = False,
+                    momentum: float = 0.1, eps: float = 1e-5) -> Any:
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    if training:
+        y = _norm_ref(x, (0,) + tuple(range(2, x.ndim)), eps)
+    else:
+        y = (x - rm.reshape(shape)) / np.sqrt(rv.reshape(shape) + eps)
+    return _affine(y, w, b)
+
+
+register(OpSpec(
+    "nn.functional.batch_norm", batch_norm, nin=5, ref=_batch_norm_ref, category="nn_normalization",
+    kwargs=({"training": True}, {"training": False, "eps": 1e-3}),
+    make_inputs=_channel_inputs((((4, 2, 3), (2,), (2,), (2,), (2,)),
+                                 ((2, 2, 2, 2), (2,), (2,), (2,), (2,))), positive=(2,)),
+    notes="inputs (input, running_mean, running_var, weight, bias); in training mode the "
+          "running statistics are updated in place and get no gradient"))
+
+
+def _instance_norm_ref(x: Any, rm: Any, rv: Any, w: Any, b: Any, use_input_stats: bool = True,
+                       momentum: float = 0.1, eps: float = 1e-5) -> Any:
+    if not use_input_stats:
+        return _batch_norm_ref(x, rm, rv, w, b, False, momentum, eps)
+    return _affine(_norm_ref(x, tuple(range(2, x.ndim)), eps), w, b)
+
+
+register(OpSpec(
+    "nn.functional.instance_norm", instance_norm, nin=5, ref=_instance_norm_ref,
+    category="nn_normalization", kwargs=({}, {"use_input_stats": False}),
+    make_inputs=_channel_inputs((((2, 2, 4), (2,), (2,), (2,), (2,)),) * 2, positive=(2,)),
+    notes="inputs (input, running_mean, running_var, weight, bias); with use_input_stats the "
+          "running statistics are updated in place and get no gradient"))
+
+
+def _layer_norm_ref(x: Any, w: Any, b: Any, normalized_shape: tuple, eps: float = 1e-5) -> Any:
+    return _norm_ref(x, tuple(range(x.ndim - len(normalized_shape), x.ndim)), eps) * w + b
+
+
+register(OpSpec(
+    "nn.functional.layer_norm",
+    lambda x, w, b, **k: layer_norm(x, weight=w, bias=b, **k), nin=3, ref=_layer_norm_ref,
+    category="nn_normalization",
+    kwargs=({"normalized_shape": (4,)}, {"normalized_shape": (3, 4), "eps": 1e-3}),
+    make_inputs=_channel_inputs((((2, 3, 4), (4,), (4,)), ((2, 3, 4), (3, 4), (3, 4)))),
+    notes="tested as layer_norm(input, normalized_shape, weight, bias)"))
+
+
+def _group_norm_ref(x: Any, w: Any, b: Any, num_groups: int, eps: float = 1e-5) -> Any:
+    g = _norm_ref(x.reshape(x.shape[0], num_groups, -1), (2,), eps)
+    return _affine(g.reshape(x.shape), w, b)
+
+
+register(OpSpec(
+    "nn.functional.group_norm",
+    lambda x, w, b, **k: group_norm(x, weight=w, bias=b, **k), nin=3, ref=_group_norm_ref,
+    category="nn_normalization", kwargs=({"num_groups": 2}, {"num_groups": 4, "eps": 1e-3}),
+    make_inputs=_channel_inputs((((2, 4, 3), (4,), (4,)),) * 2),
+    notes="tested as group_norm(input, num_groups, weight, bias)"))
