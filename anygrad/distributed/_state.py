@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import time
 import traceback
 from typing import Any
 
@@ -121,18 +122,27 @@ def init_process_group(
 def _abort_hook(exc_type: Any, exc: BaseException, tb: Any) -> None:
     group = _group
     old = group.old_excepthook if group is not None else sys.__excepthook__
-    try:
-        old(exc_type, exc, tb)
-    except Exception:
-        traceback.print_exception(exc_type, exc, tb)
     if group is None or issubclass(exc_type, KeyboardInterrupt):
+        old(exc_type, exc, tb)
         return
-    sys.stderr.write(
+    note = (
         f"anygrad.distributed: rank {group.rank} of {group.size} failed with "
         f"{exc_type.__name__}: {exc}; aborting all ranks (MPI_Abort) so that none waits "
         "forever in a collective\n"
     )
+    if old is sys.__excepthook__:
+        # One write for the traceback and the note: mpiexec forwards each rank's output
+        # in chunks and may tear the job down after the first, losing the rest.
+        sys.stderr.write("".join(traceback.format_exception(exc_type, exc, tb)) + note)
+    else:
+        try:
+            old(exc_type, exc, tb)
+        except Exception:
+            traceback.print_exception(exc_type, exc, tb)
+        sys.stderr.write(note)
     sys.stderr.flush()
+    # Let the launcher forward that output before MPI_Abort kills the job.
+    time.sleep(0.2)
     group.comm.Abort(1)
 
 
