@@ -359,3 +359,22 @@ def test_float32_grads_stay_float32_with_python_scalars(backend):
     (x * 0.5 + 2).sum().backward()
     assert x.grad.dtype == anygrad.float32
     assert (x * 0.5).dtype == anygrad.float32
+
+
+def test_apply_builds_the_same_tensor_as_make_tensor():
+    # Function.apply builds its single output inline (the per-op hot path); every slot the
+    # internal constructor sets must be set there too, with the same values for a result.
+    from anygrad.tensor import Tensor, _make_tensor
+
+    x = anygrad.tensor([1.0, 2.0], requires_grad=True)
+    made = _make_tensor(np.ones(2), x._backend)
+    for out, fn in [(x * 2.0, "MulBackward0"), (x.detach() * 2.0, None)]:
+        for slot in Tensor.__slots__:
+            if slot == "__weakref__":
+                continue
+            assert hasattr(out, slot), slot
+            if slot not in ("_storage", "_grad_fn", "_requires_grad"):
+                assert getattr(out, slot) == getattr(made, slot), slot
+        assert (out.grad_fn.name() if out.grad_fn is not None else None) == fn
+        assert out.requires_grad == (fn is not None)
+        assert out._storage.version == 0
