@@ -246,6 +246,27 @@ def test_instance_norm_running_stats_match_torch(backend):
         F.instance_norm(ag(backend, x), use_input_stats=False)
 
 
+@pytest.mark.parametrize("track", [False, True])
+def test_instance_norm_module_running_stats_match_torch(backend, track):
+    # track_running_stats: running statistics updated in training, used in eval.
+    if torch is None:
+        pytest.skip("torch is not installed")
+    m = nn.InstanceNorm2d(3, affine=True, track_running_stats=track).to(anygrad.float64)
+    m = m.to(backend.name, device=backend.device_obj())
+    tm = torch.nn.InstanceNorm2d(3, affine=True, track_running_stats=track).double()
+    for _ in range(2):
+        compare(backend, lambda t: m(t), lambda t: tm(t), [rng.standard_normal((2, 3, 4, 5))],
+                grad=(0,))
+    assert sorted(m.state_dict()) == sorted(tm.state_dict())
+    if track:
+        np.testing.assert_allclose(to_np(m.running_mean), tm.running_mean.numpy(), atol=1e-12)
+        np.testing.assert_allclose(to_np(m.running_var), tm.running_var.numpy(), rtol=1e-12)
+    m.eval()
+    tm.eval()
+    compare(backend, lambda t: m(t), lambda t: tm(t), [rng.standard_normal((2, 3, 4, 5))],
+            grad=(0,))
+
+
 def test_class_weights_that_require_grad_get_their_gradient(backend):
     # PyTorch refuses class weights that require grad; anygrad gave them no gradient at all.
     x, w = rng.standard_normal((4, 3)), rng.uniform(0.5, 2.0, 3)

@@ -175,14 +175,18 @@ class GroupNorm(Module):
 
 
 class _InstanceNorm(Module):
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = False, track_running_stats: bool = False, device: Any = None,
                  dtype: Any = None, *, backend: Any = None) -> None:
         super().__init__()
+        import anygrad
+
         fk = factory_kwargs(device, dtype, backend)
         self.num_features = num_features
         self.eps = eps
+        self.momentum = momentum
         self.affine = affine
+        self.track_running_stats = track_running_stats
         if affine:
             self.weight = new_parameter((num_features,), fk)
             self.bias = new_parameter((num_features,), fk)
@@ -191,9 +195,23 @@ class _InstanceNorm(Module):
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", new_buffer((num_features,), fk, 0.0))
+            self.register_buffer("running_var", new_buffer((num_features,), fk, 1.0))
+            self.register_buffer("num_batches_tracked", new_buffer((), fk, 0, anygrad.int64))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
 
     def forward(self, input: Any) -> Any:  # noqa: A002
-        return F.instance_norm(input, weight=self.weight, bias=self.bias, eps=self.eps)
+        # As PyTorch: instance statistics while training or when no running stats are
+        # tracked (updating the running ones when tracked); the running ones in eval.
+        return F.instance_norm(
+            input, self.running_mean, self.running_var, weight=self.weight, bias=self.bias,
+            use_input_stats=self.training or not self.track_running_stats,
+            momentum=0.1 if self.momentum is None else self.momentum, eps=self.eps,
+        )
 
 
 class InstanceNorm1d(_InstanceNorm):
