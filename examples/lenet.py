@@ -149,6 +149,7 @@ def save_plot(history: dict, path: str) -> None:
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
     except ImportError:
         print("matplotlib is not installed (pip install anygrad[examples]); no plot written")
         return
@@ -164,6 +165,8 @@ def save_plot(history: dict, path: str) -> None:
     ax2.set_ylabel("accuracy (%)")
     ax2.set_title("Accuracy")
     ax2.legend()
+    for ax in (ax1, ax2):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
