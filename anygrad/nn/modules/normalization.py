@@ -12,6 +12,19 @@ from ._base import factory_kwargs, new_buffer, new_parameter
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d"]
 
 
+def _register_running_stats(module: Module, num_features: int, fk: dict, track: bool) -> None:
+    """The running_mean/running_var/num_batches_tracked buffers (None when not tracked)."""
+    import anygrad
+
+    if track:
+        module.register_buffer("running_mean", new_buffer((num_features,), fk, 0.0))
+        module.register_buffer("running_var", new_buffer((num_features,), fk, 1.0))
+        module.register_buffer("num_batches_tracked", new_buffer((), fk, 0, anygrad.int64))
+    else:
+        for name in ("running_mean", "running_var", "num_batches_tracked"):
+            module.register_buffer(name, None)
+
+
 class _BatchNorm(Module):
     _expected: tuple = ()
 
@@ -19,8 +32,6 @@ class _BatchNorm(Module):
                  affine: bool = True, track_running_stats: bool = True, device: Any = None,
                  dtype: Any = None, *, backend: Any = None) -> None:
         super().__init__()
-        import anygrad
-
         fk = factory_kwargs(device, dtype, backend)
         self.num_features = num_features
         self.eps = eps
@@ -33,14 +44,7 @@ class _BatchNorm(Module):
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
-        if track_running_stats:
-            self.register_buffer("running_mean", new_buffer((num_features,), fk, 0.0))
-            self.register_buffer("running_var", new_buffer((num_features,), fk, 1.0))
-            self.register_buffer("num_batches_tracked", new_buffer((), fk, 0, anygrad.int64))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
+        _register_running_stats(self, num_features, fk, track_running_stats)
         self.reset_parameters()
 
     def reset_running_stats(self) -> None:
@@ -179,8 +183,6 @@ class _InstanceNorm(Module):
                  affine: bool = False, track_running_stats: bool = False, device: Any = None,
                  dtype: Any = None, *, backend: Any = None) -> None:
         super().__init__()
-        import anygrad
-
         fk = factory_kwargs(device, dtype, backend)
         self.num_features = num_features
         self.eps = eps
@@ -195,14 +197,7 @@ class _InstanceNorm(Module):
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
-        if track_running_stats:
-            self.register_buffer("running_mean", new_buffer((num_features,), fk, 0.0))
-            self.register_buffer("running_var", new_buffer((num_features,), fk, 1.0))
-            self.register_buffer("num_batches_tracked", new_buffer((), fk, 0, anygrad.int64))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
+        _register_running_stats(self, num_features, fk, track_running_stats)
 
     def forward(self, input: Any) -> Any:  # noqa: A002
         # As PyTorch: instance statistics while training or when no running stats are
