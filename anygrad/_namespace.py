@@ -43,20 +43,6 @@ class Namespace:
     def __repr__(self) -> str:
         return f"<anygrad namespace for backend {self._backend.name!r}>"
 
-    def isdtype(self, dtype: Any, kind: Any) -> bool:
-        d = _dtype.as_dtype(dtype)
-        if isinstance(kind, tuple):
-            return any(self.isdtype(d, k) for k in kind)
-        if not isinstance(kind, str):
-            return d is _dtype.as_dtype(kind)
-        table = {
-            "bool": "b", "signed integer": "i", "unsigned integer": "u", "integral": "iu",
-            "real floating": "f", "complex floating": "c", "numeric": "iufc",
-        }
-        if kind not in table:
-            raise ValueError(f"isdtype: unknown kind {kind!r}")
-        return d.kind in table[kind]
-
     def __getattr__(self, name: str) -> Any:
         raise AttributeError(
             f"the anygrad namespace has no function {name!r} (not yet differentiable); "

@@ -357,6 +357,21 @@ class TensorMethods:
     def roll(self, shifts: Any, dims: Any = None) -> Any:
         return _ag.roll(self, shifts, axis=dims)
 
+    def tril(self, diagonal: int = 0) -> Any:
+        return _ag.tril(self, k=diagonal)
+
+    def triu(self, diagonal: int = 0) -> Any:
+        return _ag.triu(self, k=diagonal)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Any:
+        return _ag.diff(self, n=n, axis=dim, prepend=prepend, append=append)
+
+    def nextafter(self, other: Any) -> Any:
+        return _ag.nextafter(self, other)
+
+    def isin(self, test_elements: Any, *, invert: bool = False) -> Any:
+        return _ag.isin(self, test_elements, invert=invert)
+
     def expand(self, *sizes: Any) -> Any:
         return _ag.expand(self, *sizes)
 

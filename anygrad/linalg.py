@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from .ops import LINALG as _LINALG
 from .ops.decompositions import (
-    cholesky, det, eigh, eigvalsh, inv, matrix_power, pinv, qr, slogdet, solve, svd, svdvals,
+    cholesky, det, eigh, eigvalsh, inv, matrix_power, matrix_rank, pinv, qr, slogdet, solve, svd,
+    svdvals,
 )
 from .ops.linalg import (
     cross, diagonal, matmul, matrix_norm, matrix_transpose, norm, outer, tensordot, trace,

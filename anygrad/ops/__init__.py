@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from . import (
     activation, arithmetic, comparison, conversion, decompositions, exponential, indexing,
-    linalg, logical, reduction, rounding, selection, shape, sorting, trigonometric,
+    linalg, logical, reduction, rounding, selection, shape, sorting, trigonometric, utilities,
 )
 from ._registry import ALIASES, REGISTRY, OpSpec, register
 
 _MODULES = (arithmetic, comparison, conversion, exponential, linalg, reduction, selection, shape,
-            indexing, sorting, activation, logical, rounding, trigonometric, decompositions)
+            indexing, sorting, activation, logical, rounding, trigonometric, decompositions,
+            utilities)
 
 __all__ = sorted({name for m in _MODULES for name in m.__all__})
 
@@ -24,5 +25,6 @@ del _m, _name
 
 # The ``linalg`` extension (``anygrad.linalg`` and ``namespace.linalg``).
 LINALG = ("cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matmul",
-          "matrix_norm", "matrix_power", "matrix_transpose", "outer", "pinv", "qr", "slogdet",
-          "solve", "svd", "svdvals", "tensordot", "trace", "vecdot", "vector_norm")
+          "matrix_norm", "matrix_power", "matrix_rank", "matrix_transpose", "outer", "pinv",
+          "qr", "slogdet", "solve", "svd", "svdvals", "tensordot", "trace", "vecdot",
+          "vector_norm")

@@ -15,7 +15,7 @@ from ._registry import OpSpec, register
 from ._util import nondifferentiable, unwrap
 
 __all__ = ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
-           "isfinite", "isinf", "isnan", "signbit", "isclose", "allclose"]
+           "isfinite", "isinf", "isnan", "signbit", "isclose", "allclose", "nextafter"]
 
 
 def _compare_inputs(rng: Any, dtype: str) -> list:
@@ -173,3 +173,22 @@ def allclose(x1: Any, x2: Any, /, *, rtol: float = 1e-05, atol: float = 1e-08,
 
 _register_nd("allclose", allclose, lambda a, b, **k: np.allclose(a, b, **k), 2, _isclose_inputs,
              "allclose", notes="returns a Python bool")
+
+
+def nextafter(x1: Any, x2: Any, /) -> Any:
+    """The next representable floating-point value after ``x1`` towards ``x2``,
+    elementwise (``x1``'s dtype; not differentiable, as in PyTorch).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> x = anygrad.tensor([1.0], dtype=anygrad.float64)
+    >>> (anygrad.nextafter(x, anygrad.tensor([2.0], dtype=anygrad.float64)) - x).item()
+    2.220446049250313e-16
+    """
+    return nondifferentiable("nextafter", x1, x2)
+
+
+register(OpSpec("nextafter", nextafter, ref=np.nextafter, nin=2, shapes="broadcast",
+                differentiable=False, twice_differentiable=False, category="comparison",
+                method="nextafter", notes="not differentiable (as in PyTorch)"))

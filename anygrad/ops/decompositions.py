@@ -21,7 +21,7 @@ from ..autograd.function import Function
 from ._registry import OpSpec, register
 
 __all__ = ["inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd",
-           "svdvals", "pinv", "matrix_power"]
+           "svdvals", "pinv", "matrix_power", "matrix_rank"]
 
 SlogdetResult = namedtuple("SlogdetResult", ["sign", "logabsdet"])
 QRResult = namedtuple("QRResult", ["Q", "R"])
@@ -594,3 +594,62 @@ def reshape_(s: Any) -> Any:
     from .shape import reshape
 
     return reshape(s, tuple(s.shape[:-1]) + (1, s.shape[-1]))
+
+
+def matrix_rank(x: Any, /, *, rtol: Any = None, atol: Any = None, hermitian: bool = False) -> Any:
+    """The rank of the matrices in the last two axes of ``x``: how many singular values
+    exceed ``max(atol, rtol * largest singular value)`` (int64; not differentiable).
+
+    ``rtol`` (a float, or an array broadcast against the batch shape) defaults to
+    ``max(M, N) * eps`` of ``x``'s dtype, or to 0 when only PyTorch's ``atol`` is given
+    (``hermitian`` is accepted for PyTorch compatibility; the result is the same).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.linalg.matrix_rank(anygrad.tensor([[1.0, 2.0], [2.0, 4.0]]))
+    tensor(1)
+    """
+    from .. import _dtype
+    from ..tensor import _make_tensor
+    from ._util import unwrap
+
+    (arr, rt, at), backend = unwrap((x, rtol, atol), "matrix_rank")
+    shape = tuple(arr.shape)
+    if len(shape) < 2:
+        raise ValueError(f"matrix_rank: expected at least 2 dimensions, got shape {shape}")
+    xp = backend.xp
+    dev = backend.device_of(arr)
+    if _dtype.as_dtype(arr.dtype).kind not in "fc":
+        arr = xp.astype(arr, xp.float64)
+    m, n = shape[-2], shape[-1]
+    if min(m, n) == 0:
+        return _make_tensor(xp.zeros(shape[:-2], dtype=xp.int64, device=dev), backend)
+    s = xp.linalg.svdvals(arr)
+
+    def _column(v: Any) -> Any:
+        if hasattr(v, "shape"):
+            return xp.expand_dims(xp.astype(v, s.dtype), axis=-1)
+        return float(v)
+
+    if rt is None:
+        rt = 0.0 if at is not None else max(m, n) * _dtype.finfo(s.dtype).eps
+    tol = xp.max(s, axis=-1, keepdims=True) * _column(rt)
+    if at is not None:
+        tol = xp.maximum(tol, xp.full_like(tol, 0.0) + _column(at))
+    rank = xp.sum(xp.astype(s > tol, xp.int64), axis=-1)
+    return _make_tensor(rank, backend)
+
+
+def _rank_inputs(rng: Any, dtype: str) -> list:
+    # Columns (a, b, 2 a, 0) in one matrix of the batch: exactly rank-deficient in any
+    # precision; a full-rank one beside it.
+    a = rng.uniform(-1, 1, (2, 4, 4))
+    a[0, :, 2] = 2.0 * a[0, :, 0]
+    a[0, :, 3] = 0.0
+    return [a.astype(dtype)]
+
+
+register(OpSpec("matrix_rank", matrix_rank, ref=lambda x: np.linalg.matrix_rank(x),
+                make_inputs=_rank_inputs, differentiable=False, twice_differentiable=False,
+                category="linalg", notes="int64 result; not differentiable"))

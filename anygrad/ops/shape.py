@@ -1,4 +1,5 @@
-"""Shape manipulation: reshape, permute, squeeze, flip, roll, concat, stack, split, tile...
+"""Shape manipulation: reshape, permute, squeeze, flip, roll, concat, stack, split, tile,
+tril/triu, diff, meshgrid...
 
 Most of these are one Function whose backward is the inverse rearrangement; the PyTorch
 spellings (``permute``, ``transpose``, ``unsqueeze``, ``cat``, ``unbind``, ``movedim``) are
@@ -12,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from array_api_compat import device as _device
+
 from ..autograd.function import Function
 from ._registry import OpSpec, register
 
@@ -19,7 +22,7 @@ __all__ = [
     "reshape", "broadcast_to", "permute_dims", "permute", "swapaxes", "transpose", "moveaxis",
     "movedim", "expand_dims", "unsqueeze", "squeeze", "flatten", "unflatten", "flip", "roll",
     "concat", "cat", "stack", "unstack", "unbind", "split", "chunk", "broadcast_arrays",
-    "expand", "tile", "repeat",
+    "expand", "tile", "repeat", "tril", "triu", "diff", "meshgrid",
 ]
 
 
@@ -601,3 +604,201 @@ def repeat(x: Any, repeats: Any, /, *, axis: int | None = None, dim: Any = None)
 register(OpSpec("repeat", repeat, ref=lambda x, repeats, axis=None: np.repeat(x, repeats, axis),
                 category="shape", method="repeat_interleave",
                 kwargs=({"repeats": 2}, {"repeats": 3, "axis": 1}), shapes=lambda rng: ((2, 3),)))
+
+
+# -- triangles, differences, grids ------------------------------------------------------------
+def _triangle_mask(xp: Any, x: Any, k: int, lower: bool) -> Any:
+    n, m = x.shape[-2], x.shape[-1]
+    dev = _device(x)
+    offset = (xp.reshape(xp.arange(m, device=dev), (1, m))
+              - xp.reshape(xp.arange(n, device=dev), (n, 1)))
+    return offset <= k if lower else offset >= k
+
+
+class Triangle(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any, k: int, lower: bool) -> Any:
+        xp = ctx.xp
+        ctx.mask = _triangle_mask(xp, x, k, lower)
+        return xp.where(ctx.mask, x, xp.zeros_like(x))
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        xp = ctx.xp
+        return xp.where(ctx.mask, gy, xp.zeros_like(gy)), None, None
+
+
+def _triangle(x: Any, k: int, diagonal: Any, op: str, lower: bool) -> Any:
+    if diagonal is not None:
+        if k != 0 and k != diagonal:
+            raise TypeError(f"{op}: got both k={k} and diagonal={diagonal}; pass one of them")
+        k = diagonal
+    if len(x.shape) < 2:
+        raise ValueError(
+            f"{op}: expected an array of at least 2 dimensions, got shape {tuple(x.shape)}")
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"{op}: k must be an integer, got {type(k).__name__}")
+    return Triangle.apply(x, int(k), lower)
+
+
+def tril(x: Any, /, *, k: int = 0, diagonal: Any = None) -> Any:
+    """The lower triangle of the matrices in the last two axes of ``x``: elements above the
+    ``k``-th diagonal are zero (``k > 0`` is above the main diagonal). PyTorch's
+    ``diagonal=`` (also positional in the Tensor method) is the same as ``k``. Gradients
+    flow to the kept elements.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.tril(anygrad.ones((3, 3)))
+    tensor([[1., 0., 0.],
+            [1., 1., 0.],
+            [1., 1., 1.]])
+    """
+    return _triangle(x, k, diagonal, "tril", True)
+
+
+register(OpSpec("tril", tril, ref=lambda x, k=0: np.tril(x, k), category="shape", method="tril",
+                kwargs=({}, {"k": 1}, {"k": -1}), shapes=lambda rng: ((2, 3, 4),)))
+
+
+def triu(x: Any, /, *, k: int = 0, diagonal: Any = None) -> Any:
+    """The upper triangle of the matrices in the last two axes of ``x``: elements below the
+    ``k``-th diagonal are zero (``k < 0`` is below the main diagonal). PyTorch's
+    ``diagonal=`` is the same as ``k``. Gradients flow to the kept elements.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.triu(anygrad.ones((2, 3)), k=1)
+    tensor([[0., 1., 1.],
+            [0., 0., 1.]])
+    """
+    return _triangle(x, k, diagonal, "triu", False)
+
+
+register(OpSpec("triu", triu, ref=lambda x, k=0: np.triu(x, k), category="shape", method="triu",
+                kwargs=({}, {"k": 1}, {"k": -1}), shapes=lambda rng: ((2, 3, 4),)))
+
+
+def _diff_edge(edge: Any, x: Any, axis: int, name: str) -> Any:
+    """``prepend``/``append`` as a Tensor of ``x``'s shape except along ``axis``."""
+    from ..creation import asarray
+
+    if not hasattr(edge, "shape"):
+        edge = asarray(edge, dtype=x.dtype, device=x.device, backend=x._backend)
+    shape = tuple(x.shape)
+    eshape = tuple(edge.shape)
+    if len(eshape) == 0:
+        return broadcast_to(edge, shape[:axis] + (1,) + shape[axis + 1:])
+    if len(eshape) != len(shape) or any(
+            a != b for i, (a, b) in enumerate(zip(eshape, shape)) if i != axis):
+        raise ValueError(
+            f"diff: {name} must have the shape of x {shape} except along axis {axis}, "
+            f"got shape {eshape}")
+    return edge
+
+
+def diff(
+    x: Any, /, *, axis: int = -1, n: int = 1, prepend: Any = None, append: Any = None,
+    dim: Any = None,
+) -> Any:
+    """The ``n``-th forward difference ``x[i + 1] - x[i]`` along ``axis``, after joining
+    ``prepend`` and ``append`` to ``x`` along it. PyTorch's ``dim=`` is the same as
+    ``axis``. Gradients flow to ``x``, ``prepend`` and ``append``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.diff(anygrad.tensor([1.0, 4.0, 9.0, 16.0]))
+    tensor([3., 5., 7.])
+    >>> anygrad.diff(anygrad.tensor([1.0, 4.0, 9.0, 16.0]), n=2)
+    tensor([2., 2.])
+    """
+    from .arithmetic import subtract
+    from .indexing import getitem
+
+    if dim is not None:
+        if axis not in (-1, dim):
+            raise TypeError(f"diff: got both axis={axis} and dim={dim}; pass one of them")
+        axis = dim
+    ndim = len(x.shape)
+    if ndim == 0:
+        raise ValueError("diff: expected an array of at least 1 dimension, got a 0-d array")
+    ax = _axis(axis, ndim, "diff")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"diff: n must be a non-negative integer, got {n!r}")
+    parts = [x]
+    if prepend is not None:
+        parts.insert(0, _diff_edge(prepend, x, ax, "prepend"))
+    if append is not None:
+        parts.append(_diff_edge(append, x, ax, "append"))
+    y = concat(parts, axis=ax) if len(parts) > 1 else x
+    before = (slice(None),) * ax
+    for _ in range(int(n)):
+        if y.shape[ax] == 0:
+            break
+        y = subtract(getitem(y, before + (slice(1, None),)),
+                     getitem(y, before + (slice(None, -1),)))
+    return y
+
+
+def _diff_inputs(rng: Any, dtype: str, variant: int) -> list:
+    # x (3, 4) with a prepend and an append along the variant's axis (-1, then 0).
+    if variant == 0:
+        shapes = [(3, 4), (3, 1), (3, 2)]
+    else:
+        shapes = [(3, 4), (1, 4), (2, 4)]
+    return [rng.uniform(-2, 2, s).astype(dtype) for s in shapes]
+
+
+register(OpSpec("diff", lambda x, p, a, **k: diff(x, prepend=p, append=a, **k),
+                ref=lambda x, p, a, **k: np.diff(x, prepend=p, append=a, **k), nin=3,
+                make_inputs=_diff_inputs, category="shape", method="diff",
+                kwargs=({}, {"n": 2, "axis": 0}),
+                notes="tested with prepend and append arrays"))
+
+
+def meshgrid(*arrays: Any, indexing: str = "xy") -> list:
+    """Coordinate grids from 1-D arrays: the ``i``-th output repeats ``arrays[i]`` along
+    its own axis. ``indexing="xy"`` (the Array API default; Cartesian) swaps the first
+    two axes of the outputs, ``"ij"`` (PyTorch's default; matrix) does not. A single
+    list or tuple of arrays (PyTorch's spelling) is accepted. Returns a list of Tensors;
+    gradients flow to each input.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> gx, gy = anygrad.meshgrid(anygrad.tensor([1.0, 2.0, 3.0]), anygrad.tensor([4.0, 5.0]))
+    >>> gx.shape, gy.shape
+    (anygrad.Size([2, 3]), anygrad.Size([2, 3]))
+    """
+    if len(arrays) == 1 and isinstance(arrays[0], (list, tuple)):
+        arrays = tuple(arrays[0])
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij', got {indexing!r}")
+    for i, a in enumerate(arrays):
+        if len(a.shape) > 1:
+            raise ValueError(
+                f"meshgrid: expected 1-D (or 0-d) arrays, got shape {tuple(a.shape)} for "
+                f"array {i}")
+    sizes = [math.prod(tuple(a.shape)) for a in arrays]
+    n = len(arrays)
+    swap = indexing == "xy" and n >= 2
+    shape = list(sizes)
+    if swap:
+        shape[0], shape[1] = shape[1], shape[0]
+    out = []
+    for i, a in enumerate(arrays):
+        pos = i
+        if swap and i < 2:
+            pos = 1 - i
+        view = [1] * n
+        view[pos] = sizes[i]
+        out.append(broadcast_to(reshape(a, tuple(view)), tuple(shape)))
+    return out
+
+
+register(OpSpec("meshgrid", meshgrid, ref=lambda *xs, **k: np.meshgrid(*xs, **k), nin=2,
+                shapes=lambda rng: ((3,), (4,)), category="shape",
+                kwargs=({}, {"indexing": "ij"}), notes="returns a list of Tensors"))

@@ -18,6 +18,10 @@ EXEMPT: dict[str, str] = {
     "OpSpec": "the registry's record type",
     "register": "the registry's add function",
     "LINALG": "the list of names exposed as namespace.linalg, not an operation",
+    "broadcast_shapes": "Array API utility on shapes: returns a shape, no array",
+    "can_cast": "Array API utility on dtypes: returns a bool, no array",
+    "result_type": "Array API utility on dtypes: returns a dtype, no array",
+    "isdtype": "Array API utility on dtypes: returns a bool, no array",
 }
 
 # Public names of ``anygrad.nn.functional`` that are not operations, each with the reason.
