@@ -302,6 +302,18 @@ class TensorMethods:
     def contiguous(self) -> Any:
         return self
 
+    # -- complex -------------------------------------------------------------------------
+    @property
+    def real(self) -> Any:
+        return _ag.real(self)
+
+    @property
+    def imag(self) -> Any:
+        return _ag.imag(self)
+
+    def conj(self) -> Any:
+        return _ag.conj(self)
+
     # -- shape ---------------------------------------------------------------------------
     @property
     def T(self) -> Any:  # noqa: N802

@@ -1,5 +1,5 @@
 """Arithmetic: add, subtract, multiply, divide, negative, positive, pow, square, reciprocal,
-sqrt, rsqrt, abs, maximum, minimum, clip, hypot, copysign.
+sqrt, rsqrt, abs, maximum, minimum, clip, hypot, copysign, real, imag, conj.
 
 Binary operations accept Tensors, backend arrays and Python scalars (a scalar keeps the
 tensor's dtype, as the Array API standard says). Backward rules return the full broadcast
@@ -8,6 +8,7 @@ gradient; the engine reduces it to each input's shape.
 
 from __future__ import annotations
 
+import cmath
 import math
 from typing import Any
 
@@ -17,7 +18,40 @@ from ..autograd.function import Function
 from ._registry import OpSpec, register
 
 __all__ = ["add", "subtract", "multiply", "divide", "negative", "positive", "pow", "square",
-           "reciprocal", "sqrt", "rsqrt", "abs", "maximum", "minimum", "clip", "hypot", "copysign"]
+           "reciprocal", "sqrt", "rsqrt", "abs", "maximum", "minimum", "clip", "hypot", "copysign",
+           "real", "imag", "conj"]
+
+
+# -- complex numbers: helpers for the backward rules above ---------------------------------
+_COMPLEX_KIND: dict = {}  # dtype -> is complex (dtypes of every backend, and anygrad's own)
+
+
+def _is_complex_dtype(xp: Any, dt: Any) -> bool:
+    """Whether ``dt`` (a backend's or anygrad's dtype) is complex: one dict look-up once seen."""
+    # Keyed by (type, dtype): array-api-strict's dtypes hash like NumPy's but warn when
+    # compared with them.
+    key = (dt.__class__, dt)
+    try:
+        return _COMPLEX_KIND[key]
+    except KeyError:
+        flag = _COMPLEX_KIND[key] = bool(xp.isdtype(dt, "complex floating"))
+        return flag
+    except TypeError:  # an unhashable dtype object
+        return bool(xp.isdtype(dt, "complex floating"))
+
+
+def _is_complex(xp: Any, a: Any) -> bool:
+    """Whether array or Tensor ``a`` has a complex dtype."""
+    return _is_complex_dtype(xp, a.dtype)
+
+
+def _conj(xp: Any, a: Any) -> Any:
+    """``conj(a)`` for an array, Tensor or Python scalar (saved operands of a binary op)."""
+    if type(a) in (int, float, bool):
+        return a
+    if type(a) is complex:
+        return a.conjugate()
+    return xp.conj(a)
 
 
 class Add(Function):
@@ -78,6 +112,8 @@ class Mul(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         x, y = ctx.saved_tensors
+        if _is_complex(ctx.xp, gy):  # PyTorch's convention: g * conj(other)
+            x, y = _conj(ctx.xp, x), _conj(ctx.xp, y)
         needs = ctx.needs_input_grad
         return (gy * y if needs[0] else None), (gy * x if needs[1] else None)
 
@@ -100,6 +136,8 @@ class Div(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         x, y = ctx.saved_tensors
+        if _is_complex(ctx.xp, gy):  # PyTorch's convention: g / conj(y), -g * conj(x / y**2)
+            x, y = _conj(ctx.xp, x), _conj(ctx.xp, y)
         needs = ctx.needs_input_grad
         gx = gy / y if needs[0] else None
         gyy = -gy * x / (y * y) if needs[1] else None
@@ -163,6 +201,8 @@ class Pow(Function):
         x, y, out = ctx.saved_tensors
         xp = ctx.xp
         needs = ctx.needs_input_grad
+        if _is_complex(xp, gy):
+            return _pow_backward_complex(xp, gy, x, y, out, needs)
         gx = gy * y * xp.pow(x, y - 1) if needs[0] else None
         gexp = None
         if needs[1] and type(x) in (int, float):
@@ -174,6 +214,20 @@ class Pow(Function):
             safe = xp.where(positive, x, xp.ones_like(x))
             gexp = gy * xp.where(positive, out * xp.log(safe), xp.zeros_like(out))
         return gx, gexp
+
+
+def _pow_backward_complex(xp: Any, gy: Any, x: Any, y: Any, out: Any, needs: Any) -> tuple:
+    """PyTorch's complex rules: ``g * conj(y * x**(y-1))`` and ``g * conj(x**y * log(x))``
+    (principal branch; 0 where ``x == 0``)."""
+    gx = gy * _conj(xp, y * xp.pow(x, y - 1)) if needs[0] else None
+    gexp = None
+    if needs[1] and type(x) in (int, float, complex):
+        gexp = gy * _conj(xp, out) * cmath.log(x).conjugate() if x != 0 else xp.zeros_like(gy)
+    elif needs[1]:
+        zero = x == 0
+        safe = xp.where(zero, xp.ones_like(x), x)
+        gexp = gy * xp.conj(xp.where(zero, xp.zeros_like(out), out * xp.log(safe)))
+    return gx, gexp
 
 
 def pow(x1: Any, x2: Any, /) -> Any:  # noqa: A001 - the Array API name
@@ -222,6 +276,8 @@ class Sqrt(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (y,) = ctx.saved_tensors
+        if _is_complex(ctx.xp, gy):  # PyTorch's convention: g * conj(f'(z))
+            y = ctx.xp.conj(y)
         return gy / (2 * y)
 
 
@@ -243,6 +299,8 @@ class Rsqrt(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         x, y = ctx.saved_tensors
+        if _is_complex(ctx.xp, gy):
+            x, y = ctx.xp.conj(x), ctx.xp.conj(y)
         return gy * (-0.5) * y / x
 
 
@@ -442,3 +500,147 @@ def copysign(x1: Any, x2: Any, /) -> Any:
 register(OpSpec("copysign", copysign, ref=np.copysign, nin=2, shapes="broadcast",
                 domain="nonzero", method="copysign", category="arithmetic",
                 notes="zero gradient with respect to the sign source"))
+
+
+# -- complex numbers ------------------------------------------------------------------------
+# Gradients follow PyTorch's convention: for a real loss L of z = x + iy, z.grad is
+# dL/dx + i dL/dy, so a holomorphic f has the backward rule ``g * conj(f'(z))``.
+
+
+
+class Real(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        return ctx.xp.real(x)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        # z.grad = g + 0i; the engine casts the real gradient to the input's complex dtype.
+        return gy
+
+
+def real(x: Any, /) -> Any:
+    """The real part of each element; ``x`` itself for a real-valued ``x``.
+
+    A complex input gives its real floating dtype (``complex64`` -> ``float32``). As in
+    PyTorch, the gradient of a real loss reaches ``x`` as ``g + 0j``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.real(anygrad.tensor([1.0 + 2.0j, 3.0 - 1.0j]))
+    tensor([1., 3.])
+    """
+    from ..tensor import Tensor
+
+    if not isinstance(x, Tensor):
+        from ..creation import asarray
+
+        x = asarray(x)
+    if not x.dtype.is_complex:
+        return x  # the standard (2024.12) and PyTorch: real of a real array is the array
+    return Real.apply(x)
+
+
+class Imag(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.cdtype = x.dtype
+        return ctx.xp.imag(x)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        # z.grad = 0 + i g (PyTorch): the real gradient made complex, times 1j.
+        return ctx.xp.astype(gy, ctx.cdtype) * 1j
+
+
+def imag(x: Any, /) -> Any:
+    """The imaginary part of each element of a complex ``x``.
+
+    The Array API standard and PyTorch accept only complex input, and so does this
+    function (a ``TypeError`` otherwise). The gradient of a real loss reaches ``x`` as
+    ``0 + g*1j``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.imag(anygrad.tensor([1.0 + 2.0j, 3.0 - 1.0j]))
+    tensor([ 2., -1.])
+    """
+    from ..tensor import Tensor
+
+    if not isinstance(x, Tensor):
+        from ..creation import asarray
+
+        x = asarray(x)
+    if not x.dtype.is_complex:
+        raise TypeError(f"imag: expected a complex floating-point tensor, got dtype {x.dtype}")
+    return Imag.apply(x)
+
+
+class Conj(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        return ctx.xp.conj(x)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        return ctx.xp.conj(gy)
+
+
+def conj(x: Any, /) -> Any:
+    """The complex conjugate of each element; ``x`` itself for a real-valued ``x``.
+
+    The gradient is the conjugate of the upstream gradient (PyTorch's convention).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.conj(anygrad.tensor([1.0 + 2.0j]))
+    tensor([1.-2.j], dtype=anygrad.complex64)
+    """
+    from ..tensor import Tensor
+
+    if not isinstance(x, Tensor):
+        from ..creation import asarray
+
+        x = asarray(x)
+    if not x.dtype.is_complex:
+        return x  # PyTorch and the standard: conj of a real array is the array
+    return Conj.apply(x)
+
+
+class _Complex(Function):
+    """``x + i y`` from two real tensors (PyTorch's ``torch.complex``); used to give the
+    registry's real-valued test inputs a differentiable way into the complex plane."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, y: Any) -> Any:
+        xp = ctx.xp
+        cdt = xp.complex64 if x.dtype == xp.float32 else xp.complex128
+        return xp.add(xp.astype(x, cdt), xp.astype(y, cdt) * 1j)
+
+    @staticmethod
+    def backward(ctx: Any, gz: Any) -> Any:
+        xp = ctx.xp
+        needs = ctx.needs_input_grad
+        return (xp.real(gz) if needs[0] else None), (xp.imag(gz) if needs[1] else None)
+
+
+def _complex(x: Any, y: Any) -> Any:
+    return _Complex.apply(x, y)
+
+
+# The registry's inputs are real: each entry builds z = x + iy, applies the operation and
+# returns a real result, so the forward, gradcheck and cross-backend tests exercise the
+# complex path (and the backward rule) on every backend.
+register(OpSpec("real", lambda x, y: real(_complex(x, y)), ref=lambda x, y: x, nin=2,
+                shapes="same", method="real", category="complex",
+                notes="tested on z = x + iy; gradient g + 0j (PyTorch); real input: returned as is"))
+register(OpSpec("imag", lambda x, y: imag(_complex(x, y)), ref=lambda x, y: y, nin=2,
+                shapes="same", method="imag", category="complex",
+                notes="complex input only; tested on z = x + iy; gradient 0 + g*1j (PyTorch)"))
+register(OpSpec("conj", lambda x, y: imag(conj(_complex(x, y))), ref=lambda x, y: -y, nin=2,
+                shapes="same", method="conj", category="complex",
+                notes="tested as imag(conj(x + iy)); gradient conj(g) (PyTorch); "
+                      "real input: returned as is"))

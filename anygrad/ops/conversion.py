@@ -9,6 +9,7 @@ import numpy as np
 from .. import _backend
 from ..autograd.function import Function
 from ._registry import OpSpec, register
+from .arithmetic import _is_complex_dtype
 
 __all__ = ["astype", "to_backend"]
 
@@ -16,13 +17,16 @@ __all__ = ["astype", "to_backend"]
 class AsType(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, native: Any) -> Any:
+        xp = ctx.xp
         ctx.source = x.dtype
-        return ctx.xp.astype(x, native)
+        # real -> complex: the gradient is the real part of the upstream one (PyTorch).
+        ctx.to_real = _is_complex_dtype(xp, native) and not _is_complex_dtype(xp, x.dtype)
+        return xp.astype(x, native)
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         # The engine casts the gradient back to the input's dtype.
-        return gy, None
+        return (ctx.xp.real(gy) if ctx.to_real else gy), None
 
 
 def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> Any:
