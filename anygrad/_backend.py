@@ -43,8 +43,8 @@ class Backend:
     """
 
     __slots__ = (
-        "name", "xp", "array_type", "native_dtype", "from_native", "float_dtypes", "_namespace",
-        "__weakref__",
+        "name", "xp", "array_type", "native_dtype", "from_native", "float_dtypes",
+        "complex_dtypes", "_namespace", "__weakref__",
     )
 
     def __init__(self, name: str, xp: Any, array_type: type) -> None:
@@ -67,6 +67,8 @@ class Backend:
                 self.from_native[native.dtype] = d
         # Native dtypes whose arrays can carry gradients (checked on every recorded op).
         self.float_dtypes = frozenset(k for k, v in self.from_native.items() if v.kind in "fc")
+        # Native complex dtypes (complex backward rules conjugate; checked in backward only).
+        self.complex_dtypes = frozenset(k for k, v in self.from_native.items() if v.kind == "c")
 
     def __repr__(self) -> str:
         return f"<anygrad backend {self.name!r}>"

@@ -425,12 +425,24 @@ def _conform(node: Function, edge: tuple, g: Any, create_graph: bool) -> Any:
     if gshape != shape and tuple(gshape) != tuple(shape):
         g = _sum_to(g, tuple(gshape), tuple(shape), node, create_graph)
     if arr.dtype != dt:
-        if create_graph:
-            from ..ops.conversion import astype
+        backend = node._backend
+        if arr.dtype in backend.complex_dtypes and dt not in backend.complex_dtypes:
+            # A real input of a complex operation gets the real part (PyTorch's rule; the
+            # standard forbids casting complex to real).
+            if create_graph:
+                from ..ops.arithmetic import real
 
-            g = astype(g, node._backend.dtype_of(dt))
-        else:
-            g = node._backend.xp.astype(g, dt)
+                g = real(g)
+            else:
+                g = backend.xp.real(g)
+            arr = g._storage.array if create_graph else g
+        if arr.dtype != dt:
+            if create_graph:
+                from ..ops.conversion import astype
+
+                g = astype(g, backend.dtype_of(dt))
+            else:
+                g = backend.xp.astype(g, dt)
     return g
 
 

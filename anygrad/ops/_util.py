@@ -53,3 +53,17 @@ def nondifferentiable(op: str, *args: Any, **kwargs: Any) -> Tensor:
     if type(out) is not backend.array_type:
         out = backend.xp.asarray(out)
     return _make_tensor(out, backend)
+
+
+def is_complex(ctx: Any, a: Any) -> bool:
+    """Whether ``a`` in ctx's backward (a raw array of ctx's backend, or an anygrad Tensor
+    under create_graph) has a complex dtype: one set look-up."""
+    if isinstance(a, Tensor):
+        return a.dtype.kind == "c"
+    return a.dtype in ctx._backend.complex_dtypes
+
+
+def conj_if_complex(ctx: Any, a: Any) -> Any:
+    """``conj(a)`` where ``a`` is complex, else ``a``: a holomorphic op's backward is
+    ``g * conj(f'(z))`` in PyTorch's convention, and just ``g * f'(x)`` for real input."""
+    return ctx.xp.conj(a) if is_complex(ctx, a) else a

@@ -16,6 +16,8 @@ import numpy as np
 
 from ..autograd.function import Function
 from ._registry import OpSpec, register
+from ..tensor import Tensor
+from ._util import is_complex
 
 __all__ = ["add", "subtract", "multiply", "divide", "negative", "positive", "pow", "square",
            "reciprocal", "sqrt", "rsqrt", "abs", "maximum", "minimum", "clip", "hypot", "copysign",
@@ -23,28 +25,6 @@ __all__ = ["add", "subtract", "multiply", "divide", "negative", "positive", "pow
 
 
 # -- complex numbers: helpers for the backward rules above ---------------------------------
-_COMPLEX_KIND: dict = {}  # dtype -> is complex (dtypes of every backend, and anygrad's own)
-
-
-def _is_complex_dtype(xp: Any, dt: Any) -> bool:
-    """Whether ``dt`` (a backend's or anygrad's dtype) is complex: one dict look-up once seen."""
-    # Keyed by (type, dtype): array-api-strict's dtypes hash like NumPy's but warn when
-    # compared with them.
-    key = (dt.__class__, dt)
-    try:
-        return _COMPLEX_KIND[key]
-    except KeyError:
-        flag = _COMPLEX_KIND[key] = bool(xp.isdtype(dt, "complex floating"))
-        return flag
-    except TypeError:  # an unhashable dtype object
-        return bool(xp.isdtype(dt, "complex floating"))
-
-
-def _is_complex(xp: Any, a: Any) -> bool:
-    """Whether array or Tensor ``a`` has a complex dtype."""
-    return _is_complex_dtype(xp, a.dtype)
-
-
 def _conj(xp: Any, a: Any) -> Any:
     """``conj(a)`` for an array, Tensor or Python scalar (saved operands of a binary op)."""
     if type(a) in (int, float, bool):
@@ -112,7 +92,7 @@ class Mul(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         x, y = ctx.saved_tensors
-        if _is_complex(ctx.xp, gy):  # PyTorch's convention: g * conj(other)
+        if is_complex(ctx, gy):  # PyTorch's convention: g * conj(other)
             x, y = _conj(ctx.xp, x), _conj(ctx.xp, y)
         needs = ctx.needs_input_grad
         return (gy * y if needs[0] else None), (gy * x if needs[1] else None)
@@ -136,7 +116,7 @@ class Div(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         x, y = ctx.saved_tensors
-        if _is_complex(ctx.xp, gy):  # PyTorch's convention: g / conj(y), -g * conj(x / y**2)
+        if is_complex(ctx, gy):  # PyTorch's convention: g / conj(y), -g * conj(x / y**2)
             x, y = _conj(ctx.xp, x), _conj(ctx.xp, y)
         needs = ctx.needs_input_grad
         gx = gy / y if needs[0] else None
@@ -201,7 +181,7 @@ class Pow(Function):
         x, y, out = ctx.saved_tensors
         xp = ctx.xp
         needs = ctx.needs_input_grad
-        if _is_complex(xp, gy):
+        if is_complex(ctx, gy):
             return _pow_backward_complex(xp, gy, x, y, out, needs)
         gx = gy * y * xp.pow(x, y - 1) if needs[0] else None
         gexp = None
@@ -276,7 +256,7 @@ class Sqrt(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (y,) = ctx.saved_tensors
-        if _is_complex(ctx.xp, gy):  # PyTorch's convention: g * conj(f'(z))
+        if is_complex(ctx, gy):  # PyTorch's convention: g * conj(f'(z))
             y = ctx.xp.conj(y)
         return gy / (2 * y)
 
@@ -299,7 +279,7 @@ class Rsqrt(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         x, y = ctx.saved_tensors
-        if _is_complex(ctx.xp, gy):
+        if is_complex(ctx, gy):
             x, y = ctx.xp.conj(x), ctx.xp.conj(y)
         return gy * (-0.5) * y / x
 
@@ -531,8 +511,7 @@ def real(x: Any, /) -> Any:
     >>> anygrad.real(anygrad.tensor([1.0 + 2.0j, 3.0 - 1.0j]))
     tensor([1., 3.])
     """
-    from ..tensor import Tensor
-
+    
     if not isinstance(x, Tensor):
         from ..creation import asarray
 
@@ -567,8 +546,7 @@ def imag(x: Any, /) -> Any:
     >>> anygrad.imag(anygrad.tensor([1.0 + 2.0j, 3.0 - 1.0j]))
     tensor([ 2., -1.])
     """
-    from ..tensor import Tensor
-
+    
     if not isinstance(x, Tensor):
         from ..creation import asarray
 
@@ -599,8 +577,7 @@ def conj(x: Any, /) -> Any:
     >>> anygrad.conj(anygrad.tensor([1.0 + 2.0j]))
     tensor([1.-2.j], dtype=anygrad.complex64)
     """
-    from ..tensor import Tensor
-
+    
     if not isinstance(x, Tensor):
         from ..creation import asarray
 

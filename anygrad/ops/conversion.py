@@ -9,7 +9,6 @@ import numpy as np
 from .. import _backend
 from ..autograd.function import Function
 from ._registry import OpSpec, register
-from .arithmetic import _is_complex_dtype
 
 __all__ = ["astype", "to_backend"]
 
@@ -20,7 +19,8 @@ class AsType(Function):
         xp = ctx.xp
         ctx.source = x.dtype
         # real -> complex: the gradient is the real part of the upstream one (PyTorch).
-        ctx.to_real = _is_complex_dtype(xp, native) and not _is_complex_dtype(xp, x.dtype)
+        ctx.to_real = xp.isdtype(native, "complex floating") and not xp.isdtype(
+            x.dtype, "complex floating")
         return xp.astype(x, native)
 
     @staticmethod

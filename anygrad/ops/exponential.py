@@ -10,6 +10,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ._registry import OpSpec, register
+from ._util import conj_if_complex
 
 __all__ = ["exp", "exp2", "expm1", "log", "log1p", "log2", "log10", "logaddexp", "erf"]
 
@@ -27,7 +28,7 @@ class Exp(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (y,) = ctx.saved_tensors
-        return gy * y
+        return gy * conj_if_complex(ctx, y)
 
 
 def exp(x: Any, /) -> Any:
@@ -90,7 +91,7 @@ class Log(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
-        return gy / x
+        return gy / conj_if_complex(ctx, x)
 
 
 def log(x: Any, /) -> Any:

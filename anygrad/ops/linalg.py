@@ -15,6 +15,7 @@ from array_api_compat import device as _device
 
 from ..autograd.function import Function
 from ._registry import OpSpec, register
+from ._util import conj_if_complex
 from .reduction import Extremum, _options, expand_reduced, normalize_axis
 from .reduction import sum as _sum
 from .shape import reshape
@@ -66,11 +67,11 @@ class Matmul(Function):
         needs = ctx.needs_input_grad
         gx = gyy = None
         if needs[0]:
-            gx = xp.matmul(g, xp.matrix_transpose(y2))
+            gx = xp.matmul(g, xp.matrix_transpose(conj_if_complex(ctx, y2)))
             if len(xs) == 1:
                 gx = xp.reshape(gx, tuple(gx.shape[:-2]) + (xs[0],))
         if needs[1]:
-            gyy = xp.matmul(xp.matrix_transpose(x2), g)
+            gyy = xp.matmul(xp.matrix_transpose(conj_if_complex(ctx, x2)), g)
             if len(ys) == 1:
                 gyy = xp.reshape(gyy, tuple(gyy.shape[:-2]) + (ys[0],))
         return gx, gyy

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ._registry import OpSpec, register
+from ._util import conj_if_complex
 
 __all__ = ["sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh",
            "acosh", "atanh"]
@@ -25,8 +26,7 @@ class Sin(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
-        xp = ctx.xp
-        return gy * xp.cos(x)
+        return gy * conj_if_complex(ctx, ctx.xp.cos(x))
 
 
 def sin(x: Any, /) -> Any:
@@ -193,7 +193,7 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (y,) = ctx.saved_tensors
-        return gy * (1 - y * y)
+        return gy * conj_if_complex(ctx, 1 - y * y)
 
 
 def tanh(x: Any, /) -> Any:

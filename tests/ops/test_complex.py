@@ -125,19 +125,15 @@ def _ops(torch):
         "imag": (lambda m, z: m.imag(z), [(3, 4)]),
         "conj": (lambda m, z, w: m.conj(z) * w, [(3, 4), (3, 4)]),
         "real_imag_mix": (lambda m, z: m.real(z) * m.imag(z) + m.real(m.conj(z) * z), [(3, 4)]),
+        # Holomorphic rules outside arithmetic.py: g * conj(f'(z)) via conj_if_complex.
+        "exp": (lambda m, z: m.exp(z), [(3, 4)]),
+        "log": (lambda m, z: m.log(z), [(3, 4)]),
+        "sin": (lambda m, z: m.sin(z), [(3, 4)]),
+        "tanh": (lambda m, z: m.tanh(z), [(3, 4)]),
+        "matmul": (lambda m, z, w: m.matmul(z, w), [(3, 4), (4, 2)]),
+        "matmul_vec": (lambda m, z, w: m.matmul(z, w), [(4,), (4, 2)]),
     }
 
-
-# Backward rules outside arithmetic.py that miss the conjugate PyTorch's convention needs
-# (they return g * f'(z) instead of g * conj(f'(z))): kept here, strict, so that fixing
-# them turns these cases into passes that must then be moved to _ops.
-KNOWN_WRONG = {
-    "exp": (lambda m, z: m.exp(z), [(3, 4)]),  # ops/exponential.py: Exp.backward
-    "log": (lambda m, z: m.log(z), [(3, 4)]),  # ops/exponential.py: Log.backward
-    "sin": (lambda m, z: m.sin(z), [(3, 4)]),  # ops/trigonometric.py: Sin.backward
-    "tanh": (lambda m, z: m.tanh(z), [(3, 4)]),  # ops/trigonometric.py or activation.py
-    "matmul": (lambda m, z, w: m.matmul(z, w), [(3, 4), (4, 2)]),  # ops/linalg.py: no conj(B).T
-}
 
 LOSSES = ("normsq", "abs")
 
@@ -184,28 +180,10 @@ def test_complex_gradients_match_pytorch(backend, name, loss):
 
 
 @pytest.mark.parametrize("loss", LOSSES)
-@pytest.mark.parametrize("name", sorted(KNOWN_WRONG))
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="backward rule lacks the conjugate of PyTorch's complex convention")
-def test_complex_gradients_known_wrong(name, loss):
-    from anygrad.testing import BackendCase
-
-    f, shapes = KNOWN_WRONG[name]
-    _compare(BackendCase("numpy"), f, shapes, loss, RNG_SEED)
-
-
-@pytest.mark.filterwarnings("ignore:Casting:UserWarning", "ignore:Casting:DeprecationWarning",
-                            "ignore::numpy.exceptions.ComplexWarning")
-@pytest.mark.parametrize("loss", LOSSES)
-def test_real_operand_of_complex_op(backend, loss, request):
-    # A real tensor times a complex one: the complex gradient reaching the real input must
-    # become its real part (PyTorch). The engine's central cast (_conform) does this with
-    # astype, which NumPy, PyTorch and JAX allow (with a warning) and array-api-strict
-    # rejects: the standard forbids casting complex to real. Fixing it needs real() there.
-    if backend.name == "array_api_strict":
-        request.applymarker(pytest.mark.xfail(
-            strict=True, raises=TypeError,
-            reason="engine._conform casts a complex gradient to a real dtype with astype"))
+def test_real_operand_of_complex_op(backend, loss):
+    # A real tensor times a complex one: the complex gradient reaching the real input
+    # becomes its real part (PyTorch), taken with real() in the engine's central _conform
+    # (no complex -> real cast, which the standard forbids and array-api-strict rejects).
     torch = pytest.importorskip("torch")
     rng = np.random.default_rng(RNG_SEED)
     z0, x0 = _cplx(rng, 3, 4), rng.standard_normal((3, 4))
