@@ -67,8 +67,11 @@ class Backend:
                 self.from_native[native.dtype] = d
         # Native dtypes whose arrays can carry gradients (checked on every recorded op).
         self.float_dtypes = frozenset(k for k, v in self.from_native.items() if v.kind in "fc")
-        # Native complex dtypes (complex backward rules conjugate; checked in backward only).
-        self.complex_dtypes = frozenset(k for k, v in self.from_native.items() if v.kind == "c")
+        # Complex dtypes, native and anygrad's own (a Tensor's dtype under create_graph):
+        # complex backward rules conjugate; one set look-up decides in either mode.
+        self.complex_dtypes = frozenset(
+            x for k, v in self.from_native.items() if v.kind == "c" for x in (k, v)
+        )
 
     def __repr__(self) -> str:
         return f"<anygrad backend {self.name!r}>"

@@ -58,8 +58,6 @@ def nondifferentiable(op: str, *args: Any, **kwargs: Any) -> Tensor:
 def is_complex(ctx: Any, a: Any) -> bool:
     """Whether ``a`` in ctx's backward (a raw array of ctx's backend, or an anygrad Tensor
     under create_graph) has a complex dtype: one set look-up."""
-    if isinstance(a, Tensor):
-        return a.dtype.kind == "c"
     return a.dtype in ctx._backend.complex_dtypes
 
 

@@ -50,7 +50,7 @@ class Exp2(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (y,) = ctx.saved_tensors
-        return gy * y * _LN2
+        return gy * conj_if_complex(ctx, y * _LN2)
 
 
 def exp2(x: Any, /) -> Any:
@@ -71,7 +71,7 @@ class Expm1(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (y,) = ctx.saved_tensors
-        return gy * (y + 1)
+        return gy * conj_if_complex(ctx, y + 1)
 
 
 def expm1(x: Any, /) -> Any:
@@ -111,7 +111,7 @@ class Log1p(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
-        return gy / (x + 1)
+        return gy / conj_if_complex(ctx, x + 1)
 
 
 def log1p(x: Any, /) -> Any:
@@ -132,7 +132,7 @@ class Log2(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
-        return gy / (x * _LN2)
+        return gy / conj_if_complex(ctx, x * _LN2)
 
 
 def log2(x: Any, /) -> Any:
@@ -153,7 +153,7 @@ class Log10(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
-        return gy / (x * _LN10)
+        return gy / conj_if_complex(ctx, x * _LN10)
 
 
 def log10(x: Any, /) -> Any:

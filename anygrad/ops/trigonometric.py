@@ -47,7 +47,7 @@ class Cos(Function):
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
         xp = ctx.xp
-        return -gy * xp.sin(x)
+        return -gy * conj_if_complex(ctx, xp.sin(x))
 
 
 def cos(x: Any, /) -> Any:
@@ -68,7 +68,7 @@ class Tan(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (y,) = ctx.saved_tensors
-        return gy * (1 + y * y)
+        return gy * conj_if_complex(ctx, 1 + y * y)
 
 
 def tan(x: Any, /) -> Any:
@@ -89,7 +89,7 @@ class Asin(Function):
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
         xp = ctx.xp
-        return gy / xp.sqrt(1 - x * x)
+        return gy / conj_if_complex(ctx, xp.sqrt(1 - x * x))
 
 
 def asin(x: Any, /) -> Any:
@@ -110,7 +110,7 @@ class Acos(Function):
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
         xp = ctx.xp
-        return -gy / xp.sqrt(1 - x * x)
+        return -gy / conj_if_complex(ctx, xp.sqrt(1 - x * x))
 
 
 def acos(x: Any, /) -> Any:
@@ -130,7 +130,7 @@ class Atan(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
-        return gy / (1 + x * x)
+        return gy / conj_if_complex(ctx, 1 + x * x)
 
 
 def atan(x: Any, /) -> Any:
@@ -151,7 +151,7 @@ class Sinh(Function):
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
         xp = ctx.xp
-        return gy * xp.cosh(x)
+        return gy * conj_if_complex(ctx, xp.cosh(x))
 
 
 def sinh(x: Any, /) -> Any:
@@ -172,7 +172,7 @@ class Cosh(Function):
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
         xp = ctx.xp
-        return gy * xp.sinh(x)
+        return gy * conj_if_complex(ctx, xp.sinh(x))
 
 
 def cosh(x: Any, /) -> Any:
@@ -214,7 +214,7 @@ class Asinh(Function):
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
         xp = ctx.xp
-        return gy / xp.sqrt(x * x + 1)
+        return gy / conj_if_complex(ctx, xp.sqrt(x * x + 1))
 
 
 def asinh(x: Any, /) -> Any:
@@ -235,7 +235,9 @@ class Acosh(Function):
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
         xp = ctx.xp
-        return gy / xp.sqrt(x * x - 1)
+        # sqrt(x - 1) sqrt(x + 1), not sqrt(x*x - 1): the same for real x > 1, and the
+        # principal branch (PyTorch's) for complex x.
+        return gy / conj_if_complex(ctx, xp.sqrt(x - 1) * xp.sqrt(x + 1))
 
 
 def acosh(x: Any, /) -> Any:
@@ -255,7 +257,7 @@ class Atanh(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
-        return gy / (1 - x * x)
+        return gy / conj_if_complex(ctx, 1 - x * x)
 
 
 def atanh(x: Any, /) -> Any:

@@ -132,6 +132,9 @@ def _ops(torch):
         "tanh": (lambda m, z: m.tanh(z), [(3, 4)]),
         "matmul": (lambda m, z, w: m.matmul(z, w), [(3, 4), (4, 2)]),
         "matmul_vec": (lambda m, z, w: m.matmul(z, w), [(4,), (4, 2)]),
+        **{name: ((lambda name: lambda m, z: getattr(m, name)(z))(name), [(3, 4)])
+           for name in ("exp2", "expm1", "log1p", "log2", "log10", "cos", "tan", "asin",
+                        "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh")},
     }
 
 
