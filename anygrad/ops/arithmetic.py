@@ -488,6 +488,14 @@ register(OpSpec("copysign", copysign, ref=np.copysign, nin=2, shapes="broadcast"
 # dL/dx + i dL/dy, so a holomorphic f has the backward rule ``g * conj(f'(z))``.
 
 
+def _as_tensor(x: Any) -> Tensor:
+    """``x`` as a Tensor: real/imag/conj branch on its dtype before recording anything."""
+    if isinstance(x, Tensor):
+        return x
+    from ..creation import asarray
+
+    return asarray(x)
+
 
 class Real(Function):
     @staticmethod
@@ -512,11 +520,7 @@ def real(x: Any, /) -> Any:
     >>> anygrad.real(anygrad.tensor([1.0 + 2.0j, 3.0 - 1.0j]))
     tensor([1., 3.])
     """
-    
-    if not isinstance(x, Tensor):
-        from ..creation import asarray
-
-        x = asarray(x)
+    x = _as_tensor(x)
     if not x.dtype.is_complex:
         return x  # the standard (2024.12) and PyTorch: real of a real array is the array
     return Real.apply(x)
@@ -547,11 +551,7 @@ def imag(x: Any, /) -> Any:
     >>> anygrad.imag(anygrad.tensor([1.0 + 2.0j, 3.0 - 1.0j]))
     tensor([ 2., -1.])
     """
-    
-    if not isinstance(x, Tensor):
-        from ..creation import asarray
-
-        x = asarray(x)
+    x = _as_tensor(x)
     if not x.dtype.is_complex:
         raise TypeError(f"imag: expected a complex floating-point tensor, got dtype {x.dtype}")
     return Imag.apply(x)
@@ -578,11 +578,7 @@ def conj(x: Any, /) -> Any:
     >>> anygrad.conj(anygrad.tensor([1.0 + 2.0j]))
     tensor([1.-2.j], dtype=anygrad.complex64)
     """
-    
-    if not isinstance(x, Tensor):
-        from ..creation import asarray
-
-        x = asarray(x)
+    x = _as_tensor(x)
     if not x.dtype.is_complex:
         return x  # PyTorch and the standard: conj of a real array is the array
     return Conj.apply(x)
