@@ -17,7 +17,7 @@ import numpy as np
 from ..autograd.function import Function
 from ._registry import OpSpec, register
 from ..tensor import Tensor
-from ._util import is_complex
+from ._util import conj_if_complex, is_complex
 
 __all__ = ["add", "subtract", "multiply", "divide", "negative", "positive", "pow", "square",
            "reciprocal", "sqrt", "rsqrt", "abs", "maximum", "minimum", "clip", "hypot", "copysign",
@@ -257,9 +257,7 @@ class Sqrt(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (y,) = ctx.saved_tensors
-        if is_complex(ctx, gy):  # PyTorch's convention: g * conj(f'(z))
-            y = ctx.xp.conj(y)
-        return gy / (2 * y)
+        return gy / (2 * conj_if_complex(ctx, y))  # PyTorch's convention: g * conj(f'(z))
 
 
 def sqrt(x: Any, /) -> Any:
@@ -280,9 +278,7 @@ class Rsqrt(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         x, y = ctx.saved_tensors
-        if is_complex(ctx, gy):
-            x, y = ctx.xp.conj(x), ctx.xp.conj(y)
-        return gy * (-0.5) * y / x
+        return gy * (-0.5) * conj_if_complex(ctx, y / x)
 
 
 def rsqrt(x: Any, /) -> Any:

@@ -19,6 +19,7 @@ from array_api_compat import device as _device
 
 from ..autograd.function import Function
 from ._registry import OpSpec, register
+from .shape import triangle_mask
 
 __all__ = ["inv", "det", "slogdet", "solve", "cholesky", "qr", "eigh", "eigvalsh", "svd",
            "svdvals", "pinv", "matrix_power", "matrix_rank"]
@@ -188,9 +189,7 @@ register(OpSpec("solve", solve, ref=np.linalg.solve, nin=2, make_inputs=_solve_i
 
 # -- decompositions ------------------------------------------------------------------------
 def _lower_mask(xp: Any, n: int, x: Any, strict: bool) -> Any:
-    r = xp.arange(n, device=_device(x))
-    col, row = xp.reshape(r, (n, 1)), xp.reshape(r, (1, n))
-    return col > row if strict else col >= row
+    return triangle_mask(xp, n, n, -1 if strict else 0, True, _device(x))
 
 
 class Cholesky(Function):

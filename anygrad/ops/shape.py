@@ -607,11 +607,11 @@ register(OpSpec("repeat", repeat, ref=lambda x, repeats, axis=None: np.repeat(x,
 
 
 # -- triangles, differences, grids ------------------------------------------------------------
-def _triangle_mask(xp: Any, x: Any, k: int, lower: bool) -> Any:
-    n, m = x.shape[-2], x.shape[-1]
-    dev = _device(x)
-    offset = (xp.reshape(xp.arange(m, device=dev), (1, m))
-              - xp.reshape(xp.arange(n, device=dev), (n, 1)))
+def triangle_mask(xp: Any, rows: int, cols: int, k: int, lower: bool, device: Any) -> Any:
+    """Boolean (rows, cols) mask of the lower (on or below the k-th diagonal) or upper
+    (on or above it) triangle; also used by the decompositions."""
+    offset = (xp.reshape(xp.arange(cols, device=device), (1, cols))
+              - xp.reshape(xp.arange(rows, device=device), (rows, 1)))
     return offset <= k if lower else offset >= k
 
 
@@ -619,7 +619,7 @@ class Triangle(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, k: int, lower: bool) -> Any:
         xp = ctx.xp
-        ctx.mask = _triangle_mask(xp, x, k, lower)
+        ctx.mask = triangle_mask(xp, x.shape[-2], x.shape[-1], k, lower, _device(x))
         return xp.where(ctx.mask, x, xp.zeros_like(x))
 
     @staticmethod
