@@ -188,6 +188,28 @@ def case_conv2d(lib: str, reps: int) -> dict:
     return {"value": statistics.median(times) * 1e3, "unit": "ms (2 convs f+b)"}
 
 
+def _lstm(lib: str):
+    m = _lib(lib)
+    m.manual_seed(0)
+    model = m.nn.LSTM(32, 64)
+    opt = m.optim.SGD(model.parameters(), lr=0.01)
+    rng = np.random.default_rng(0)
+    x = m.tensor(rng.standard_normal((20, 16, 32)).astype(np.float32))  # (seq, batch, features)
+
+    def step():
+        opt.zero_grad()
+        out, _ = model(x)
+        loss = (out * out).mean()
+        loss.backward()
+        opt.step()
+    return step
+
+
+def case_lstm(lib: str, reps: int) -> dict:
+    times = _timeit(_lstm(lib), reps * 10)
+    return {"value": statistics.median(times) * 1e3, "unit": "ms/step"}
+
+
 # -- 6: data loading -----------------------------------------------------------------------
 def case_dataloader(lib: str, reps: int) -> dict:
     from anygrad.data.datasets import load_embedded_mnist
@@ -236,6 +258,7 @@ CASES = {
     "lenet_64": case_lenet_64,
     "lenet_256": case_lenet_256,
     "conv2d": case_conv2d,
+    "lstm": case_lstm,
     "dataloader": case_dataloader,
     "memory": case_memory,
 }

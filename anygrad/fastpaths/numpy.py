@@ -22,6 +22,7 @@ from numpy.lib.stride_tricks import sliding_window_view as _windows
 __all__ = [
     "scatter_add", "conv2d_forward", "conv2d_backward", "max_pool2d_forward",
     "max_pool2d_backward", "tune_allocator", "set_num_threads", "get_num_threads",
+    "rnn_layer_forward", "rnn_layer_backward",
 ]
 
 
@@ -305,6 +306,226 @@ def max_pool2d_backward(state: tuple, gy: Any) -> Any:
     if t or b or l or r:
         return gxp[:, :, t:t + shape[2], l:l + shape[3]]
     return gxp
+
+
+# -- recurrent layers --------------------------------------------------------------------
+# Same meaning as layer_forward/layer_backward of anygrad.nn.functional._rnn, which the
+# caches here never meet (each side reads only its own). A small recurrent step is a few
+# dozen microseconds of NumPy calls, so what pays is fewer calls per step: every per-step
+# array is a view into one preallocated (T, N, ...) buffer written with out=, the biases are
+# folded into the all-steps input projection (one GEMM), and whatever does not depend on the
+# recursion (activation derivatives, the weight gradients) is computed for all steps at
+# once outside the loop.
+def _sigmoid_(a: np.ndarray) -> np.ndarray:
+    """In-place logistic sigmoid through tanh (no overflow warnings for large -a)."""
+    a *= 0.5
+    np.tanh(a, out=a)
+    a *= 0.5
+    a += 0.5
+    return a
+
+
+def _lstm_affine(hsize: int, dtype: Any) -> tuple:
+    """``(scale, mul, add)`` with ``sigmoid(v) = 0.5 * tanh(0.5 v) + 0.5`` on the i, f, o
+    columns and ``tanh(v)`` on g: one tanh over all four gates."""
+    half = np.full(4 * hsize, 0.5, dtype=dtype)
+    scale, mul, add = half.copy(), half.copy(), half.copy()
+    scale[2 * hsize:3 * hsize] = 1.0
+    mul[2 * hsize:3 * hsize] = 1.0
+    add[2 * hsize:3 * hsize] = 0.0
+    return scale, mul, add
+
+
+def rnn_layer_forward(mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any,
+                      b_hh: Any, reverse: bool) -> tuple:
+    """``(y, c, cache)`` of one recurrent layer direction; ``(None, None, None)`` declines
+    (mixed dtypes: the generic code's promotion applies)."""
+    arrays = [a for a in (x, h0, c0, w_ih, w_hh, b_ih, b_hh) if a is not None]
+    dt = x.dtype
+    if dt.kind != "f" or any(a.dtype != dt for a in arrays):
+        return None, None, None
+    n_steps, n, isize = x.shape
+    hsize, gates = w_hh.shape[1], w_hh.shape[0]
+    xw = np.matmul(np.reshape(x, (n_steps * n, isize)), w_ih.T)
+    if b_ih is not None:
+        xw += b_ih
+    if b_hh is not None and mode != "GRU":  # GRU's b_hh sits inside the reset product
+        xw += b_hh
+    xw = np.reshape(xw, (n_steps, n, gates))
+    order = range(n_steps - 1, -1, -1) if reverse else range(n_steps)
+    y = np.empty((n_steps, n, hsize), dtype=dt)
+    h = h0
+    if mode == "LSTM":
+        scale, mul, add = _lstm_affine(hsize, dt)
+        xw *= scale
+        w_t = (w_hh * scale[:, None]).T
+        acts = np.empty((n_steps, n, gates), dtype=dt)  # i, f, g, o after activation
+        c = np.empty((n_steps, n, hsize), dtype=dt)
+        tc = np.empty((n_steps, n, hsize), dtype=dt)  # tanh(c)
+        tmp = np.empty((n, hsize), dtype=dt)
+        cp = c0
+        for t in order:
+            a = acts[t]
+            np.matmul(h, w_t, out=a)
+            a += xw[t]
+            np.tanh(a, out=a)
+            a *= mul
+            a += add
+            ct = c[t]
+            np.multiply(a[:, hsize:2 * hsize], cp, out=ct)
+            np.multiply(a[:, :hsize], a[:, 2 * hsize:3 * hsize], out=tmp)
+            ct += tmp
+            np.tanh(ct, out=tc[t])
+            np.multiply(a[:, 3 * hsize:], tc[t], out=y[t])
+            h, cp = y[t], ct
+        return y, c, (acts, tc)
+    if mode == "GRU":
+        w_t = w_hh.T
+        hw = np.empty((n_steps, n, gates), dtype=dt)
+        rz = np.empty((n_steps, n, 2 * hsize), dtype=dt)
+        nn = np.empty((n_steps, n, hsize), dtype=dt)
+        for t in order:
+            hwt, rzt, nt, yt = hw[t], rz[t], nn[t], y[t]
+            np.matmul(h, w_t, out=hwt)
+            if b_hh is not None:
+                hwt += b_hh
+            np.add(xw[t, :, :2 * hsize], hwt[:, :2 * hsize], out=rzt)
+            _sigmoid_(rzt)
+            np.multiply(rzt[:, :hsize], hwt[:, 2 * hsize:], out=nt)
+            nt += xw[t, :, 2 * hsize:]
+            np.tanh(nt, out=nt)
+            np.subtract(h, nt, out=yt)
+            yt *= rzt[:, hsize:]
+            yt += nt
+            h = yt
+        return y, None, (rz, nn, hw)
+    w_t = w_hh.T
+    for t in order:
+        yt = y[t]
+        np.matmul(h, w_t, out=yt)
+        yt += xw[t]
+        if mode == "RNN_TANH":
+            np.tanh(yt, out=yt)
+        else:
+            np.maximum(yt, 0, out=yt)
+        h = yt
+    return y, None, None
+
+
+def _shifted(seq: np.ndarray, first: np.ndarray, reverse: bool) -> np.ndarray:
+    """The state each step starts from (``first``, then ``seq`` shifted by one step)."""
+    out = np.empty_like(seq)
+    if reverse:
+        out[:-1] = seq[1:]
+        out[-1] = first
+    else:
+        out[0] = first
+        out[1:] = seq[:-1]
+    return out
+
+
+def rnn_layer_backward(mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any,
+                       b_hh: Any, y: Any, c: Any, gy: Any, gc: Any, cache: Any, reverse: bool,
+                       needs: tuple) -> tuple:
+    """Gradients ``(gx, gh0, gc0, gw_ih, gw_hh, gb_ih, gb_hh)`` (None where not needed)."""
+    n_steps, n, isize = x.shape
+    hsize, gates = w_hh.shape[1], w_hh.shape[0]
+    dt = y.dtype
+    hprev = _shifted(y, h0, reverse)
+    order = range(n_steps) if reverse else range(n_steps - 1, -1, -1)  # backwards in time
+    dxw = np.empty((n_steps, n, gates), dtype=dt)
+    dhw = dxw
+    dh = np.empty((n, hsize), dtype=dt)
+    dh_next = np.empty((n, hsize), dtype=dt)
+    first = True
+    if mode == "LSTM":
+        acts, tc = cache
+        i, f = acts[..., :hsize], acts[..., hsize:2 * hsize]
+        g, o = acts[..., 2 * hsize:3 * hsize], acts[..., 3 * hsize:]
+        cprev = _shifted(c, c0, reverse)
+        # dc = dh * k (+ carried), d(i, f, g) = dc * q, d(o) = dh * r: all steps at once.
+        k = 1.0 - tc * tc
+        k *= o
+        q = np.empty((n_steps, n, 3, hsize), dtype=dt)
+        np.multiply(g, i, out=q[:, :, 0])
+        q[:, :, 0] *= 1.0 - i
+        np.multiply(cprev, f, out=q[:, :, 1])
+        q[:, :, 1] *= 1.0 - f
+        np.multiply(g, g, out=q[:, :, 2])
+        np.subtract(1.0, q[:, :, 2], out=q[:, :, 2])
+        q[:, :, 2] *= i
+        r = 1.0 - o
+        r *= o
+        r *= tc
+        dx4 = np.reshape(dxw, (n_steps, n, 4, hsize))
+        dc = np.empty((n, hsize), dtype=dt)
+        dc_next = np.empty((n, hsize), dtype=dt)
+        for t in order:
+            if first:
+                np.copyto(dh, gy[t])
+                np.multiply(dh, k[t], out=dc)
+            else:
+                np.add(gy[t], dh_next, out=dh)
+                np.multiply(dh, k[t], out=dc)
+                dc += dc_next
+            if gc is not None:
+                dc += gc[t]
+            np.multiply(dc[:, None, :], q[t], out=dx4[t, :, :3])
+            np.multiply(dh, r[t], out=dx4[t, :, 3])
+            np.multiply(dc, f[t], out=dc_next)
+            np.matmul(dxw[t], w_hh, out=dh_next)
+            first = False
+        gc0 = dc_next
+    elif mode == "GRU":
+        rz, nn, hw = cache
+        r, z, hn = rz[..., :hsize], rz[..., hsize:], hw[..., 2 * hsize:]
+        dz = hprev - nn
+        dz *= z
+        dz *= 1.0 - z
+        dn = 1.0 - nn * nn
+        dn *= 1.0 - z
+        dr = 1.0 - r
+        dr *= r
+        dr *= hn
+        dhw = np.empty((n_steps, n, gates), dtype=dt)
+        dx4 = np.reshape(dxw, (n_steps, n, 3, hsize))
+        dh4 = np.reshape(dhw, (n_steps, n, 3, hsize))
+        tmp = np.empty((n, hsize), dtype=dt)
+        for t in order:
+            if first:
+                np.copyto(dh, gy[t])
+            else:
+                np.add(gy[t], dh_next, out=dh)
+            dpn = dx4[t, :, 2]
+            np.multiply(dh, dn[t], out=dpn)
+            np.multiply(dh, dz[t], out=dx4[t, :, 1])
+            np.multiply(dpn, dr[t], out=dx4[t, :, 0])
+            dh4[t, :, :2] = dx4[t, :, :2]
+            np.multiply(dpn, r[t], out=dh4[t, :, 2])
+            np.matmul(dhw[t], w_hh, out=dh_next)
+            np.multiply(dh, z[t], out=tmp)
+            dh_next += tmp
+            first = False
+        gc0 = None
+    else:
+        d = 1.0 - y * y if mode == "RNN_TANH" else (y > 0).astype(dt)
+        for t in order:
+            if first:
+                np.copyto(dh, gy[t])
+            else:
+                np.add(gy[t], dh_next, out=dh)
+            np.multiply(dh, d[t], out=dxw[t])
+            np.matmul(dxw[t], w_hh, out=dh_next)
+            first = False
+        gc0 = None
+    dxw2 = np.reshape(dxw, (n_steps * n, gates))
+    dhw2 = np.reshape(dhw, (n_steps * n, gates))
+    gx = np.reshape(dxw2 @ w_ih, (n_steps, n, isize)) if needs[0] else None
+    gw_ih = dxw2.T @ np.reshape(x, (n_steps * n, isize)) if needs[3] else None
+    gw_hh = dhw2.T @ np.reshape(hprev, (n_steps * n, hsize)) if needs[4] else None
+    gb_ih = dxw2.sum(axis=0) if len(needs) > 5 and needs[5] else None
+    gb_hh = dhw2.sum(axis=0) if len(needs) > 6 and needs[6] else None
+    return gx, dh_next, gc0, gw_ih, gw_hh, gb_ih, gb_hh
 
 
 # -- allocator -----------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 """Recurrent layers: RNN, LSTM, GRU (multi-layer, batch_first, bidirectional) and cells.
 
 Parameter names, shapes, gate order (LSTM: i, f, g, o; GRU: r, z, n) and initialisation
-follow PyTorch, so a state dict moves between the two. The input projection of a whole
-sequence is one matmul; only the hidden projection runs per time step.
+follow PyTorch, so a state dict moves between the two. Each direction of each layer is one
+graph node (:class:`anygrad.nn.functional._rnn.RNNLayer`: the input projection of the whole
+sequence is one matmul, the hidden projection one per step, backward hand-written), and a
+cell step is one node too.
 """
 
 from __future__ import annotations
@@ -13,36 +15,14 @@ from typing import Any
 import anygrad as _ag
 
 from .. import functional as F
+from ..functional import _rnn
 from .. import init
 from ..module import Module
 from ._base import factory_kwargs, new_parameter
 
 __all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
 
-_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
-
-
-def _split(x: Any, n: int) -> list:
-    h = x.shape[-1] // n
-    return [x[..., k * h:(k + 1) * h] for k in range(n)]
-
-
-def _cell(mode: str, xw: Any, h: Any, c: Any, w_hh: Any, b_hh: Any) -> tuple[Any, Any]:
-    """One time step from the precomputed input projection ``xw``; returns ``(h, c)``."""
-    hw = F.linear(h, w_hh, b_hh)
-    if mode == "LSTM":
-        xi, xf, xg, xo = _split(xw + hw, 4)
-        c = _ag.sigmoid(xf) * c + _ag.sigmoid(xi) * _ag.tanh(xg)
-        return _ag.sigmoid(xo) * _ag.tanh(c), c
-    if mode == "GRU":
-        ir, iz, in_ = _split(xw, 3)
-        hr, hz, hn = _split(hw, 3)
-        r = _ag.sigmoid(ir + hr)
-        z = _ag.sigmoid(iz + hz)
-        n = _ag.tanh(in_ + r * hn)
-        return (1.0 - z) * n + z * h, None
-    pre = xw + hw
-    return (_ag.tanh(pre) if mode == "RNN_TANH" else _ag.relu(pre)), None
+_GATES = _rnn.GATES
 
 
 class RNNBase(Module):
@@ -122,19 +102,15 @@ class RNNBase(Module):
             outs = []
             for d in range(dirs):
                 w_ih, w_hh, b_ih, b_hh = self._weights(layer, d)
-                xw = F.linear(x, w_ih, b_ih)  # (L, N, gates*H): one matmul for the sequence
                 k = layer * dirs + d
-                h = h0[k]
-                c = c0[k] if lstm else None
-                seq = [None] * steps
-                order = range(steps - 1, -1, -1) if d else range(steps)
-                for t in order:
-                    h, c = _cell(self.mode, xw[t], h, c, w_hh, b_hh)
-                    seq[t] = h
-                outs.append(_ag.stack(seq, axis=0))
-                h_n.append(h)
+                res = _rnn.rnn_layer(self.mode, x, h0[k], c0[k] if lstm else None, w_ih, w_hh,
+                                     b_ih, b_hh, reverse=bool(d))
+                y, c = res if lstm else (res, None)
+                last = 0 if d else steps - 1  # the reverse direction ends at step 0
+                outs.append(y)
+                h_n.append(y[last])
                 if lstm:
-                    c_n.append(c)
+                    c_n.append(c[last])
             x = outs[0] if dirs == 1 else _ag.concat(outs, axis=2)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
@@ -240,8 +216,8 @@ class RNNCell(_CellBase):
 
     def forward(self, input: Any, hx: Any = None) -> Any:  # noqa: A002
         h = self._zeros(input) if hx is None else hx
-        return _cell(self._mode, F.linear(input, self.weight_ih, self.bias_ih), h, None,
-                     self.weight_hh, self.bias_hh)[0]
+        cell = F.rnn_tanh_cell if self._mode == "RNN_TANH" else F.rnn_relu_cell
+        return cell(input, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
 
 
 class LSTMCell(_CellBase):
@@ -251,8 +227,7 @@ class LSTMCell(_CellBase):
         if hx is None:
             z = self._zeros(input)
             hx = (z, z)
-        return _cell("LSTM", F.linear(input, self.weight_ih, self.bias_ih), hx[0], hx[1],
-                     self.weight_hh, self.bias_hh)
+        return F.lstm_cell(input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
 
 
 class GRUCell(_CellBase):
@@ -260,5 +235,4 @@ class GRUCell(_CellBase):
 
     def forward(self, input: Any, hx: Any = None) -> Any:  # noqa: A002
         h = self._zeros(input) if hx is None else hx
-        return _cell("GRU", F.linear(input, self.weight_ih, self.bias_ih), h, None,
-                     self.weight_hh, self.bias_hh)[0]
+        return F.gru_cell(input, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
