@@ -17,14 +17,16 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
 needs_sphinx = pytest.mark.skipif(
-    any(importlib.util.find_spec(m) is None for m in ("sphinx", "furo", "myst_parser", "numpydoc")),
+    any(importlib.util.find_spec(m) is None
+        for m in ("sphinx", "furo", "myst_parser", "numpydoc", "latex2mathml")),
     reason="the docs extra is not installed (pip install -e '.[docs]')",
 )
 
 
 def _sphinx(builder: str, out: Path, fresh: bool) -> subprocess.CompletedProcess:
     cmd = [
-        sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", *(["-E"] if fresh else []),
+        sys.executable, "-m", "sphinx", "-W", "-n", "--keep-going", "-q",
+        *(["-E"] if fresh else []),
         "-b", builder, "-d", str(out / "doctrees"), str(DOCS), str(out / builder),
     ]
     # No network: the build must not need it (no intersphinx, no remote images).
@@ -110,7 +112,7 @@ def test_ops_table_reports_differentiability():
         elif line.startswith("     - "):
             current.append(line[len("     - "):].strip())
     assert rows["a"] == ["", "yes", "yes", "kinks \\| at 0"]
-    assert rows["b"] == ["``Tensor.b``", "yes", "--", ""]
+    assert rows["b"] == [":meth:`Tensor.b <anygrad.Tensor.b>`", "yes", "--", ""]
     assert rows["c"] == ["", "--", "--", ""]
     text = "\n".join(lines)
     assert text.index("rubric:: X") < text.index("rubric:: Y")
