@@ -123,6 +123,18 @@ def get_default_dtype() -> dtype:
     return _default_float[0]
 
 
+def default_complex_dtype() -> dtype:
+    """The complex dtype that pairs with the default float dtype (complex64 with float32,
+    complex128 with float64): what Python complex numbers become, as in PyTorch."""
+    return complex128 if _default_float[0] is float64 else complex64
+
+
+def default_float_for(d: dtype) -> dtype:
+    """The dtype an integer or boolean operand takes when it meets a Python float (the
+    default float dtype) or a Python complex (the default complex dtype), as PyTorch."""
+    return default_complex_dtype() if d.kind == "c" else _default_float[0]
+
+
 def set_default_dtype(d: dtype) -> None:
     """Set the default floating-point dtype (``anygrad.float32`` or ``anygrad.float64``)."""
     d = as_dtype(d)

@@ -43,7 +43,7 @@ def _python_dtype(host: np.ndarray) -> _dtype.dtype | None:
     if kind == "f":
         return _dtype.get_default_dtype()
     if kind == "c":
-        return _dtype.complex64 if _dtype.get_default_dtype() is _dtype.float32 else _dtype.complex128
+        return _dtype.default_complex_dtype()
     if kind in "iu":
         return _dtype.int64
     if kind == "b":
@@ -220,7 +220,7 @@ def _scalar_dtype(value: Any) -> _dtype.dtype:
     if isinstance(value, (int, np.integer)):
         return _dtype.int64
     if isinstance(value, complex):
-        return _dtype.complex64
+        return _dtype.default_complex_dtype()
     return _dtype.get_default_dtype()
 
 

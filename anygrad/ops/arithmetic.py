@@ -17,7 +17,7 @@ import numpy as np
 from ..autograd.function import Function
 from ._registry import OpSpec, register
 from ..tensor import Tensor
-from ._util import conj_if_complex, is_complex
+from ._util import conj_if_complex, is_complex, promote_operands
 
 __all__ = ["add", "subtract", "multiply", "divide", "negative", "positive", "pow", "square",
            "reciprocal", "sqrt", "rsqrt", "abs", "maximum", "minimum", "clip", "hypot", "copysign",
@@ -37,6 +37,7 @@ def _conj(xp: Any, a: Any) -> Any:
 class Add(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        x, y = promote_operands(ctx.xp, x, y)
         return ctx.xp.add(x, y)
 
     @staticmethod
@@ -65,6 +66,7 @@ register(OpSpec("add", add, ref=np.add, nin=2, shapes="broadcast", method="add",
 class Sub(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        x, y = promote_operands(ctx.xp, x, y)
         return ctx.xp.subtract(x, y)
 
     @staticmethod
@@ -86,6 +88,7 @@ register(OpSpec("subtract", subtract, ref=np.subtract, nin=2, shapes="broadcast"
 class Mul(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        x, y = promote_operands(ctx.xp, x, y)
         ctx.save_for_backward(x, y)
         return ctx.xp.multiply(x, y)
 
@@ -111,6 +114,7 @@ register(OpSpec("multiply", multiply, ref=np.multiply, nin=2, shapes="broadcast"
 class Div(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        x, y = promote_operands(ctx.xp, x, y, True)
         ctx.save_for_backward(x, y)
         return ctx.xp.divide(x, y)
 
@@ -173,6 +177,7 @@ register(OpSpec("positive", positive, ref=np.positive, category="arithmetic"))
 class Pow(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        x, y = promote_operands(ctx.xp, x, y)
         out = ctx.xp.pow(x, y)
         ctx.save_for_backward(x, y, out)
         return out
@@ -314,6 +319,7 @@ register(OpSpec("abs", abs, ref=np.abs, domain="nonzero", method="abs", category
 class Maximum(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        x, y = promote_operands(ctx.xp, x, y)
         ctx.save_for_backward(x, y)
         return ctx.xp.maximum(x, y)
 
@@ -348,6 +354,7 @@ register(OpSpec("maximum", maximum, ref=np.maximum, nin=2, shapes="broadcast", m
 class Minimum(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        x, y = promote_operands(ctx.xp, x, y)
         ctx.save_for_backward(x, y)
         return ctx.xp.minimum(x, y)
 
@@ -431,6 +438,7 @@ register(OpSpec("clip", clip, ref=lambda x, min=None, max=None: np.clip(x, min, 
 class Hypot(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        x, y = promote_operands(ctx.xp, x, y)
         out = ctx.xp.hypot(x, y)
         ctx.save_for_backward(x, y, out)
         return out
@@ -455,6 +463,7 @@ register(OpSpec("hypot", hypot, ref=np.hypot, nin=2, shapes="broadcast", domain=
 class CopySign(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        x, y = promote_operands(ctx.xp, x, y)
         out = ctx.xp.copysign(x, y)
         ctx.save_for_backward(x, out)
         return out

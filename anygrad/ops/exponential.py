@@ -10,7 +10,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ._registry import OpSpec, register
-from ._util import conj_if_complex
+from ._util import conj_if_complex, promote_operands
 
 __all__ = ["exp", "exp2", "expm1", "log", "log1p", "log2", "log10", "logaddexp", "erf"]
 
@@ -168,6 +168,7 @@ register(OpSpec("log10", log10, ref=np.log10, domain="positive", method="log10",
 class LogAddExp(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        x, y = promote_operands(ctx.xp, x, y)
         out = ctx.xp.logaddexp(x, y)
         ctx.save_for_backward(x, y, out)
         return out

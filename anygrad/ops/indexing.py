@@ -21,7 +21,7 @@ from ..autograd.function import Function
 from ..tensor import Tensor, _make_tensor
 from ._registry import OpSpec, register
 from ._scatter import scatter_add as _kernel
-from ._util import unwrap
+from ._util import check_index_range, unwrap
 from .shape import Reshape, _axis, reshape
 
 __all__ = [
@@ -41,9 +41,11 @@ def _zeros(xp: Any, shape: tuple, like: Any) -> Any:
     return xp.zeros(shape, dtype=like.dtype, device=like.device)
 
 
-def _index_array(index: Any, backend: Any, device: Any, op: str) -> Any:
+def _index_array(index: Any, backend: Any, device: Any, op: str, size: int | None = None,
+                 negative: bool = True, dim: int | None = None) -> Any:
     """A raw integer (or boolean) array of ``backend`` on ``device`` from a Tensor, array,
-    list or int."""
+    list or int; integer values are checked against ``size`` when it is given (in
+    ``[-size, size)``, or ``[0, size)`` where ``negative`` is False, as PyTorch's op)."""
     if isinstance(index, Tensor):
         if index._backend is not backend:
             raise TypeError(
@@ -63,6 +65,8 @@ def _index_array(index: Any, backend: Any, device: Any, op: str) -> Any:
     kind = backend.dtype_of(arr.dtype).kind
     if kind not in "iub":
         raise TypeError(f"{op}: indices must be integers or booleans, got dtype {arr.dtype}")
+    if size is not None and kind != "b":
+        check_index_range(backend.xp, arr, size, op, negative=negative, dim=dim)
     return arr
 
 
@@ -102,7 +106,8 @@ def index_add(x: Any, /, dim: int, index: Any, source: Any, *, alpha: Any = 1) -
     """
     (arr,), backend = unwrap((x,), "index_add")
     axis = _axis(dim, len(arr.shape), "index_add")
-    idx = _index_array(index, backend, backend.device_of(arr), "index_add")
+    idx = _index_array(index, backend, backend.device_of(arr), "index_add", arr.shape[axis],
+                       negative=False, dim=axis)
     return IndexAdd.apply(x, source, axis, idx, alpha)
 
 
@@ -151,15 +156,23 @@ def take(x: Any, indices: Any, /, *, axis: int | None = None, dim: Any = None) -
         if len(x.shape) != 1:
             x = reshape(x, (-1,))
         axis = 0
-    (arr,), backend = unwrap((x,), "take")
+    return take_checked(x, indices, axis, "take", True)
+
+
+def take_checked(x: Any, indices: Any, axis: int, op: str, negative: bool) -> Any:
+    """:func:`take` along ``axis`` for ``op`` (named in errors); negative indices count
+    from the end where ``negative`` is True and are refused otherwise (as PyTorch's
+    ``index_select`` and ``embedding``)."""
+    (arr,), backend = unwrap((x,), op)
     shape = tuple(arr.shape)
-    axis = _axis(axis, len(shape), "take")
-    idx = _index_array(indices, backend, backend.device_of(arr), "take")
+    axis = _axis(axis, len(shape), op)
+    idx = _index_array(indices, backend, backend.device_of(arr), op, shape[axis],
+                       negative=negative, dim=axis)
     xp = backend.xp
     ishape = tuple(idx.shape)
     if len(ishape) != 1:
         idx = xp.reshape(idx, (-1,))
-    y = Take.apply(x, _nonneg(xp, idx, shape[axis]), axis)
+    y = Take.apply(x, _nonneg(xp, idx, shape[axis]) if negative else idx, axis)
     if len(ishape) != 1:
         y = Reshape.apply(y, shape[:axis] + ishape + shape[axis + 1:])
     return y
@@ -172,8 +185,9 @@ register(OpSpec("take", aliases=("index_select",), fn=lambda x: take(x, [2, 0, 2
 
 
 def index_select(x: Any, /, dim: int, index: Any) -> Any:
-    """PyTorch's ``index_select``: ``take(x, index, axis=dim)``."""
-    return take(x, index, axis=dim)
+    """PyTorch's ``index_select``: ``take(x, index, axis=dim)``; negative indices are
+    refused, as PyTorch does."""
+    return take_checked(x, index, dim, "index_select", False)
 
 
 def _linear(xp: Any, index: Any, axis: int, shape: tuple) -> Any:
@@ -256,7 +270,8 @@ def gather(x: Any, /, dim: int, index: Any) -> Any:
     (arr,), backend = unwrap((x,), "gather")
     xshape = tuple(arr.shape)
     axis = _axis(dim, len(xshape), "gather")
-    idx = _index_array(index, backend, backend.device_of(arr), "gather")
+    idx = _index_array(index, backend, backend.device_of(arr), "gather", xshape[axis],
+                       negative=False, dim=axis)
     ishape = tuple(idx.shape)
     _check_along("gather", xshape, ishape, axis)
     for d, (i, s) in enumerate(zip(ishape, xshape)):
@@ -286,7 +301,8 @@ def take_along_axis(x: Any, indices: Any, /, *, axis: int = -1, dim: Any = None)
     (arr,), backend = unwrap((x,), "take_along_axis")
     xshape = tuple(arr.shape)
     axis = _axis(axis, len(xshape), "take_along_axis")
-    idx = _index_array(indices, backend, backend.device_of(arr), "take_along_axis")
+    idx = _index_array(indices, backend, backend.device_of(arr), "take_along_axis",
+                       xshape[axis], dim=axis)
     ishape = tuple(idx.shape)
     _check_along("take_along_axis", xshape, ishape, axis)
     if any(i != s for d, (i, s) in enumerate(zip(ishape, xshape)) if d != axis):
@@ -319,7 +335,8 @@ def scatter_add(x: Any, /, dim: int, index: Any, src: Any) -> Any:
     (arr,), backend = unwrap((x,), "scatter_add")
     xshape = tuple(arr.shape)
     axis = _axis(dim, len(xshape), "scatter_add")
-    idx = _index_array(index, backend, backend.device_of(arr), "scatter_add")
+    idx = _index_array(index, backend, backend.device_of(arr), "scatter_add", xshape[axis],
+                       negative=False, dim=axis)
     ishape = tuple(idx.shape)
     _check_along("scatter_add", xshape, ishape, axis)
     sshape = tuple(src.shape)

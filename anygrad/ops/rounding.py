@@ -13,6 +13,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ._registry import OpSpec, register
+from ._util import check_nonzero_divisor, promote_operands
 
 __all__ = ["ceil", "floor", "round", "trunc", "sign", "floor_divide", "remainder", "fmod"]
 
@@ -114,6 +115,8 @@ register(OpSpec("sign", sign, ref=np.sign, method="sign", category="rounding", n
 class FloorDivide(_Step):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        x, y = promote_operands(ctx.xp, x, y)
+        check_nonzero_divisor(ctx.xp, x, y, "floor_divide")
         return ctx.xp.floor_divide(x, y)
 
 
@@ -130,6 +133,8 @@ register(OpSpec("floor_divide", floor_divide, ref=np.floor_divide, nin=2, shapes
 class Remainder(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
+        x, y = promote_operands(ctx.xp, x, y)
+        check_nonzero_divisor(ctx.xp, x, y, "remainder")
         ctx.save_for_backward(x, y)
         return ctx.xp.remainder(x, y)
 
@@ -159,6 +164,8 @@ class Fmod(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
         xp = ctx.xp
+        x, y = promote_operands(xp, x, y)
+        check_nonzero_divisor(xp, x, y, "fmod")
         ctx.save_for_backward(x, y)
         # The standard has no fmod: remainder has the sign of y; where it is nonzero and
         # the signs of x and y differ, C's fmod is one y lower (exact in floating point).

@@ -8,6 +8,7 @@ Class-index losses select the target's log-probability with a constant one-hot m
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -44,14 +45,80 @@ def _legacy(reduction: str, size_average: Any, reduce: Any) -> str:
 
 
 def _same_shape(op: str, input: Any, target: Any) -> None:  # noqa: A002
-    if tuple(input.shape) != tuple(target.shape):
+    if not hasattr(target, "shape"):  # a Python number: broadcasting is the intent
+        return
+    ishape, tshape = tuple(input.shape), tuple(target.shape)
+    if ishape != tshape:
         try:
-            np.broadcast_shapes(tuple(input.shape), tuple(target.shape))
+            np.broadcast_shapes(ishape, tshape)
         except Exception:
             raise ValueError(
-                f"{op}: input of shape {tuple(input.shape)} and target of shape "
-                f"{tuple(target.shape)} do not match"
+                f"{op}: input of shape {ishape} and target of shape {tshape} do not match"
             ) from None
+        # Broadcasting (3, 1) against (3,) gives a (3, 3) loss: almost always a bug, so
+        # PyTorch warns; so do we, in the same words.
+        warnings.warn(
+            f"{op}: using a target size {tshape} that is different to the input size "
+            f"{ishape}. This will likely lead to incorrect results due to broadcasting. "
+            f"Please ensure they have the same size.", UserWarning, stacklevel=3)
+
+
+def _exact_shape(op: str, input: Any, target: Any) -> None:  # noqa: A002
+    """Binary cross-entropies refuse a target of another shape (PyTorch's ValueError)."""
+    ishape, tshape = tuple(input.shape), tuple(getattr(target, "shape", ()))
+    if ishape != tshape:
+        raise ValueError(
+            f"{op}: expected a target of the input's shape {ishape}, got a target of shape "
+            f"{tshape}"
+        )
+
+
+def _check_unit_interval(op: str, name: str, t: Any) -> None:
+    """Raise unless every value of the Tensor ``t`` lies in [0, 1] (NaN fails too, as in
+    PyTorch): a probability outside it gives a silently meaningless loss. One min and
+    one max of a detached array."""
+    a = t.array if isinstance(t, Tensor) else np.asarray(t)
+    if a.shape and math.prod(a.shape) == 0:
+        return
+    xp = t.xp if isinstance(t, Tensor) else np
+    lo, hi = float(xp.min(a)), float(xp.max(a))
+    if not (lo >= 0.0 and hi <= 1.0):
+        bad = lo if not lo >= 0.0 else hi
+        raise ValueError(f"{op}: all elements of {name} should be between 0 and 1, got {bad}")
+
+
+def _check_class_weight(op: str, weight: Any, c: int) -> None:
+    if weight is None:
+        return
+    wshape = tuple(getattr(weight, "shape", np.shape(weight)))
+    if wshape != (c,):
+        raise ValueError(
+            f"{op}: expected a class weight of shape ({c},), one per class, got shape {wshape}"
+        )
+
+
+def _check_targets(op: str, xp: Any, t: Any, c: int, ignore_index: Any) -> None:
+    """Raise ``IndexError`` for a class index outside ``[0, c)`` other than ``ignore_index``.
+
+    Without it, the one-hot mask has no 1 for such a target: the row silently counts as
+    ignored (and JAX gives NaN). The common case costs one min and one max; the ignored
+    values are replaced by 0 only when the first look finds something out of range.
+    """
+    if t.shape and math.prod(t.shape) == 0:
+        return
+    lo, hi = int(xp.min(t)), int(xp.max(t))
+    if lo >= 0 and hi < c:
+        return
+    if ignore_index is not None:
+        t = xp.where(t == ignore_index, xp.zeros_like(t), t)
+        lo, hi = int(xp.min(t)), int(xp.max(t))
+        if lo >= 0 and hi < c:
+            return
+    ignored = "" if ignore_index is None else f", or ignore_index={ignore_index}"
+    raise IndexError(
+        f"{op}: target {lo if lo < 0 else hi} is out of bounds for {c} classes (expected "
+        f"class indices in [0, {c - 1}]{ignored})"
+    )
 
 
 def mse_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
@@ -121,6 +188,8 @@ def _class_mask(op: str, input: Any, target: Any, weight: Any, ignore_index: int
     c = shape[0] if len(shape) == 1 else shape[1]
     xp = input.xp
     t = target.array
+    _check_targets(op, xp, t, c, ignore_index)
+    _check_class_weight(op, weight, c)
     axis = 0 if len(shape) == 1 else 1
     classes = xp.arange(c, dtype=t.dtype, device=input.device)
     classes = xp.reshape(classes, (c,) + (1,) * (len(shape) - axis - 1))
@@ -179,6 +248,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
                 f"cross_entropy: expected probability target of shape {shape}, got "
                 f"{tuple(target.shape)}"
             )
+        _check_class_weight("cross_entropy", weight, c)
         if label_smoothing > 0:
             target = target * (1.0 - label_smoothing) + label_smoothing / c
         prod = _ag.log_softmax(input, axis=axis) * target
@@ -256,8 +326,17 @@ def _valid(input: Any, target: Any, ignore_index: int, axis: int) -> Any:
 
 def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any = None,  # noqa: A002
                          reduce: Any = None, reduction: str = "mean") -> Any:
-    """Binary cross-entropy of probabilities; logs are clamped at -100 as in PyTorch."""
-    _same_shape("binary_cross_entropy", input, target)
+    """Binary cross-entropy of probabilities; logs are clamped at -100 as in PyTorch.
+
+    Raises
+    ------
+    ValueError
+        If ``target``'s shape differs from ``input``'s, or a value of either lies outside
+        [0, 1] (PyTorch raises too: such a loss means nothing).
+    """
+    _exact_shape("binary_cross_entropy", input, target)
+    _check_unit_interval("binary_cross_entropy", "input", input)
+    _check_unit_interval("binary_cross_entropy", "target", target)
     log_p = _ag.clip(_ag.log(input), -100.0, None)
     log_q = _ag.clip(_ag.log(1.0 - input), -100.0, None)
     loss = -(target * log_p + (1.0 - target) * log_q)
@@ -270,7 +349,7 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None
                                      size_average: Any = None, reduce: Any = None,
                                      reduction: str = "mean", pos_weight: Any = None) -> Any:
     """Binary cross-entropy on logits, computed stably through ``softplus(-x)``."""
-    _same_shape("binary_cross_entropy_with_logits", input, target)
+    _exact_shape("binary_cross_entropy_with_logits", input, target)
     # log(1 + exp(-x)) without overflow: relu(-x) + log(1 + exp(-|x|)).
     sp = _ag.relu(-input) + _ag.log1p(_ag.exp(-_ag.abs(input)))
     if pos_weight is not None:

@@ -9,7 +9,10 @@ import numpy as np
 import anygrad as _ag
 
 from ...autograd.function import Function
+from ...ops._inplace import inplace as _inplace
 from ...ops._registry import OpSpec, register
+from ...ops._util import check_index_range
+from ...ops.indexing import take_checked
 from ...random import host_generator
 from ...tensor import Tensor
 from ._util import crop_axis, pad_axis
@@ -41,7 +44,7 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
         y = input * 0.0
     else:
         y = input * _keep_mask(input, p, tuple(input.shape), generator)
-    return input._rebind(y, "dropout_") if inplace else y
+    return _inplace(input, y, "dropout_") if inplace else y
 
 
 def _channel_dropout(op: str, input: Any, p: float, training: bool, inplace: bool, spatial: int,
@@ -53,7 +56,7 @@ def _channel_dropout(op: str, input: Any, p: float, training: bool, inplace: boo
     shape = tuple(input.shape)
     mshape = shape[:-spatial] + (1,) * spatial
     y = input * 0.0 if p == 1.0 else input * _keep_mask(input, p, mshape, generator)
-    return input._rebind(y, op + "_") if inplace else y
+    return _inplace(input, y, op + "_") if inplace else y
 
 
 def dropout1d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False,  # noqa: A002
@@ -80,7 +83,7 @@ def alpha_dropout(input: Any, p: float = 0.5, training: bool = False, inplace: b
     kw = dict(dtype=input.dtype, backend=input._backend, device=input.device)
     m = _ag.asarray(keep.astype(np.float64), **kw)
     y = (input * m + alpha * (1.0 - m)) * a + b
-    return input._rebind(y, "alpha_dropout_") if inplace else y
+    return _inplace(input, y, "alpha_dropout_") if inplace else y
 
 
 def embedding(input: Any, weight: Any, padding_idx: int | None = None,  # noqa: A002
@@ -97,7 +100,8 @@ def embedding(input: Any, weight: Any, padding_idx: int | None = None,  # noqa: 
     if max_norm is not None:
         _renorm_(weight, input, max_norm, norm_type)
     shape = tuple(input.shape)
-    rows = _ag.take(weight, _ag.reshape(input, (-1,)), axis=0)
+    # PyTorch refuses negative rows here (no counting from the end).
+    rows = take_checked(weight, _ag.reshape(input, (-1,)), 0, "embedding", False)
     if padding_idx is not None:
         if padding_idx < 0:
             padding_idx += weight.shape[0]
@@ -191,10 +195,12 @@ def one_hot(tensor: Any, num_classes: int = -1) -> Any:
     """
     if tensor.dtype.kind not in "iu":
         raise TypeError(f"one_hot: expected an integer tensor, got dtype {tensor.dtype}")
-    if num_classes < 0:
-        num_classes = int(_ag.max(tensor).item()) + 1 if tensor.numel() else 0
     xp = tensor.xp
     a = tensor.array
+    if num_classes < 0:
+        num_classes = int(_ag.max(tensor).item()) + 1 if tensor.numel() else 0
+    # A class outside [0, num_classes) would silently give an all-zero row.
+    check_index_range(xp, a, num_classes, "one_hot", negative=False)
     classes = xp.arange(num_classes, dtype=a.dtype, device=tensor.device)
     out = xp.astype(xp.expand_dims(a, axis=-1) == classes, xp.int64)
     return _ag.asarray(out, backend=tensor._backend)
