@@ -54,6 +54,58 @@ def test_html_build_has_no_warnings(docs_out):
     assert REGISTRY, "the operation registry is empty"
     for name in REGISTRY:
         assert f"anygrad.{name}" in table or f">{name}<" in table, f"{name} missing in table"
+    _check_api_coverage(html)
+
+
+def _documented(html: Path) -> dict[str, set[str]]:
+    """The Python objects the built site documents, by role (from its objects.inv)."""
+    import posixpath
+
+    from sphinx.util.inventory import InventoryFile
+
+    with open(html / "objects.inv", "rb") as f:
+        inv = InventoryFile.load(f, "", posixpath.join)
+    return {role: set(entries) for role, entries in inv.items() if role.startswith("py:")}
+
+
+def _check_api_coverage(html: Path) -> None:
+    """Every public Tensor member and every name ``anygrad`` exports has an entry."""
+    import importlib
+    import inspect
+
+    import anygrad
+
+    documented = _documented(html)
+    names = set().union(*documented.values())
+    missing = [f"Tensor.{n}" for n in dir(anygrad.Tensor)
+               if not n.startswith("_") and f"anygrad.Tensor.{n}" not in names]
+    assert not missing, f"Tensor members without an API entry: {missing}"
+
+    # A name may be documented under another public path (anygrad.no_grad is
+    # anygrad.autograd.no_grad): compare the objects themselves.
+    def resolve(qualname: str):
+        parts = qualname.split(".")
+        for i in range(len(parts), 0, -1):
+            try:
+                obj = importlib.import_module(".".join(parts[:i]))
+            except ImportError:
+                continue
+            try:
+                for attr in parts[i:]:
+                    obj = getattr(obj, attr)
+            except AttributeError:
+                return None
+            return obj
+        return None
+
+    objects = {id(o) for o in map(resolve, names) if o is not None}
+    missing = [
+        n for n in anygrad.__all__
+        if f"anygrad.{n}" not in names
+        and not inspect.ismodule(getattr(anygrad, n))
+        and id(getattr(anygrad, n)) not in objects
+    ]
+    assert not missing, f"anygrad names without an API entry: {missing}"
 
 
 @needs_sphinx

@@ -662,8 +662,7 @@ def _process_bases(app: Any, name: str, obj: Any, options: Any, bases: list) -> 
     ``TensorMethods``) is replaced by its own public bases, so ``Bases:`` links resolve."""
     if not inspect.isclass(obj):
         return
-    public = _public_bases(obj) or [object]
-    bases[:] = [] if public == [object] else public
+    bases[:] = _public_bases(obj) or [object]
 
 
 def _missing_reference(app: Any, env: Any, node: Any, contnode: Any) -> Any:
