@@ -44,18 +44,34 @@ def _device_name(device: Any) -> Any:
     return str(getattr(device, "_device", device))
 
 
+_PY_NUMBER_DTYPE = {bool: 0, int: 1, float: 2, complex: 3}
+
+
 def _python_batch(batch: Sequence[Any], where: str) -> np.ndarray | None:
-    """bool -> bool, int -> int64, float -> float32 (the default float dtype), else None."""
-    elem = batch[0]
-    if isinstance(elem, bool):
+    """A batch of Python numbers as one array of the kind that holds them all, as PyTorch
+    promotes them: bools -> bool, ints -> int64, any float -> the default float dtype,
+    any complex -> the matching complex dtype (``[1, 2.5]`` is ``[1.0, 2.5]``, not ``[1, 2]``).
+    """
+    rank = 0
+    for e in batch:
+        r = _PY_NUMBER_DTYPE.get(type(e))
+        if r is None:
+            r = 1 if isinstance(e, int) else 2 if isinstance(e, float) else None
+            if r is None:
+                raise TypeError(
+                    f"{where}: a batch mixes Python numbers with {type(e).__name__}; expected "
+                    "samples of one kind"
+                )
+        rank = max(rank, r)
+    from .. import _dtype
+
+    if rank == 0:
         return np.asarray(batch, dtype=np.bool_)
-    if isinstance(elem, int):
+    if rank == 1:
         return np.asarray(batch, dtype=np.int64)
-    if isinstance(elem, float):
-        return np.asarray(batch, dtype=np.float32)
-    if isinstance(elem, complex):
-        return np.asarray(batch, dtype=np.complex64)
-    return None
+    if rank == 2:
+        return np.asarray(batch, dtype=_dtype.get_default_dtype().name)
+    return np.asarray(batch, dtype=_dtype.default_complex_dtype().name)
 
 
 def _collate(batch: Sequence[Any], to_host: bool, backend: Any, device: Any) -> Any:

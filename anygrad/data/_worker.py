@@ -8,7 +8,9 @@ exception travels back as an :class:`ExceptionWrapper` holding the formatted tra
 
 from __future__ import annotations
 
+import multiprocessing.queues
 import os
+import pickle
 import queue
 import random
 import sys
@@ -18,7 +20,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["WorkerInfo", "get_worker_info", "ExceptionWrapper"]
+__all__ = ["WorkerInfo", "get_worker_info", "ExceptionWrapper", "ResultQueue"]
 
 # How often a waiting worker checks that it should stop or that its parent died (seconds).
 STATUS_CHECK_INTERVAL = 0.1
@@ -65,11 +67,18 @@ class ExceptionWrapper:
 
     def __init__(self, exc_info: tuple, where: str) -> None:
         self.exc_type = exc_info[0]
+        self.exc_name = exc_info[0].__name__
         self.exc_msg = "".join(traceback.format_exception(*exc_info))
         self.where = where
+        try:
+            # A class defined in a function (or otherwise not importable by name) cannot
+            # cross the process boundary; its traceback text still does.
+            pickle.dumps(self.exc_type)
+        except Exception:
+            self.exc_type = RuntimeError
 
     def reraise(self) -> None:
-        msg = f"Caught {self.exc_type.__name__} {self.where}.\nOriginal {self.exc_msg}"
+        msg = f"Caught {self.exc_name} {self.where}.\nOriginal {self.exc_msg}"
         if self.exc_type is KeyError:
             # KeyError repr()s its message, which would print the traceback on one line.
             msg = KeyErrorMessage(msg)
@@ -79,6 +88,32 @@ class ExceptionWrapper:
             # Exception types whose constructor takes other arguments.
             raise RuntimeError(msg) from None
         raise exc
+
+
+class ResultQueue(multiprocessing.queues.Queue):
+    """The workers' result queue. A result that cannot be pickled (a lambda in a batch, an
+    exception whose ``__reduce__`` fails...) used to be dropped by the queue's feeder
+    thread, with the main process waiting for it forever; it is replaced here by an
+    :class:`ExceptionWrapper` for the same task, so the loader raises at once."""
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx=ctx)
+
+    def _on_queue_feeder_error(self, e: BaseException, obj: Any) -> None:
+        if type(obj) is tuple and len(obj) == 2 and type(obj[0]) is int:
+            task_id, data = obj
+            try:
+                raise RuntimeError(
+                    f"the batch of task {task_id} ({type(data).__name__}) cannot be sent to "
+                    f"the main process: pickling it failed with {type(e).__name__}: {e}"
+                ) from e
+            except RuntimeError:
+                wrapper = ExceptionWrapper(sys.exc_info(), f"in DataLoader worker process {os.getpid()}")
+            # Text only from here on: the replacement must pickle whatever failed above.
+            wrapper.exc_type = RuntimeError
+            self.put((task_id, wrapper))
+            return
+        super()._on_queue_feeder_error(e, obj)
 
 
 class KeyErrorMessage(str):

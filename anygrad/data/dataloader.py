@@ -276,7 +276,9 @@ class DataLoader:
     def _index_iter(self) -> Iterator[Any]:
         if self._iterable:
             return itertools.repeat(None)
-        return iter(self.batch_sampler if self._auto_collation else self.sampler)
+        if self._auto_collation:
+            return _checked_indices(self.batch_sampler, True)
+        return _checked_indices(self.sampler, False)
 
     def _draw_base_seed(self) -> int:
         # Drawn before the sampler's own draws, with or without workers, so that the order
@@ -293,6 +295,23 @@ class DataLoader:
                 it._shutdown()
             except Exception:  # pragma: no cover - interpreter shutdown
                 pass
+
+
+def _checked_indices(sampler: Any, batched: bool) -> Iterator[Any]:
+    """The sampler's indices, refusing floating-point ones: ``dataset[1.5]`` would read row
+    1 (and a float from a bad sampler is a bug, not a key). Other keys (strings for a
+    dict-like dataset) are the dataset's business, as in PyTorch. One type check per index."""
+    source = getattr(sampler, "sampler", None) if batched else None
+    name = type(sampler if source is None else source).__name__
+    for index in sampler:
+        for i in (index if batched else (index,)):
+            kind = getattr(getattr(i, "dtype", None), "kind", None)  # NumPy scalars, Tensors
+            if isinstance(i, float) or kind == "f" or kind == "c":
+                raise TypeError(
+                    f"DataLoader: sampler {name} yielded the index {i!r} of type "
+                    f"{type(i).__name__}; expected integer indices"
+                )
+        yield index
 
 
 class _SingleProcessIter:
@@ -361,7 +380,7 @@ class _MultiProcessIter:
         fetch = fetcher.iterable if loader._iterable else fetcher.map_style
         ctx = _get_context(loader.multiprocessing_context)
         base_seed = loader._draw_base_seed()
-        self._result_queue = ctx.Queue()
+        self._result_queue = _worker.ResultQueue(ctx)
         # Set to stop the workers. A queue message alone is not enough: when the loader dies in
         # a garbage-collected cycle, the queues' feeder threads are finalised before __del__
         # runs, and a `None` put then would never arrive.
