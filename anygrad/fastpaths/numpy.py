@@ -22,7 +22,8 @@ from numpy.lib.stride_tricks import sliding_window_view as _windows
 __all__ = [
     "scatter_add", "conv2d_forward", "conv2d_backward", "max_pool2d_forward",
     "max_pool2d_backward", "tune_allocator", "set_num_threads", "get_num_threads",
-    "rnn_layer_forward", "rnn_layer_backward",
+    "rnn_layer_forward", "rnn_layer_backward", "set_kernel_blas_threads",
+    "get_kernel_blas_threads",
 ]
 
 
@@ -308,6 +309,99 @@ def max_pool2d_backward(state: tuple, gy: Any) -> Any:
     return gxp
 
 
+# -- BLAS threads inside the kernels -------------------------------------------------------
+# OpenBLAS splits any GEMM above a small size over all its threads, and its worker threads
+# then busy-wait for the next one. The GEMMs of these kernels are small (a recurrent step is
+# (N, H) x (H, 4H); a convolution's are per sample), so on a few busy cores the hand-off costs
+# more than the arithmetic (an LSTM(32, 64) step measured 15 ms instead of 2) and the
+# spinning threads steal the core the rest of the step needs. The kernels therefore run
+# their BLAS calls on one thread: the user's setting is read on entry and put back on exit
+# (threadpoolctl, where installed; nothing is changed at import or outside a kernel).
+_kernel_blas_threads: int | None = 1
+_blas_lock = threading.Lock()
+_blas_state: list = [None, 0]  # [saved (controller, threads) pairs, nesting depth]
+
+
+def set_kernel_blas_threads(n: int | None) -> None:
+    """BLAS threads inside the NumPy kernels (default 1); None leaves BLAS as it is."""
+    global _kernel_blas_threads
+    if n is not None and int(n) < 1:
+        raise ValueError(f"set_kernel_blas_threads: expected a positive number or None, got {n!r}")
+    _kernel_blas_threads = None if n is None else int(n)
+
+
+def get_kernel_blas_threads() -> int | None:
+    """BLAS threads inside the NumPy kernels (see :func:`set_kernel_blas_threads`)."""
+    return _kernel_blas_threads
+
+
+_blas_libs: list | None = None
+
+
+def _blas_controllers() -> list:
+    global _blas_libs
+    if _blas_libs is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _blas_libs = list(ThreadpoolController().select(user_api="blas").lib_controllers)
+        except Exception:  # not installed, or an unknown BLAS: leave the threads alone
+            _blas_libs = []
+    return _blas_libs
+
+
+class _KernelBlasThreads:
+    """Context: BLAS limited to the kernel setting; nested and multi-threaded use safe
+    (the first entry saves the user's values, the last exit restores them)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        n = _kernel_blas_threads
+        if n is None:
+            return
+        with _blas_lock:
+            if _blas_state[1] == 0:
+                saved = []
+                for lib in _blas_controllers():
+                    prev = lib.get_num_threads()
+                    if prev != n:
+                        lib.set_num_threads(n)
+                        saved.append((lib, prev))
+                _blas_state[0] = saved
+            _blas_state[1] += 1
+
+    def __exit__(self, *exc: object) -> None:
+        if _kernel_blas_threads is None and _blas_state[1] == 0:
+            return
+        with _blas_lock:
+            if _blas_state[1] == 0:
+                return
+            _blas_state[1] -= 1
+            if _blas_state[1] == 0:
+                for lib, prev in _blas_state[0] or ():
+                    lib.set_num_threads(prev)
+                _blas_state[0] = None
+
+
+_one_blas = _KernelBlasThreads()
+
+
+def _blas_limited(kernel: Callable[..., Any]) -> Callable[..., Any]:
+    import functools
+
+    @functools.wraps(kernel)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with _one_blas:
+            return kernel(*args, **kwargs)
+    return run
+
+
+# The convolution kernels (defined above) run under the same limit.
+conv2d_forward = _blas_limited(conv2d_forward)
+conv2d_backward = _blas_limited(conv2d_backward)
+
+
 # -- recurrent layers --------------------------------------------------------------------
 # Same meaning as layer_forward/layer_backward of anygrad.nn.functional._rnn, which the
 # caches here never meet (each side reads only its own). A small recurrent step is a few
@@ -336,6 +430,7 @@ def _lstm_affine(hsize: int, dtype: Any) -> tuple:
     return scale, mul, add
 
 
+@_blas_limited
 def rnn_layer_forward(mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any,
                       b_hh: Any, reverse: bool) -> tuple:
     """``(y, c, cache)`` of one recurrent layer direction; ``(None, None, None)`` declines
@@ -424,6 +519,7 @@ def _shifted(seq: np.ndarray, first: np.ndarray, reverse: bool) -> np.ndarray:
     return out
 
 
+@_blas_limited
 def rnn_layer_backward(mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any,
                        b_hh: Any, y: Any, c: Any, gy: Any, gc: Any, cache: Any, reverse: bool,
                        needs: tuple) -> tuple:

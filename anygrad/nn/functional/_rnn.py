@@ -234,7 +234,9 @@ class RNNLayer(Function):
             x, y, gy = xp.expand_dims(x, axis=0), xp.expand_dims(y, axis=0), xp.expand_dims(gy, axis=0)
             if c is not None:
                 c, gc = xp.expand_dims(c, axis=0), xp.expand_dims(gc, axis=0)
-        if isinstance(gy, Tensor):  # create_graph: recompute from connected inputs/outputs
+        if isinstance(gy, Tensor) or cache is None:
+            # create_graph (recompute from the connected inputs and outputs), or a second
+            # backward through a retained graph (the cache went with the first one).
             grads = layer_backward(xp, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, y, c, gy, gc,
                                    None, reverse, needs)
         elif fast:
