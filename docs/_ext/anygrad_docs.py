@@ -94,6 +94,7 @@ def ops_table_lines(registry: dict) -> list[str]:
             ".. list-table::",
             "   :header-rows: 1",
             "   :widths: 18 14 8 8 52",
+            "   :class: anygrad-ops",
             "",
             "   * - operation",
             "     - Tensor method",
@@ -426,6 +427,14 @@ def tensor_api_lines() -> list[str]:
 
     lines = [".. currentmodule:: anygrad", ""]
     groups = tensor_members()
+    # An index first: every member by group, on one screen, each linking to its entry.
+    lines += [".. rubric:: All members, by group", ""]
+    for key, title in TENSOR_GROUPS:
+        if groups[key]:
+            refs = ", ".join(
+                f":attr:`~Tensor.{n}`" if isinstance(a, property) or not inspect.isroutine(a)
+                else f":meth:`~Tensor.{n}`" for n, a, _ in groups[key])
+            lines += [f"**{title}**: {refs}", ""]
     for key, title in TENSOR_GROUPS:
         members = groups[key]
         if not members:
