@@ -7,6 +7,10 @@ unpickles anything (``allow_pickle=False``), checks every name, dtype and shape 
 metadata, and builds the tensors on any backend and device. bfloat16, which NumPy lacks, is
 stored as its raw 16-bit patterns (``uint16``). Writes to a path are atomic: a temporary
 file in the same directory, fsync, then ``os.replace``.
+
+A file is not trusted about its sizes: entries must be stored (a compressed entry could
+inflate a small file to gigabytes), lie inside the archive and match the size their dtype
+and shape give, so ``load`` never holds more than the file's own size in arrays.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from __future__ import annotations
 import collections
 import json
 import os
-import tempfile
+import secrets
+import stat
 import zipfile
 from typing import Any, BinaryIO, Union
 
@@ -144,22 +149,41 @@ def save(obj: Any, f: PathOrFile) -> None:
     if not isinstance(f, (str, bytes, os.PathLike)):
         _write_zip(f, meta, enc.arrays)
         return
-    path = os.fspath(f)
-    if isinstance(path, bytes):
-        path = os.fsdecode(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    user_path = os.fspath(f)
+    if isinstance(user_path, bytes):
+        user_path = os.fsdecode(user_path)
+    # Through a symlink to its target (replacing the link by a file would cut it), and
+    # keeping an existing file's permission bits (a fresh temp file has its own).
+    path = os.path.realpath(user_path)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise _path_error(exc, user_path) from exc
+    directory = os.path.dirname(path)
+    _remove_stale_temps(directory, os.path.basename(path))
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        # 0o666 less the umask, as open() would give a new file.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:
+        raise _path_error(exc, user_path) from exc
     try:
         with os.fdopen(fd, "wb") as out:
             _write_zip(out, meta, enc.arrays)
             out.flush()
             os.fsync(out.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise _path_error(exc, user_path) from exc
         raise
     try:  # make the rename itself durable (POSIX); not possible everywhere
         dfd = os.open(directory, os.O_RDONLY)
@@ -173,13 +197,54 @@ def save(obj: Any, f: PathOrFile) -> None:
         os.close(dfd)
 
 
+def _path_error(exc: OSError, user_path: str) -> OSError:
+    """``exc`` again (same type, errno), naming the path the user gave, not a temp file."""
+    try:
+        return type(exc)(exc.errno, f"save: cannot write {user_path!r}: {exc.strerror or exc}", user_path)
+    except Exception:  # an OSError subclass with another constructor
+        return OSError(exc.errno, f"save: cannot write {user_path!r}: {exc.strerror or exc}", user_path)
+
+
+def _remove_stale_temps(directory: str, base: str) -> None:
+    """Delete temp files of earlier saves to ``base`` whose process is gone (killed in
+    the middle of a save); those of a live process (a concurrent save) stay."""
+    prefix = f".{base}."
+    try:
+        names = [n for n in os.listdir(directory) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for n in names:
+        parts = n[len(prefix):-len(".tmp")].split(".")
+        if len(parts) != 2 or not parts[0].isdigit():
+            continue
+        pid = int(parts[0])
+        if pid == os.getpid() or _alive(pid):
+            continue  # a save in progress (this process's other thread, or another's)
+        try:
+            os.unlink(os.path.join(directory, n))
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists (another user's), or cannot tell: keep its file
+    return True
+
+
 # -- decoding ----------------------------------------------------------------------------
 class _Decoder:
-    def __init__(self, zf: zipfile.ZipFile, name: str, backend: _backend.Backend, device: Any) -> None:
+    def __init__(self, zf: zipfile.ZipFile, name: str, backend: _backend.Backend, device: Any,
+                 size: int) -> None:
         self.zf = zf
         self.name = name
         self.backend = backend
         self.device = device
+        self.size = size
         self._tensors: dict[str, Tensor] = {}
 
     def fail(self, what: str) -> ValueError:
@@ -243,11 +308,17 @@ class _Decoder:
             info = self.zf.getinfo(entry)
         except KeyError:
             raise self.fail(f"missing entry {entry!r}") from None
+        _check_entry(info, self.size, self.fail)
         nbytes = expected.itemsize
         for n in shape:
             nbytes *= n
-        if info.file_size > nbytes + _NPY_SLACK:
-            raise self.fail(f"entry {entry!r} is larger than its shape and dtype allow")
+        # Stored entries hold their bytes in the file: a shape claiming more than the file
+        # holds is a lie, refused before any allocation.
+        if nbytes > info.file_size or info.file_size > nbytes + _NPY_SLACK:
+            raise self.fail(
+                f"entry {entry!r} has {info.file_size} bytes, but {d.name}{list(shape)} needs "
+                f"{nbytes} bytes of data (plus a header)"
+            )
         try:
             with self.zf.open(info) as fp:
                 host = np.lib.format.read_array(fp, allow_pickle=False)
@@ -266,6 +337,15 @@ class _Decoder:
         entry = node["entry"]
         cached = self._tensors.get(entry) if isinstance(entry, str) else None
         if cached is not None:
+            # A second reference must describe the same tensor: a file that names one entry
+            # with two dtypes or shapes is refused, not read both ways.
+            d = self._dtype(node["dtype"])
+            shape = tuple(_typed(node["shape"], list))
+            if d is not cached.dtype or shape != tuple(cached.shape):
+                raise self.fail(
+                    f"entry {entry!r} is referenced as {d.name}{list(shape)} and as "
+                    f"{cached.dtype.name}{list(cached.shape)}"
+                )
             return cached
         host, d = self._read(node)
         b = self.backend
@@ -281,6 +361,17 @@ class _Decoder:
             t.requires_grad_(True)
         self._tensors[entry] = t
         return t
+
+
+def _check_entry(info: zipfile.ZipInfo, size: int, fail: Any) -> None:
+    """An entry must be stored (uncompressed) and lie within the archive's ``size`` bytes:
+    then reading it costs at most the file's own size, whatever its headers claim."""
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise fail(f"entry {info.filename!r} is compressed (method {info.compress_type}); "
+                   "anygrad files store their entries uncompressed")
+    if info.compress_size != info.file_size or info.header_offset + info.compress_size > size:
+        raise fail(f"entry {info.filename!r} claims {info.file_size} bytes, more than the "
+                   f"file of {size} bytes holds")
 
 
 class _Malformed(TypeError):
@@ -331,6 +422,7 @@ def load(f: PathOrFile, *, backend: Any = None, device: Any = None) -> Any:
     b = _backend.resolve(backend)
     dev = b.parse_device(device)
     name = repr(os.fspath(f)) if isinstance(f, (str, os.PathLike)) else "the file"
+    size = _file_size(f)
     try:
         zf = zipfile.ZipFile(f, "r")
     except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
@@ -342,6 +434,8 @@ def load(f: PathOrFile, *, backend: Any = None, device: Any = None) -> Any:
         ) from None
     with zf:
         try:
+            _check_entry(zf.getinfo(_META), size, lambda what: ValueError(
+                f"load: {name} is not a valid anygrad file: {what}"))
             raw = zf.read(_META)
         except KeyError:
             raise ValueError(f"load: {name} is not a valid anygrad file: no {_META} entry") from None
@@ -357,4 +451,20 @@ def load(f: PathOrFile, *, backend: Any = None, device: Any = None) -> Any:
             raise ValueError(
                 f"load: {name} has format version {meta.get('version')!r}; this anygrad reads {VERSION}"
             )
-        return _Decoder(zf, name, b, dev).decode(meta["root"])
+        return _Decoder(zf, name, b, dev, size).decode(meta["root"])
+
+
+def _file_size(f: PathOrFile) -> int:
+    """Bytes in the file (a path or a seekable file object, whose position is kept)."""
+    if isinstance(f, (str, bytes, os.PathLike)):
+        try:
+            return os.path.getsize(f)
+        except OSError:
+            return 0  # zipfile reports the missing or unreadable file itself
+    try:
+        pos = f.tell()
+        end = f.seek(0, os.SEEK_END)
+        f.seek(pos)
+        return int(end)
+    except (AttributeError, OSError, ValueError):
+        raise ValueError("load: expected a path or a seekable binary file object") from None
