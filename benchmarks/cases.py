@@ -30,13 +30,43 @@ def _lib(name: str):
     raise SystemExit(f"unknown library {name}")
 
 
+def _no_sync() -> None:
+    pass
+
+
+# BENCH_DEVICE=cuda (benchmarks/gpu.sh) runs anygrad on CuPy and PyTorch on CUDA; GPU work
+# is asynchronous, so each timed call ends by waiting for the device.
+_sync = _no_sync
+
+
+def _setup_device(lib: str) -> None:
+    global _sync
+    device = os.environ.get("BENCH_DEVICE", "cpu")
+    if device == "cpu":
+        return
+    if lib == "torch":
+        import torch
+
+        torch.set_default_device(device)
+        _sync = torch.cuda.synchronize
+    else:
+        import cupy
+
+        import anygrad
+
+        anygrad.set_default_backend("cupy")
+        _sync = cupy.cuda.Device().synchronize
+
+
 def _timeit(fn, reps: int, warmup: int = 3) -> list[float]:
     for _ in range(warmup):
         fn()
+    _sync()
     times = []
     for _ in range(reps):
         t0 = time.perf_counter()
         fn()
+        _sync()
         times.append(time.perf_counter() - t0)
     return times
 
@@ -274,6 +304,7 @@ def main() -> None:
         import torch
 
         torch.set_num_threads(int(os.environ.get("BENCH_THREADS", torch.get_num_threads())))
+    _setup_device(a.lib)
     out = CASES[a.case](a.lib, a.reps)
     out.update(case=a.case, lib=a.lib)
     print(json.dumps(out))

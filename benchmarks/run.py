@@ -71,6 +71,17 @@ def machine_info(threads: str) -> str:
             f"{numpy.__version__}, PyTorch {torch_v}; threads: {threads}")
 
 
+def gpu_name() -> str:
+    try:
+        import cupy
+
+        props = cupy.cuda.runtime.getDeviceProperties(0)
+        name = props["name"]
+        return name.decode() if isinstance(name, bytes) else str(name)
+    except Exception as exc:  # noqa: BLE001 - only for the table's header
+        return f"unknown GPU ({type(exc).__name__})"
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--cases", nargs="*", default=ORDER)
@@ -79,6 +90,9 @@ def main() -> None:
     p.add_argument("--threads", default=None, help="OMP/MKL/torch threads for both libraries")
     p.add_argument("--tune-malloc", action="store_true",
                    help="glibc keeps freed memory (MALLOC_*_THRESHOLD_), for both libraries")
+    p.add_argument("--device", default="cpu",
+                   help="cpu, or cuda: anygrad on CuPy against PyTorch on CUDA (benchmarks/gpu.sh)")
+    p.add_argument("--out", default=None, help="also write the table to this file")
     p.add_argument("--write", action="store_true", help="update benchmarks/README.md")
     a = p.parse_args()
     env = dict(os.environ)
@@ -89,7 +103,10 @@ def main() -> None:
         env.pop(var, None)
     if a.tune_malloc:
         env.update(MALLOC_ENV)
+    env["BENCH_DEVICE"] = a.device
     info = machine_info(a.threads or "library defaults")
+    if a.device != "cpu":
+        info += f"; device: {a.device} ({gpu_name()})"
     info += "; allocator: " + ("glibc, freed memory kept (--tune-malloc)" if a.tune_malloc
                                else "glibc defaults")
     print(info)
@@ -128,12 +145,16 @@ def main() -> None:
     text = "\n".join(table)
     print()
     print(text)
+    if a.out:
+        with open(a.out, "a") as f:
+            f.write(f"Machine: {info}\n\nCommand: `python benchmarks/run.py {' '.join(sys.argv[1:])}`\n\n{text}\n\n")
     if a.write:
         readme = HERE / "README.md"
         body = readme.read_text() if readme.exists() else ""
         # One table per setting: library default threads or --threads N, glibc's allocator
         # defaults or --tune-malloc.
-        tag = (f":threads-{a.threads}" if a.threads else "") + (":tuned-malloc" if a.tune_malloc else "")
+        tag = ((f":{a.device}" if a.device != "cpu" else "") + (f":threads-{a.threads}" if a.threads else "")
+               + (":tuned-malloc" if a.tune_malloc else ""))
         start, end = f"<!-- table{tag}:start -->", f"<!-- table{tag}:end -->"
         block = f"{start}\nMachine: {info}\n\nCommand: `python benchmarks/run.py {' '.join(sys.argv[1:])}`\n\n{text}\n{end}"
         if start in body and end in body:
