@@ -263,7 +263,9 @@ _MEMBER_GROUP = {
     **dict.fromkeys(
         "view view_as reshape_as expand_as broadcast_to moveaxis swapaxes t repeat".split(),
         "shape"),
-    **dict.fromkeys("take masked_fill".split(), "indexing"),
+    **dict.fromkeys("take masked_fill where".split(), "indexing"),
+    **dict.fromkeys("max min logsumexp".split(), "reduction"),
+    **dict.fromkeys("nextafter signbit".split(), "pointwise"),
     **dict.fromkeys("bmm mm mv".split(), "linalg"),
     "equal": "comparison",
 }
