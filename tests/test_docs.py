@@ -46,7 +46,9 @@ def test_html_build_has_no_warnings(docs_out):
     res = _sphinx("html", tmp_path, fresh=True)
     assert res.returncode == 0, f"sphinx -b html failed:\n{res.stdout}\n{res.stderr}"
     html = tmp_path / "html"
-    for page in ("index", "autograd", "autograd_zh", "operations", "backends", "api/ops"):
+    for page in ("index", "autograd", "autograd_zh", "operations", "backends", "api/ops",
+                 "api/tensor", "differences_pytorch", "differences_numpy", "performance",
+                 "examples", "contributing", "changelog"):
         assert (html / f"{page}.html").is_file(), page
     table = (html / "operations.html").read_text(encoding="utf-8")
     from anygrad.ops import REGISTRY
@@ -55,6 +57,15 @@ def test_html_build_has_no_warnings(docs_out):
     for name in REGISTRY:
         assert f"anygrad.{name}" in table or f">{name}<" in table, f"{name} missing in table"
     _check_api_coverage(html)
+    # The Chinese tutorial is reached from the English one, not from the main menu.
+    assert "autograd_zh.html" in (html / "autograd.html").read_text(encoding="utf-8")
+    assert "autograd_zh.html" not in (html / "index.html").read_text(encoding="utf-8")
+    # Maths is MathML in the page itself, and no page loads anything from the network.
+    assert "<math " in (html / "autograd.html").read_text(encoding="utf-8")
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert 'src="http' not in text and "mathjax.js" not in text.lower(), page
+        assert not any(f'<link {a}href="http' in text for a in ("", 'rel="stylesheet" ')), page
 
 
 def _documented(html: Path) -> dict[str, set[str]]:
@@ -120,7 +131,7 @@ def test_doctests_pass(docs_out):
     # The guides' examples really ran (a broken directive would silently test nothing).
     for page in ("index", "getting_started", "autograd", "autograd_zh", "backends",
                  "custom_function", "guides/nn", "guides/optim", "guides/data", "lenet",
-                 "serialization", "api/ops"):
+                 "serialization", "api/ops", "differences_pytorch", "differences_numpy"):
         assert f"Document: {page}\n" in report, f"no example of {page} was executed"
 
 
