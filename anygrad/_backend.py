@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import math
 import os
 from typing import Any, Iterator
 
@@ -44,7 +45,7 @@ class Backend:
 
     __slots__ = (
         "name", "xp", "array_type", "native_dtype", "from_native", "float_dtypes",
-        "complex_dtypes", "_namespace", "__weakref__",
+        "complex_dtypes", "_namespace", "mutable", "negative_steps", "__weakref__",
     )
 
     def __init__(self, name: str, xp: Any, array_type: type) -> None:
@@ -54,6 +55,10 @@ class Backend:
         self.native_dtype: dict[_dtype.dtype, Any] = {}
         self.from_native: dict[Any, _dtype.dtype] = {}
         self._namespace: Any = None
+        # JAX arrays cannot be written in place: views and writes are functionalised.
+        self.mutable = name != "jax"
+        # torch has no negative strides: a reversed slice there is a copy kept in sync.
+        self.negative_steps = name != "torch"
         for dname, d in _dtype.ALL.items():
             native = getattr(xp, dname, None)
             if native is None:
@@ -149,6 +154,63 @@ class Backend:
                 array = array.to_device(cpu)
             return np.from_dlpack(array)
         return np.asarray(array)
+
+    # -- memory layout (mutable backends) -----------------------------------------------
+    def layout(self, array: Any, root: Any) -> tuple[tuple, int]:
+        """Strides (in elements) of ``array`` and its offset from ``root``'s first element."""
+        if self.name == "torch":
+            return tuple(array.stride()), array.storage_offset() - root.storage_offset()
+        if self.name == "array_api_strict":
+            array, root = array._array, root._array
+        item = array.dtype.itemsize
+        if self.name == "cupy":
+            offset = array.data.ptr - root.data.ptr
+        else:
+            offset = array.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+        return tuple(s // item for s in array.strides), offset // item
+
+    def reshape_view(self, array: Any, shape: tuple, index: Any = None) -> Any:
+        """``array`` reshaped without copying, or None where only a copy can do it.
+
+        On JAX the decision is taken on ``index`` (the view's flat positions in its
+        root, a NumPy array), so every backend agrees with PyTorch's ``view``."""
+        if not self.mutable:
+            try:
+                np.reshape(index, shape, copy=False)
+            except (ValueError, AttributeError):
+                return None
+            return self.xp.reshape(array, shape)
+        try:
+            return self.xp.reshape(array, shape, copy=False)
+        except (ValueError, AttributeError, RuntimeError, NotImplementedError):
+            return None
+
+    def scatter_set(self, root: Any, positions: np.ndarray, value: Any) -> Any:
+        """``root`` with the elements at flat ``positions`` set to ``value`` (broadcast);
+        in place where the backend allows it. Returns the (new) root."""
+        xp = self.xp
+        shape = tuple(root.shape)
+        pos = np.asarray(positions).reshape(-1)
+        if type(value) is not self.array_type:
+            value = xp.asarray(value, dtype=root.dtype, device=self.device_of(root))
+        flat_value = xp.reshape(xp.broadcast_to(value, tuple(positions.shape)), (-1,))
+        if self.name == "jax":
+            return xp.reshape(xp.reshape(root, (-1,)).at[pos].set(flat_value), shape)
+        device = self.device_of(root)
+        if self.name == "array_api_strict":
+            # No advanced assignment in the standard: select per element, write it all.
+            hit = np.zeros(math.prod(shape), dtype=bool)
+            hit[pos] = True
+            which = np.zeros(math.prod(shape), dtype=np.int64)
+            which[pos] = np.arange(pos.size)
+            placed = xp.take(flat_value, xp.asarray(which, device=device))
+            new = xp.where(xp.asarray(hit, device=device), placed, xp.reshape(root, (-1,)))
+            root[...] = xp.reshape(new, shape)
+            return root
+        # torch and NumPy-likes: one advanced assignment over the unravelled positions.
+        idx = tuple(xp.asarray(i, device=device) for i in np.unravel_index(pos, shape))
+        root[idx] = flat_value
+        return root
 
     @property
     def namespace(self) -> Any:

@@ -12,7 +12,7 @@ _DEFAULT_SHOWN = {"float32", "int64", "bool"}
 
 
 def tensor_repr(t: Any) -> str:
-    values = t._backend.to_numpy(t._storage.array)
+    values = t._backend.to_numpy(t._data)
     dt = t.dtype
     if values.size == 0:
         body = "[]" if values.ndim == 1 else f"[], size={tuple(values.shape)}"

@@ -23,6 +23,18 @@ def _axis(dim: Any, axis: Any) -> Any:
     return axis if dim is None else dim
 
 
+def _inplace(t: Any, result: Any, op: str) -> Any:
+    from .ops._inplace import inplace
+
+    return inplace(t, result, op)
+
+
+def _setitem_(t: Any, key: Any, value: Any) -> None:
+    from .ops._inplace import setitem_
+
+    setitem_(t, key, value)
+
+
 class TensorMethods:
     __slots__ = ()
 
@@ -130,93 +142,99 @@ class TensorMethods:
         return _ag.getitem(self, key)
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        self._rebind(_ag.setitem(self, key, value), "__setitem__")
+        _setitem_(self, key, value)
 
-    # -- in-place (rebinding the shared storage; see DESIGN.md decision 1) -------------------
+    # -- in-place: computed out of place, written into the tensor's memory -------------------
     def __iadd__(self, other: Any) -> Any:
-        return self._rebind(_ag.add(self, other), "__iadd__")
+        return _inplace(self, _ag.add(self, other), "__iadd__")
 
     def __isub__(self, other: Any) -> Any:
-        return self._rebind(_ag.subtract(self, other), "__isub__")
+        return _inplace(self, _ag.subtract(self, other), "__isub__")
 
     def __imul__(self, other: Any) -> Any:
-        return self._rebind(_ag.multiply(self, other), "__imul__")
+        return _inplace(self, _ag.multiply(self, other), "__imul__")
 
     def __itruediv__(self, other: Any) -> Any:
-        return self._rebind(_ag.divide(self, other), "__itruediv__")
+        return _inplace(self, _ag.divide(self, other), "__itruediv__")
 
     def __ipow__(self, other: Any) -> Any:
-        return self._rebind(_ag.pow(self, other), "__ipow__")
+        return _inplace(self, _ag.pow(self, other), "__ipow__")
 
     def __imatmul__(self, other: Any) -> Any:
-        return self._rebind(_ag.matmul(self, other), "__imatmul__")
+        return _inplace(self, _ag.matmul(self, other), "__imatmul__")
 
     def add_(self, other: Any, *, alpha: Any = None) -> Any:
-        return self._rebind(_ag.add(self, other, alpha=alpha), "add_")
+        return _inplace(self, _ag.add(self, other, alpha=alpha), "add_")
 
     def sub_(self, other: Any, *, alpha: Any = None) -> Any:
-        return self._rebind(_ag.subtract(self, other, alpha=alpha), "sub_")
+        return _inplace(self, _ag.subtract(self, other, alpha=alpha), "sub_")
 
     def mul_(self, other: Any) -> Any:
-        return self._rebind(_ag.multiply(self, other), "mul_")
+        return _inplace(self, _ag.multiply(self, other), "mul_")
 
     def div_(self, other: Any, *, rounding_mode: str | None = None) -> Any:
-        return self._rebind(_ag.divide(self, other, rounding_mode=rounding_mode), "div_")
+        return _inplace(self, _ag.divide(self, other, rounding_mode=rounding_mode), "div_")
 
     def pow_(self, other: Any) -> Any:
-        return self._rebind(_ag.pow(self, other), "pow_")
+        return _inplace(self, _ag.pow(self, other), "pow_")
 
     def neg_(self) -> Any:
-        return self._rebind(_ag.negative(self), "neg_")
+        return _inplace(self, _ag.negative(self), "neg_")
 
     def exp_(self) -> Any:
-        return self._rebind(_ag.exp(self), "exp_")
+        return _inplace(self, _ag.exp(self), "exp_")
 
     def sqrt_(self) -> Any:
-        return self._rebind(_ag.sqrt(self), "sqrt_")
+        return _inplace(self, _ag.sqrt(self), "sqrt_")
 
     def abs_(self) -> Any:
-        return self._rebind(_ag.abs(self), "abs_")
+        return _inplace(self, _ag.abs(self), "abs_")
 
     def clamp_(self, min: Any = None, max: Any = None) -> Any:  # noqa: A002
-        return self._rebind(_ag.clip(self, min, max), "clamp_")
+        return _inplace(self, _ag.clip(self, min, max), "clamp_")
 
     clip_ = clamp_
 
     def addcmul_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
-        return self._rebind(_ag.add(self, _ag.multiply(_ag.multiply(tensor1, tensor2), value)), "addcmul_")
+        return _inplace(self, _ag.add(self, _ag.multiply(_ag.multiply(tensor1, tensor2), value)), "addcmul_")
 
     def addcdiv_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
-        return self._rebind(_ag.add(self, _ag.multiply(_ag.divide(tensor1, tensor2), value)), "addcdiv_")
+        return _inplace(self, _ag.add(self, _ag.multiply(_ag.divide(tensor1, tensor2), value)), "addcdiv_")
 
     def lerp_(self, end: Any, weight: Any) -> Any:
-        return self._rebind(_ag.add(self, _ag.multiply(_ag.subtract(end, self), weight)), "lerp_")
+        return _inplace(self, _ag.add(self, _ag.multiply(_ag.subtract(end, self), weight)), "lerp_")
 
     def zero_(self) -> Any:
-        return self._rebind(_ag.zeros_like(self), "zero_")
+        return _inplace(self, _ag.zeros_like(self), "zero_")
 
     def fill_(self, value: Any) -> Any:
-        return self._rebind(_ag.full_like(self, value), "fill_")
+        return _inplace(self, _ag.full_like(self, value), "fill_")
 
-    def copy_(self, src: Any) -> Any:
-        """Copy ``src`` (broadcast, converted to this tensor's dtype, backend and device)."""
-        src = _ag.asarray(src, backend=self._backend, dtype=self.dtype)
-        return self._rebind(_ag.broadcast_to(src, tuple(self.shape)), "copy_")
+    def copy_(self, src: Any, non_blocking: bool = False) -> Any:
+        """Copy ``src`` (broadcast, converted to this tensor's dtype, backend and device);
+        gradients flow to ``src``."""
+        if not isinstance(src, _ag.Tensor):
+            src = _ag.asarray(src, backend=self._backend, dtype=self.dtype, device=self.device)
+        elif src._backend is not self._backend or src.device != self.device:
+            src = src.to(backend=self.backend, device=self.device)
+        if src.dtype != self.dtype:
+            src = src.to(self.dtype)
+        return _inplace(self, _ag.broadcast_to(src, tuple(self.shape)), "copy_")
 
     def masked_fill_(self, mask: Any, value: Any) -> Any:
-        return self._rebind(_ag.masked_fill(self, mask, value), "masked_fill_")
+        return _inplace(self, _ag.masked_fill(self, mask, value), "masked_fill_")
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Any:
         """Fill with uniform samples from ``[a, b)`` drawn on the host."""
         r = _ag.rand(*self.shape, generator=generator, dtype=self.dtype, backend=self._backend,
                      device=self.device)
-        return self._rebind(r * (b - a) + a, "uniform_")
+        return _inplace(self, r * (b - a) + a, "uniform_")
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Any:
         """Fill with normal samples drawn on the host."""
         r = _ag.randn(*self.shape, generator=generator, dtype=self.dtype, backend=self._backend,
                       device=self.device)
-        return self._rebind(r * std + mean, "normal_")
+        return _inplace(self, r * std + mean, "normal_")
 
     # -- conversion ---------------------------------------------------------------------
     def to(self, *args: Any, dtype: Any = None, device: Any = None, backend: Any = None,
@@ -300,7 +318,14 @@ class TensorMethods:
         return _ag.asarray(self, copy=True)
 
     def contiguous(self) -> Any:
-        return self
+        """``self`` if its elements are laid out row-major without gaps, else a copy."""
+        if self.is_contiguous():
+            return self
+        from .ops.shape import Reshape
+
+        # Flattening a non-contiguous array copies it in row-major order on every backend
+        # (a plain copy would keep the layout, as clone() does).
+        return Reshape.apply(Reshape.apply(self, (-1,)), tuple(self.shape))
 
     # -- complex -------------------------------------------------------------------------
     @property
@@ -333,7 +358,9 @@ class TensorMethods:
 
         if len(shape) == 1 and (isinstance(shape[0], _dtype.dtype) or isinstance(shape[0], str)):
             raise TypeError("view(dtype) is not supported: anygrad arrays are never reinterpreted")
-        return _ag.reshape(self, _sizes(shape))
+        from .ops.shape import view
+
+        return view(self, _sizes(shape))
 
     def reshape(self, *shape: Any) -> Any:
         return _ag.reshape(self, _sizes(shape))
@@ -355,6 +382,12 @@ class TensorMethods:
         return _ag.expand_dims(self, axis=dim)
 
     def squeeze(self, dim: Any = None) -> Any:
+        """Remove size-1 dimensions (only those among ``dim`` if given; as PyTorch, a listed
+        dimension of another size is left in place rather than raising)."""
+        if dim is not None:
+            n = self.ndim
+            dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+            dim = tuple(d for d in dims if self.shape[d % n if n else 0] == 1) if n else None
         return _ag.squeeze(self, dim=dim)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Any:
@@ -782,6 +815,87 @@ class TensorMethods:
 
     def inverse(self) -> Any:
         return _ag.inv(self)
+
+
+# -- views that select (all through basic indexing, so they share memory) -----------------
+def _narrow(self: Any, dim: int, start: Any, length: int) -> Any:
+    """The ``length`` elements of dimension ``dim`` from ``start`` (a view)."""
+    d = dim % self.ndim if self.ndim else dim
+    start = int(start)
+    n = self.shape[d]
+    if start < 0:
+        start += n
+    if not (0 <= start <= n and 0 <= length <= n - start):
+        raise IndexError(
+            f"narrow: start {start} and length {length} are out of range for dimension {dim} "
+            f"of size {n}"
+        )
+    return self[(slice(None),) * d + (slice(start, start + length),)]
+
+
+def _select(self: Any, dim: int, index: int) -> Any:
+    """The slice at ``index`` of dimension ``dim``, which disappears (a view)."""
+    d = dim % self.ndim if self.ndim else dim
+    return self[(slice(None),) * d + (int(index),)]
+
+
+def _tensor_split(self: Any, indices_or_sections: Any, dim: int = 0) -> tuple:
+    """Pieces along ``dim``: ``n`` nearly equal ones, or cut at the given indices (views)."""
+    d = dim % self.ndim
+    n = self.shape[d]
+    if isinstance(indices_or_sections, int):
+        k = indices_or_sections
+        if k <= 0:
+            raise ValueError(f"tensor_split: number of sections must be positive, got {k}")
+        size, extra = divmod(n, k)
+        bounds = [0]
+        for i in range(k):
+            bounds.append(bounds[-1] + size + (1 if i < extra else 0))
+    else:
+        bounds = [0] + [min(max(int(i), 0), n) for i in indices_or_sections] + [n]
+    lead = (slice(None),) * d
+    return tuple(self[lead + (slice(bounds[i], max(bounds[i], bounds[i + 1])),)]
+                 for i in range(len(bounds) - 1))
+
+
+TensorMethods.narrow = _narrow
+TensorMethods.select = _select
+TensorMethods.tensor_split = _tensor_split
+TensorMethods.swapdims = TensorMethods.swapaxes = TensorMethods.transpose
+
+
+# -- in-place variants: ``x.exp_()`` is ``x.exp()`` written into ``x`` ------------------------
+def _inplace_variant(name: str) -> Any:
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return _inplace(self, getattr(self, name)(*args, **kwargs), name + "_")
+
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"In-place :meth:`{name}`: the result is written into this tensor."
+    return method
+
+
+# PyTorch's in-place methods for operations anygrad has (the result keeps this tensor's
+# dtype; a floating result into an integer tensor raises, as in PyTorch).
+_INPLACE = (
+    "abs", "absolute", "acos", "acosh", "arccos", "arccosh", "arcsin", "arcsinh", "arctan",
+    "arctan2", "arctanh", "asin", "asinh", "atan", "atan2", "atanh", "bitwise_and",
+    "bitwise_left_shift", "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor",
+    "ceil", "clamp", "clamp_max", "clamp_min", "clip", "copysign", "cos", "cosh", "cumprod",
+    "cumsum", "deg2rad", "digamma", "div", "divide", "eq", "erf", "erfc", "erfinv", "exp",
+    "exp2", "expm1", "fix", "float_power", "floor", "floor_divide", "fmod", "frac", "gcd",
+    "ge", "greater", "greater_equal", "gt", "hardtanh", "heaviside", "hypot", "i0",
+    "index_add", "index_copy", "index_fill", "index_put", "lcm", "ldexp", "le", "lerp",
+    "less", "less_equal", "lgamma", "log", "log10", "log1p", "log2", "logical_and",
+    "logical_not", "logical_or", "logical_xor", "logit", "lt", "masked_scatter", "mul",
+    "multiply", "mvlgamma", "nan_to_num", "ne", "neg", "negative", "nextafter", "not_equal",
+    "polygamma", "pow", "rad2deg", "reciprocal", "relu", "remainder", "renorm", "round",
+    "rsqrt", "scatter", "scatter_add", "scatter_reduce", "sgn", "sigmoid", "sign", "sin",
+    "sinc", "sinh", "sqrt", "square", "sub", "subtract", "tan", "tanh", "tril", "triu",
+    "true_divide", "trunc", "xlogy",
+)
+for _name in _INPLACE:
+    if hasattr(TensorMethods, _name) and not hasattr(TensorMethods, _name + "_"):
+        setattr(TensorMethods, _name + "_", _inplace_variant(_name))
 
 
 def _dtype_like(a: Any) -> bool:

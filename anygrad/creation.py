@@ -62,7 +62,7 @@ def _to_array(
     """Turn ``data`` into an array of the requested backend, dtype and device."""
     target = None if backend is None else _backend.get_backend(backend)
     if isinstance(data, Tensor):
-        src, array = data._backend, data._storage.array
+        src, array = data._backend, data._data
     else:
         src = _backend.backend_of_array(data)
         array = data
@@ -240,7 +240,7 @@ def _like(x: Any, dtype: Any, device: Any) -> tuple[_backend.Backend, Any, tuple
     if not isinstance(x, Tensor):
         x = asarray(x)
     b = x._backend
-    arr = x._storage.array
+    arr = x._data
     native = arr.dtype if dtype is None else b.to_native(dtype)
     dev = b.device_of(arr) if device is None else b.parse_device(device)
     return b, native, tuple(arr.shape), dev

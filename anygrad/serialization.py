@@ -44,7 +44,7 @@ PathOrFile = Union[str, "os.PathLike[str]", BinaryIO]
 def _host(t: Tensor) -> np.ndarray:
     """The tensor's values as a contiguous host NumPy array (bfloat16 as uint16 bits)."""
     b = t._backend
-    array = t._storage.array
+    array = t._data
     if t.dtype is _dtype.bfloat16:
         if b.name == "torch":
             import torch

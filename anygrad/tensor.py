@@ -1,14 +1,18 @@
-"""``Tensor``: a handle on one immutable backend array, plus autograd metadata.
+"""``Tensor``: a backend array, the :class:`Storage` it shares with its views, and
+autograd metadata.
 
-The array lives in a :class:`Storage` box that several Tensors may share
-(``t.data``, ``t.detach()``). In-place methods compute a new array and put it in the box,
-so every Tensor sharing it sees the change -- ``p.data.sub_(lr * p.grad)`` updates ``p`` on
-every backend, JAX included -- while arrays saved by a graph are never modified.
+Views behave as in PyTorch: basic indexing, ``view``, transposes, ``squeeze``... give a
+Tensor whose array is the backend's own view of the same memory, sharing the storage and
+its version counter, so a write through any of them is seen through all. On JAX, whose
+arrays are immutable, the same behaviour comes from functionalisation: a write rebuilds
+the root array and every registered view re-reads it. All writes go through
+:meth:`Tensor._write`.
 """
 
 from __future__ import annotations
 
 import math
+import weakref
 from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
@@ -20,12 +24,23 @@ __all__ = ["Tensor", "Size", "Storage"]
 
 
 class Storage:
-    """The shared box holding a Tensor's current array and its version counter."""
+    """What a tensor and its views share: the root array and the version counter.
 
-    __slots__ = ("array", "version")
+    ``base`` is the array the storage was created with. On mutable backends every view's
+    array is the backend's own view of it and writes mutate it in place; on immutable
+    backends (JAX) a write replaces ``base`` and refreshes every registered dependent.
+    ``views`` (made on first need; read it with :func:`dependents`) holds the tensors a
+    write or a history change must visit: functional dependents, and views that carry autograd history.
+    ``cow`` marks an array that may alias memory anygrad does not own (a gradient handed
+    out by the engine): the first write or view copies it first.
+    """
+
+    __slots__ = ("version", "base", "__dict__")
+    views: Any = None
+    cow = False
 
     def __init__(self, array: Any) -> None:
-        self.array = array
+        self.base = array
         self.version = 0
 
 
@@ -41,14 +56,44 @@ class Size(tuple):
         return f"anygrad.Size({list(self)})"
 
 
+class ViewFn:
+    """How a view is taken from its storage's root array: a chain of ``f(xp, array)``.
+
+    Replaying the chain on the root gives the view's array (JAX, and views a backend
+    cannot express natively); replaying it on a NumPy array of flat positions gives, for
+    every element of the view, its position in the root -- which is how functional
+    writes, ``stride()`` on JAX and the autograd of writes into views find their targets.
+    """
+
+    __slots__ = ("fns", "functional", "overlap")
+
+    def __init__(self, fns: tuple, functional: bool, overlap: bool) -> None:
+        self.fns = fns
+        self.functional = functional
+        self.overlap = overlap
+
+    def __call__(self, xp: Any, array: Any) -> Any:
+        for f in self.fns:
+            array = f(xp, array)
+        return array
+
+    def index(self, base_shape: tuple) -> np.ndarray:
+        """Flat positions in the root (a NumPy int64 array of the view's shape)."""
+        import array_api_compat.numpy as npx
+
+        ids = np.arange(math.prod(base_shape), dtype=np.int64).reshape(base_shape)
+        return np.asarray(self(npx, ids))
+
+
 _new = object.__new__
 
 
 def _make_tensor(array: Any, backend: _backend.Backend, grad_fn: Any = None, output_nr: int = 0) -> "Tensor":
-    """Wrap a backend array (the fast, internal constructor)."""
+    """Wrap a backend array in a new Tensor that owns a new storage (the internal constructor)."""
     t = _new(Tensor)
+    t._data = array
     t._storage = storage = _new(Storage)  # no __init__ frame: this runs once per op
-    storage.array = array
+    storage.base = array
     storage.version = 0
     t._backend = backend
     t._grad_fn = grad_fn
@@ -58,6 +103,74 @@ def _make_tensor(array: Any, backend: _backend.Backend, grad_fn: Any = None, out
     t._accumulator = None
     t._hooks = None
     return t
+
+
+def _register(storage: Storage, t: "Tensor") -> None:
+    # Keyed by id, holding weak references: a Tensor's ``==`` is elementwise, so it cannot
+    # sit in a WeakSet. A dead entry is dropped when its id is reused or when visited.
+    views = storage.views
+    if views is None:
+        views = storage.views = {}
+    views[id(t)] = weakref.ref(t)
+
+
+def dependents(storage: Storage) -> list:
+    """The live tensors registered on ``storage`` (see :class:`Storage`)."""
+    views = storage.views
+    if not views:
+        return []
+    out = []
+    for key, ref in list(views.items()):
+        t = ref()
+        if t is None:
+            del views[key]
+        else:
+            out.append(t)
+    return out
+
+
+def _share(t: "Tensor", source: "Tensor") -> "Tensor":
+    """Make ``t`` another handle on ``source``'s data (detach, .data, Parameter)."""
+    if source._storage.cow:
+        source._own()
+    t._data = source._data
+    t._storage = storage = source._storage
+    if source._view_fn is not None:
+        t._view_fn = source._view_fn
+    if not source._backend.mutable:
+        # Both must see later writes through either: refreshed by _write.
+        _register(storage, source)
+        _register(storage, t)
+    return t
+
+
+def make_view(out: "Tensor", parent: "Tensor", fn: Callable, *, overlap: bool = False,
+              native: bool = True) -> "Tensor":
+    """Turn ``out``, just computed from ``parent`` by ``fn(xp, array)``, into a view.
+
+    ``native`` says the backend returned its own view (False where it had to copy, e.g.
+    ``flip`` on torch); ``overlap`` that elements may share memory (``expand``).
+    """
+    storage = parent._storage
+    backend = parent._backend
+    if storage.cow:
+        parent._own()
+        out._data = fn(backend.xp, parent._data)
+    pv = parent._view_fn
+    functional = not (native and backend.mutable) or (pv is not None and pv.functional)
+    out._view_fn = ViewFn(
+        (pv.fns + (fn,)) if pv is not None else (fn,),
+        functional,
+        overlap or (pv is not None and pv.overlap),
+    )
+    out._storage = storage
+    base = parent._base
+    out._base = parent if base is None else base
+    if not backend.mutable:
+        _register(storage, parent)
+    if functional or out._requires_grad:
+        _register(storage, out)
+    return out
 
 
 class Tensor(TensorMethods):
@@ -82,9 +195,13 @@ class Tensor(TensorMethods):
     """
 
     __slots__ = (
-        "_storage", "_backend", "_grad_fn", "_output_nr", "_requires_grad", "grad",
-        "_accumulator", "_hooks", "__weakref__",
+        "_data", "_storage", "_backend", "_grad_fn", "_output_nr", "_requires_grad", "grad",
+        "_accumulator", "_hooks", "__weakref__", "__dict__",
     )
+    # Set only on views (in the instance __dict__, made on first use): the root Tensor
+    # (PyTorch's ``_base``) and how this view is taken from the storage's root array.
+    _base: "Tensor | None" = None
+    _view_fn: ViewFn | None = None
     # Make NumPy defer to Tensor's reflected operators (ndarray * Tensor -> Tensor).
     __array_priority__ = 1000
 
@@ -102,6 +219,7 @@ class Tensor(TensorMethods):
         if data is None:
             data = []
         array, b = _to_array(data, dtype=dtype, device=device, backend=backend)
+        self._data = array
         self._storage = Storage(array)
         self._backend = b
         self._grad_fn = None
@@ -116,8 +234,10 @@ class Tensor(TensorMethods):
     # -- the array and its description ----------------------------------------------------
     @property
     def array(self) -> Any:
-        """The wrapped backend array (read-only by convention: never modify it in place)."""
-        return self._storage.array
+        """The wrapped backend array (a view of the storage's memory for views).
+
+        Writing into it directly bypasses the version counter: use in-place methods."""
+        return self._data
 
     @property
     def backend(self) -> str:
@@ -131,33 +251,33 @@ class Tensor(TensorMethods):
 
     @property
     def shape(self) -> Size:
-        return Size(self._storage.array.shape)
+        return Size(self._data.shape)
 
     @property
     def dtype(self) -> _dtype.dtype:
-        return self._backend.dtype_of(self._storage.array.dtype)
+        return self._backend.dtype_of(self._data.dtype)
 
     @property
     def device(self) -> Any:
-        return self._backend.device_of(self._storage.array)
+        return self._backend.device_of(self._data)
 
     @property
     def ndim(self) -> int:
-        return len(self._storage.array.shape)
+        return len(self._data.shape)
 
     def dim(self) -> int:
-        return len(self._storage.array.shape)
+        return len(self._data.shape)
 
     ndimension = dim
 
     def size(self, dim: int | None = None) -> Any:
-        shape = self._storage.array.shape
+        shape = self._data.shape
         if dim is None:
             return Size(shape)
         return shape[dim]
 
     def numel(self) -> int:
-        return math.prod(self._storage.array.shape)
+        return math.prod(self._data.shape)
 
     nelement = numel
 
@@ -219,9 +339,7 @@ class Tensor(TensorMethods):
     # -- sharing storage ------------------------------------------------------------------
     def detach(self) -> "Tensor":
         """A new leaf Tensor that shares this one's storage and does not require grad."""
-        t = _make_tensor(None, self._backend)
-        t._storage = self._storage
-        return t
+        return _share(_make_tensor(None, self._backend), self)
 
     def detach_(self) -> "Tensor":
         """Make this tensor a leaf that does not require grad; returns ``self``."""
@@ -244,43 +362,122 @@ class Tensor(TensorMethods):
                 f"Tensor.data: cannot assign a tensor of backend {value.backend!r} to one of "
                 f"backend {self.backend!r}"
             )
+        if value._storage.cow:
+            value._own()
+        self._data = value._data
         self._storage = value._storage
+        self._base = None
+        self._view_fn = value._view_fn
+        if not value._backend.mutable:
+            _register(value._storage, value)
+            _register(value._storage, self)
 
-    def _rebind(self, result: "Tensor", op: str) -> "Tensor":
-        """Finish an in-place method: put ``result``'s array into this tensor's storage."""
-        if self._requires_grad and self._grad_fn is None and _grad_enabled():
-            raise RuntimeError(
-                f"{op}: a leaf tensor that requires grad is being used in an in-place "
-                "operation; wrap the update in `with anygrad.no_grad():` or use .data"
-            )
-        if result._backend is not self._backend:
-            raise TypeError(
-                f"{op}: cannot write a tensor of backend {result.backend!r} into one of backend "
-                f"{self.backend!r}"
-            )
-        old = self._storage.array
-        new = result._storage.array
-        if tuple(new.shape) != tuple(old.shape):
-            raise RuntimeError(
-                f"{op}: the result of shape {tuple(new.shape)} does not match the in-place "
-                f"tensor of shape {tuple(old.shape)}"
-            )
-        if new.dtype != old.dtype:
-            if self._backend.dtype_of(old.dtype).kind not in "fc" and result.dtype.kind in "fc":
-                raise RuntimeError(
-                    f"{op}: result type {result.dtype} cannot be cast to the in-place tensor's "
-                    f"dtype {self.dtype}"
-                )
-            result = result.to(self.dtype)
-            new = result._storage.array
+    # -- views and writes -------------------------------------------------------------
+    def is_view(self) -> bool:
+        """Whether this tensor is a view of another (``_base`` is that tensor)."""
+        return self._base is not None
+
+    _is_view = is_view
+
+    def stride(self, dim: int | None = None) -> Any:
+        """Strides in elements, as PyTorch reports them."""
+        strides = self._layout()[0]
+        return strides if dim is None else strides[dim]
+
+    def storage_offset(self) -> int:
+        """Offset of the first element in the storage, in elements."""
+        return self._layout()[1]
+
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        """Whether the elements lie in row-major order without gaps."""
+        expected = 1
+        for n, s in zip(reversed(self.shape), reversed(self._layout()[0])):
+            if n != 1 and s != expected:
+                return False
+            expected *= n
+        return True
+
+    def _layout(self) -> tuple[tuple, int]:
+        backend = self._backend
+        if backend.mutable:
+            return backend.layout(self._data, self._storage.base)
+        vf = self._view_fn
+        root = self._storage.base
+        if vf is None:
+            ids = np.arange(math.prod(root.shape), dtype=np.int64).reshape(root.shape)
+        else:
+            ids = vf.index(tuple(root.shape))
+        offset = int(ids.reshape(-1)[0]) if ids.size else 0
+        return tuple(s // 8 for s in ids.strides), offset
+
+    def _own(self) -> None:
+        """Replace an array that may alias foreign memory by a private copy (see Storage)."""
         storage = self._storage
-        storage.array = new
+        self._data = storage.base = self._backend.xp.asarray(self._data, copy=True)
+        storage.cow = False
+
+    def _write(self, value: Any, key: Any = None) -> None:
+        """Write ``value`` (an array of this tensor's dtype, or a Python scalar) into this
+        tensor's memory, at ``key`` (a tuple of ints and slices of positive step) or
+        everywhere: the one way anygrad changes data. Bumps the version counter."""
+        storage = self._storage
+        vf = self._view_fn
+        if vf is not None and vf.overlap:
+            raise RuntimeError(
+                "unsupported operation: more than one element of the written-to tensor refers "
+                "to a single memory location (it is an expanded view); clone() it first"
+            )
+        backend = self._backend
+        if storage.cow:
+            if key is None and type(value) is backend.array_type and vf is None:
+                # A whole write need not copy first: take the new array, keeping the
+                # caution, since ``value`` may itself be shared.
+                self._data = storage.base = backend.xp.reshape(value, tuple(self._data.shape))
+                storage.version += 1
+                return
+            self._own()
+        if backend.mutable and (vf is None or not vf.functional):
+            if key is None:
+                self._data[...] = value
+            else:
+                self._data[key] = value
+        else:
+            self._write_functional(value, key)
         storage.version += 1
-        if result._requires_grad:
-            self._grad_fn = result._grad_fn
-            self._output_nr = result._output_nr
-            self._requires_grad = True
-        return self
+        if storage.views and backend.mutable:
+            xp = backend.xp
+            for t in dependents(storage):
+                tv = t._view_fn
+                if tv is not None and tv.functional and t is not self:
+                    t._data = tv(xp, storage.base)
+
+    def _write_functional(self, value: Any, key: Any) -> None:
+        # JAX, and views a backend cannot express natively: rebuild the root, re-read views.
+        backend, storage = self._backend, self._storage
+        xp = backend.xp
+        root = storage.base
+        vf = self._view_fn
+        if vf is None and key is None:
+            new = xp.asarray(value, dtype=root.dtype, device=backend.device_of(root))
+            new_root = xp.broadcast_to(new, tuple(root.shape))
+            if new_root is new and backend.mutable:
+                new_root = xp.asarray(new, copy=True)
+        else:
+            if vf is not None:
+                pos = vf.index(tuple(root.shape))
+            else:
+                pos = np.arange(math.prod(root.shape), dtype=np.int64).reshape(root.shape)
+            if key is not None:
+                pos = pos[key]
+            new_root = backend.scatter_set(root, pos, value)
+        if new_root is not root:
+            storage.base = new_root
+        self._data = new_root if vf is None else vf(xp, new_root)
+        if not backend.mutable:
+            for t in dependents(storage):
+                if t is not self:
+                    tv = t._view_fn
+                    t._data = new_root if tv is None else tv(xp, new_root)
 
     # -- autograd -----------------------------------------------------------------------
     def backward(
@@ -352,10 +549,16 @@ class Tensor(TensorMethods):
                 "numpy: can't call numpy() on a tensor that requires grad; use "
                 "tensor.detach().numpy()"
             )
-        return self._backend.to_numpy(self._storage.array)
+        return self._backend.to_numpy(self._data)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        out = self._backend.to_numpy(self._storage.array)
+        if self._requires_grad:
+            # Code that falls back to NumPy would silently drop the gradient.
+            raise RuntimeError(
+                "__array__: can't convert a tensor that requires grad to a NumPy array; use "
+                "tensor.detach() first (gradients do not flow through NumPy)"
+            )
+        out = self._backend.to_numpy(self._data)
         return out if dtype is None else out.astype(dtype)
 
     def item(self) -> Any:
@@ -363,11 +566,11 @@ class Tensor(TensorMethods):
         n = self.numel()
         if n != 1:
             raise ValueError(f"item: only one-element tensors can be converted, got shape {tuple(self.shape)}")
-        value = self._backend.to_numpy(self._storage.array).reshape(()).item()
+        value = self._backend.to_numpy(self._data).reshape(()).item()
         return value
 
     def tolist(self) -> Any:
-        return self._backend.to_numpy(self._storage.array).tolist()
+        return self._backend.to_numpy(self._data).tolist()
 
     def __float__(self) -> float:
         return float(self.item())
@@ -392,7 +595,7 @@ class Tensor(TensorMethods):
         return complex(self.item())
 
     def __len__(self) -> int:
-        shape = self._storage.array.shape
+        shape = self._data.shape
         if not shape:
             raise TypeError("len() of a 0-d tensor")
         return shape[0]
@@ -412,17 +615,17 @@ class Tensor(TensorMethods):
         return self._backend.namespace
 
     def __dlpack__(self, *args: Any, **kwargs: Any) -> Any:
-        return self._storage.array.__dlpack__(*args, **kwargs)
+        return self._data.__dlpack__(*args, **kwargs)
 
     def __dlpack_device__(self) -> Any:
-        return self._storage.array.__dlpack_device__()
+        return self._data.__dlpack_device__()
 
     def __reduce_ex__(self, protocol: int) -> Any:
         # Used by DataLoader workers (which ship NumPy) and copy; never by anygrad.save.
-        return (_rebuild, (self._backend.name, self._backend.to_numpy(self._storage.array), self._requires_grad))
+        return (_rebuild, (self._backend.name, self._backend.to_numpy(self._data), self._requires_grad))
 
     def __deepcopy__(self, memo: dict) -> "Tensor":
-        t = _make_tensor(self._storage.array, self._backend)
+        t = _make_tensor(self._backend.xp.asarray(self._data, copy=True), self._backend)
         t.__class__ = self.__class__
         t._requires_grad = self._requires_grad
         if self.grad is not None:

@@ -141,12 +141,19 @@ def test_inplace_arithmetic_methods(backend):
     np.testing.assert_array_equal(x.numpy(), [0.0, 0.0])
 
 
-def test_user_arrays_are_never_mutated(backend):
+def test_tensor_copies_user_arrays_and_as_tensor_shares_them():
+    # PyTorch: torch.tensor copies; torch.as_tensor / from_numpy / asarray share NumPy memory.
     host = np.array([1.0, 2.0])
-    x = anygrad.asarray(host)
+    x = anygrad.tensor(host)
     x.add_(1.0)
     x[0] = 10.0
     np.testing.assert_array_equal(host, [1.0, 2.0])
+    for make in (anygrad.as_tensor, anygrad.from_numpy, anygrad.asarray):
+        host = np.array([1.0, 2.0])
+        y = make(host)
+        y.add_(1.0)
+        y[0] = 10.0
+        np.testing.assert_array_equal(host, [10.0, 3.0])
 
 
 def test_repr_like_pytorch():

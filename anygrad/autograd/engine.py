@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 from .. import _backend
 from ..tensor import Tensor, _make_tensor
-from .function import FREED, AccumulateGrad, Function
+from .function import FREED, AccumulateGrad, Function, check_versions
 from .grad_mode import _enabled
 
 __all__ = ["backward", "grad"]
@@ -121,7 +121,7 @@ def _edge_of(t: Any, op: str) -> tuple:
 def _root_grad(t: Tensor, g: Any, create_graph: bool, op: str = "backward") -> Any:
     """The incoming gradient of one output: an array (or a Tensor under create_graph)."""
     backend = t._backend
-    arr = t._storage.array
+    arr = t._data
     if g is None:
         if t.numel() != 1:
             raise RuntimeError(
@@ -136,7 +136,7 @@ def _root_grad(t: Tensor, g: Any, create_graph: bool, op: str = "backward") -> A
                 f"{op}: the gradient has backend {g.backend!r} but the output has backend "
                 f"{backend.name!r}"
             )
-        garr = g._storage.array
+        garr = g._data
     else:
         from ..creation import _to_array
 
@@ -316,12 +316,13 @@ def _accumulate(node: AccumulateGrad, g: Any, create_graph: bool) -> None:
         return
     old = t.grad
     if old is None:
-        t.grad = _make_tensor(g, t._backend)
+        # ``g`` may be shared (add's backward hands one array to both inputs, the user's
+        # gradient, a hook's result): copied on the first write into .grad, not before.
+        t.grad = grad = _make_tensor(g, t._backend)
+        grad._storage.cow = True
     else:
         # Accumulate into the existing .grad handle, as PyTorch does in place.
-        storage = old._storage
-        storage.array = storage.array + g
-        storage.version += 1
+        old._write(old._data + g)
 
 
 def _run_tensor_hooks(hooks: list, g: Any, backend: Any, create_graph: bool) -> Any:
@@ -330,12 +331,14 @@ def _run_tensor_hooks(hooks: list, g: Any, backend: Any, create_graph: bool) -> 
         out = hook(gt)
         if out is not None:
             gt = out
-    return gt if create_graph else gt._storage.array
+    return gt if create_graph else gt._data
 
 
 def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph: bool) -> tuple:
     """Run one node's backward: one gradient per edge, not yet conformed to the inputs
     (the engine's loop does that, except where post-hooks must see the final values)."""
+    if node._versions:
+        check_versions(node)
     if node._pre_hooks:
         grads = _run_pre_hooks(node, grads, create_graph)
     if len(grads) == 1:
@@ -393,7 +396,7 @@ def _run_pre_hooks(node: Function, grads: list, create_graph: bool) -> list:
             out = hook(wrapped)
             if out is not None:
                 grads = [
-                    None if g is None else (g if create_graph else g._storage.array) for g in out
+                    None if g is None else (g if create_graph else g._data) for g in out
                 ]
         elif grads[nr_filter] is not None:
             grads[nr_filter] = _run_tensor_hooks([hook], grads[nr_filter], backend, create_graph)
@@ -416,10 +419,10 @@ def _conform(node: Function, edge: tuple, g: Any, create_graph: bool) -> Any:
     if create_graph:
         if not isinstance(g, Tensor):
             g = _make_tensor(node._backend.xp.asarray(g), node._backend)
-        arr = g._storage.array
+        arr = g._data
     else:
         if isinstance(g, Tensor):
-            g = g._storage.array
+            g = g._data
         arr = g
     gshape = arr.shape
     if gshape != shape and tuple(gshape) != tuple(shape):
@@ -435,7 +438,7 @@ def _conform(node: Function, edge: tuple, g: Any, create_graph: bool) -> Any:
                 g = real(g)
             else:
                 g = backend.xp.real(g)
-            arr = g._storage.array if create_graph else g
+            arr = g._data if create_graph else g
         if arr.dtype != dt:
             if create_graph:
                 from ..ops.conversion import astype

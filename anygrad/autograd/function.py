@@ -100,7 +100,7 @@ class Function(Node):
     # Slots for what every recorded call sets (fast); "__dict__" keeps user Functions free
     # to put their own attributes on ctx, and holds the rarely-set ones below.
     __slots__ = ("xp", "_backend", "_edges", "needs_input_grad", "_saved", "_saved_src",
-                 "__dict__", "__weakref__")
+                 "_versions", "__dict__", "__weakref__")
     _graph_saved: Any = None
     _non_differentiable: Any = None
     _materialize_grads = True
@@ -206,7 +206,7 @@ class Function(Node):
                     backend = b
                 elif b is not backend:
                     raise _mixed_backends(cls, backend, b)
-                arr = a._storage.array
+                arr = a._data
                 arrays.append(arr)
                 if record and a._requires_grad:
                     requires = True
@@ -232,7 +232,7 @@ class Function(Node):
         if backend is None:
             backend = _backend.get_default_backend()
         ctx.xp = backend.xp
-        ctx._saved = None
+        ctx._saved = ctx._versions = None
         needs = tuple(needs)
         ctx.needs_input_grad = _SHARED_NEEDS.get(needs, needs)
         if requires:
@@ -245,15 +245,16 @@ class Function(Node):
 
         if type(out) is not backend.array_type:
             if type(out) is tuple or type(out) is list:
-                return _wrap_outputs(ctx, backend, out, requires)
+                return _wrap_outputs(ctx, backend, out, requires, args)
             if cls._changes_backend:
                 backend = _backend.backend_of_array(out)
             else:
                 out = backend.xp.asarray(out)
         # One array out (the common case): build the Tensor inline (no helper frame).
         t = _new(Tensor)
+        t._data = out
         t._storage = storage = _new(Storage)
-        storage.array = out
+        storage.base = out
         storage.version = 0
         t._backend = backend
         t._output_nr = 0
@@ -267,6 +268,7 @@ class Function(Node):
                 # edges carry the inputs'). Unambiguous: these arrays are alive together.
                 # A bare int: no tuple for the garbage collector to track.
                 ctx._saved_src = id(out)
+                ctx._versions = _snapshot_versions(ctx._saved, args, (t,))
             t._grad_fn = ctx
             t._requires_grad = True
         else:
@@ -275,21 +277,57 @@ class Function(Node):
         return t
 
 
-def _wrap_outputs(ctx: Function, backend: Any, out: Any, requires: bool) -> tuple:
+def _snapshot_versions(saved: tuple, args: tuple, outs: Any) -> tuple | None:
+    """(storage, version, position in saved) of each saved array that a Tensor holds, for
+    backward to detect in-place changes made after saving (PyTorch's version check)."""
+    found = None
+    for i, s in enumerate(saved):
+        for a in args:
+            if isinstance(a, Tensor) and a._data is s:
+                break
+        else:
+            for a in outs:
+                if a._data is s:
+                    break
+            else:
+                continue
+        st = a._storage
+        if found is None:
+            found = []
+        found.append((st, st.version, i))
+    return None if found is None else tuple(found)
+
+
+def check_versions(node: Function) -> None:
+    """Raise if a tensor saved by ``node`` was modified in place since it was saved."""
+    for st, version, i in node._versions:
+        if st.version != version:
+            arr = node._saved[i]
+            raise RuntimeError(
+                f"{node.name()}: one of the variables needed for gradient computation has been "
+                f"modified by an inplace operation: saved tensor {i} of shape "
+                f"{tuple(arr.shape)} and dtype {arr.dtype} is at version {st.version}; "
+                f"expected version {version} instead. Clone it before modifying it in place, "
+                "or modify it after backward"
+            )
+
+
+def _wrap_outputs(ctx: Function, backend: Any, out: Any, requires: bool, args: tuple) -> tuple:
     """The Tensors for a multi-output forward, and the node's record of them."""
     array_type = backend.array_type
     outs = tuple(o if type(o) is array_type else backend.xp.asarray(o) for o in out)
     if not requires:
         return tuple([_make_tensor(o, backend) for o in outs])
     ctx._backend = backend
-    if ctx._saved:
-        ctx._saved_src = tuple(map(id, outs))
     floats = backend.float_dtypes
     non_diff = ctx._non_differentiable
     results = []
     for nr, o in enumerate(outs):
         differentiable = o.dtype in floats and not (non_diff and any(o is n for n in non_diff))
         results.append(_make_tensor(o, backend, ctx if differentiable else None, nr))
+    if ctx._saved:
+        ctx._saved_src = tuple(map(id, outs))
+        ctx._versions = _snapshot_versions(ctx._saved, args, results)
     device = backend.device_of(outs[0])
     ctx._out_meta = tuple((o.shape, o.dtype, device) for o in outs)
     ctx._n_out = len(outs)
@@ -355,9 +393,9 @@ def once_differentiable(backward: Callable) -> Callable:
             return backward(ctx, *grads)
         backend = ctx._backend
         graph_saved, xp = ctx._graph_saved, ctx.xp
-        raw = tuple(g._storage.array if isinstance(g, Tensor) else g for g in grads)
+        raw = tuple(g._data if isinstance(g, Tensor) else g for g in grads)
         ctx._graph_saved = tuple(
-            s._storage.array if isinstance(s, Tensor) else s for s in graph_saved
+            s._data if isinstance(s, Tensor) else s for s in graph_saved
         )
         ctx.xp = backend.xp
         try:
@@ -382,7 +420,7 @@ class _NotTwice(Function):
     def __init__(self, source: Function) -> None:
         self._source = source.name()
         self.xp, self._backend = source.xp, source._backend
-        self._edges, self.needs_input_grad, self._saved = (), (), None
+        self._edges, self.needs_input_grad, self._saved, self._versions = (), (), None, None
 
     @staticmethod
     def backward(ctx: Any, *grads: Any) -> Any:

@@ -30,7 +30,7 @@ class GradcheckError(RuntimeError):
 # only depends on float64; atol/rtol absorb the rounding of the analytical side.
 _TOLERANCES = {
     "float64": (1e-6, 1e-5, 1e-3),
-    "float32": (1e-6, 2e-3, 1e-2),
+    "float32": (1e-6, 1e-4, 1e-3),
     "float16": (1e-6, 5e-2, 5e-2),
     "bfloat16": (1e-6, 1e-1, 1e-1),
 }
@@ -287,7 +287,7 @@ def _gradcheck(
         for i, g in zip(diff, gs):
             x = inputs[i]
             # A leaf no gradient reached: None (an empty Tensor from older engines, too).
-            if g is None or (isinstance(g, Tensor) and g._storage.array is None):
+            if g is None or (isinstance(g, Tensor) and g._data is None):
                 got[i] = np.zeros(tuple(x.shape))
                 continue
             _check_meta(op, i, x, g)

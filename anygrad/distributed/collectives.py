@@ -86,7 +86,7 @@ def comm_buffer(array: Any, backend: Any, device_buffers: bool) -> Any:
 def from_buffer(buf: Any, like: Tensor) -> Any:
     """``buf`` as an array of ``like``'s backend, device, dtype and shape."""
     b = like._backend
-    old = like._storage.array
+    old = like._data
     if b.name == "numpy":
         array = buf
     else:
@@ -113,10 +113,8 @@ def _state_numpy_backend() -> Any:
 
 
 def write(t: Tensor, array: Any) -> None:
-    """Rebind ``array`` into ``t``'s storage (the optimizers' ``p.data.copy_``)."""
-    storage = t._storage
-    storage.array = array
-    storage.version += 1
+    """``t.data.copy_(array)``: write into ``t``'s memory (views see it)."""
+    t._write(array)
 
 
 def _empty_like(send: Any) -> Any:
@@ -159,7 +157,7 @@ def all_reduce(tensor: Tensor, op: Any = ReduceOp.SUM, group: Any = None, async_
         raise TypeError(f"all_reduce: op 'mean' needs a floating-point tensor, got {tensor.dtype}")
     MPI = _state.mpi()
     g = _state._group
-    send = comm_buffer(tensor._storage.array, tensor._backend, g is not None and g.device_buffers)
+    send = comm_buffer(tensor._data, tensor._backend, g is not None and g.device_buffers)
     recv = _empty_like(send)
     size = comm.Get_size()
 
@@ -187,7 +185,7 @@ def broadcast(tensor: Tensor, src: int = 0, group: Any = None, async_op: bool = 
     if not 0 <= src < size:
         raise ValueError(f"broadcast: src must be a rank in [0, {size}), got {src}")
     g = _state._group
-    buf = comm_buffer(tensor._storage.array, tensor._backend, g is not None and g.device_buffers)
+    buf = comm_buffer(tensor._data, tensor._backend, g is not None and g.device_buffers)
     rank = comm.Get_rank()
     if rank == src:
         if isinstance(buf, np.ndarray) and not buf.flags.writeable:
@@ -230,7 +228,7 @@ def all_gather(tensor_list: list, tensor: Tensor, group: Any = None, async_op: b
                 f"{tuple(tensor.shape)} like tensor"
             )
     g = _state._group
-    send = comm_buffer(tensor._storage.array, tensor._backend, g is not None and g.device_buffers)
+    send = comm_buffer(tensor._data, tensor._backend, g is not None and g.device_buffers)
     if isinstance(send, np.ndarray):
         recv = np.empty((size, *send.shape), dtype=send.dtype)
     else:
@@ -239,8 +237,10 @@ def all_gather(tensor_list: list, tensor: Tensor, group: Any = None, async_op: b
         recv = cupy.empty((size, *send.shape), dtype=send.dtype)
 
     def finish() -> None:
-        if not tensor_list:
-            tensor_list.extend(_make_tensor(tensor._storage.array, tensor._backend) for _ in range(size))
+        if not tensor_list:  # one new tensor per rank, each on its own memory
+            tensor_list.extend(
+                _make_tensor(from_buffer(recv[i], tensor), tensor._backend) for i in range(size))
+            return
         for i, t in enumerate(tensor_list):
             write(t, from_buffer(recv[i], tensor))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Storage, Tensor, _make_tensor
+from ..tensor import Tensor, _make_tensor, _share
 
 __all__ = ["Parameter", "Buffer"]
 
@@ -31,8 +31,7 @@ class Parameter(Tensor):
             data = anygrad.empty(0)
         elif not isinstance(data, Tensor):
             data = anygrad.asarray(data)
-        t = _make_tensor(None, data._backend)
-        t._storage = data._storage
+        t = _share(_make_tensor(None, data._backend), data)
         t.__class__ = cls
         if requires_grad:
             t.requires_grad_(True)
@@ -56,11 +55,18 @@ class Buffer:
 
 
 def move_(t: Tensor, new: Tensor) -> None:
-    """Point ``t`` (kept by identity, e.g. by an optimizer) at ``new``'s array and backend."""
-    if new._backend is t._backend:
-        # Same backend: rebind the shared box, so views made with ``.data`` follow.
-        t._storage.array = new._storage.array
-        t._storage.version += 1
-    else:
-        t._storage = Storage(new._storage.array)
-        t._backend = new._backend
+    """Give ``t`` (kept by identity, e.g. by an optimizer) ``new``'s values.
+
+    Same backend, dtype and shape: written into ``t``'s memory, as PyTorch's
+    ``param.copy_(new)`` (views follow). Otherwise ``t`` takes ``new``'s storage, as
+    ``param.data = new`` does.
+    """
+    if (new._backend is t._backend and new._data.dtype == t._data.dtype
+            and tuple(new.shape) == tuple(t.shape) and new.device == t.device):
+        if new._storage is not t._storage:
+            t._write(new._data)
+        return
+    t._backend = new._backend
+    t._base = None
+    t._view_fn = None
+    _share(t, new)

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor
+from ..tensor import Tensor, make_view
 from ._registry import OpSpec, register
 from ._scatter import scatter_add as _kernel
 from ._util import unwrap
@@ -165,6 +165,11 @@ def _parse(key: Any, shape: tuple, backend: Any, device: Any) -> _Plan:
             exp_shape.append(shape[d])
             per_dim.append(k)
             d += 1
+        elif backend.dtype_of(k.dtype).kind == "b" and len(k.shape) == 0:
+            # A 0-d mask adds an axis of length 1 (True) or 0 (False), as NumPy/PyTorch.
+            exp_shape.append(1)
+            keep = bool(backend.to_numpy(k))
+            per_dim.append(xp.asarray([0] if keep else [], dtype=xp.int64, device=device))
         elif backend.dtype_of(k.dtype).kind == "b":
             nd = len(k.shape)
             if tuple(k.shape) != tuple(shape[d:d + nd]):
@@ -217,7 +222,8 @@ def _parse(key: Any, shape: tuple, backend: Any, device: Any) -> _Plan:
             basic.append(slice(None))
             info.append((1, 0, n, 1, n))
             out_axis += 1
-    plan.basic = None if trivial else tuple(basic)
+    # A trailing ``...`` keeps NumPy from returning a scalar (a copy) for ``x[i]`` of 1-D x.
+    plan.basic = None if trivial else tuple(basic) + (Ellipsis,)
     plan.basic_info = tuple(info)
     plan.flips = tuple(flips)
     plan.adv = _advanced(xp, per_dim, info) if has_adv else None
@@ -284,7 +290,12 @@ def getitem(x: Any, key: Any, /) -> Any:
     """
     (arr,), backend = unwrap((x,), "getitem")
     plan = _parse(key, tuple(arr.shape), backend, backend.device_of(arr))
-    return GetItem.apply(x, plan=plan)
+    out = GetItem.apply(x, plan=plan)
+    if plan.adv is None and isinstance(x, Tensor):
+        # Basic indexing gives a view (torch has no negative strides: a reversed slice
+        # there is kept in sync functionally).
+        make_view(out, x, plan.apply, native=not plan.flips or backend.negative_steps)
+    return out
 
 
 register(OpSpec("getitem", lambda x: getitem(x, (slice(None, None, -2), [0, 2, 0])),
@@ -306,12 +317,19 @@ class SetItem(Function):
         if dedup is not None:
             v = xp.take(v, dedup)
         numel = math.prod(x.shape)
-        placed = _kernel(xp, xp.zeros((numel,), dtype=x.dtype, device=device), 0, pos, v)
-        ones = xp.ones(pos.shape, dtype=xp.int32, device=device)
-        mask = _kernel(xp, xp.zeros((numel,), dtype=xp.int32, device=device), 0, pos, ones) > 0
+        # Scatter value *numbers* (1-based integers, exact), not values: the kernel's
+        # standard-only path sums, which would turn inf into NaN and lose precision.
+        k = pos.shape[0]
+        which = xp.arange(1, k + 1, dtype=xp.int64, device=device)
+        src = _kernel(xp, xp.zeros((numel,), dtype=xp.int64, device=device), 0, pos, which)
+        mask = src > 0
         ctx.mask, ctx.pos, ctx.dedup, ctx.sel_shape = mask, pos, dedup, sel_shape
         ctx.shape = tuple(x.shape)
-        return xp.reshape(xp.where(mask, placed, xp.reshape(x, (-1,))), ctx.shape)
+        flat = xp.reshape(x, (-1,))
+        if k == 0:
+            return xp.reshape(xp.asarray(flat, copy=True), ctx.shape)
+        placed = xp.take(v, xp.where(mask, src - 1, xp.zeros_like(src)))
+        return xp.reshape(xp.where(mask, placed, flat), ctx.shape)
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
@@ -332,7 +350,7 @@ class SetItem(Function):
 def setitem(x: Any, key: Any, value: Any, /) -> Any:
     """A new tensor equal to ``x`` with ``x[key] = value`` applied (out of place).
 
-    ``Tensor.__setitem__`` rebinds the tensor to this result. Gradients flow to ``x`` (zero
+    ``Tensor.__setitem__`` writes into the tensor's memory instead. Gradients flow to ``x`` (zero
     where overwritten) and to ``value`` (the overwritten positions, summed over broadcast
     dimensions). Where an advanced index repeats a position, the last value wins.
 

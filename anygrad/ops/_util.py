@@ -32,7 +32,7 @@ def unwrap(args: tuple, op: str) -> tuple[list, _backend.Backend]:
     for i, a in enumerate(args):
         if isinstance(a, Tensor):
             b = a._backend
-            out[i] = a._storage.array
+            out[i] = a._data
         elif a is not None and type(a) not in _SCALARS:
             b = _backend.backend_of_array(a)
             if b is None:

@@ -168,7 +168,7 @@ def allclose(x1: Any, x2: Any, /, *, rtol: float = 1e-05, atol: float = 1e-08,
     True
     """
     close = isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan)
-    return bool(close._backend.xp.all(close._storage.array))
+    return bool(close._backend.xp.all(close._data))
 
 
 _register_nd("allclose", allclose, lambda a, b, **k: np.allclose(a, b, **k), 2, _isclose_inputs,

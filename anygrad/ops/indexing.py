@@ -52,7 +52,7 @@ def _index_array(index: Any, backend: Any, device: Any, op: str, size: int | Non
                 f"{op}: the index has backend {index.backend!r} but the tensor has backend "
                 f"{backend.name!r}"
             )
-        arr = index._storage.array
+        arr = index._data
     elif type(index) is backend.array_type:
         arr = index
     else:

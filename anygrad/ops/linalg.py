@@ -8,17 +8,19 @@ Decompositions and solvers (inv, det, solve, cholesky, qr, eigh, svd...) live in
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 import numpy as np
 from array_api_compat import device as _device
 
 from ..autograd.function import Function
+from ..tensor import Tensor, make_view
 from ._registry import OpSpec, register
 from ._util import conj_if_complex
 from .reduction import Extremum, _options, expand_reduced, normalize_axis
 from .reduction import sum as _sum
-from .shape import reshape
+from .shape import _permute_fn, reshape
 
 __all__ = ["matmul", "matrix_transpose", "tensordot", "vecdot", "outer", "diagonal", "trace",
            "cross", "vector_norm", "matrix_norm", "norm"]
@@ -38,7 +40,11 @@ def matrix_transpose(x: Any, /) -> Any:
     """Swap the last two axes."""
     if len(x.shape) < 2:
         raise ValueError(f"matrix_transpose: expected at least 2 dimensions, got shape {tuple(x.shape)}")
-    return MatrixTranspose.apply(x)
+    out = MatrixTranspose.apply(x)
+    if isinstance(out, Tensor) and isinstance(x, Tensor):
+        n = len(x.shape)
+        make_view(out, x, partial(_permute_fn, axes=tuple(range(n - 2)) + (n - 1, n - 2)))
+    return out
 
 
 register(OpSpec("matrix_transpose", matrix_transpose, ref=lambda x: np.swapaxes(x, -1, -2),
@@ -244,7 +250,17 @@ def diagonal(x: Any, /, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> A
     perm = None
     if (d1, d2) != (ndim - 2, ndim - 1):
         perm = tuple(i for i in range(ndim) if i not in (d1, d2)) + (d1, d2)
-    return Diagonal.apply(x, int(offset), perm)
+    out = Diagonal.apply(x, int(offset), perm)
+    if isinstance(x, Tensor):
+        # A view, kept in sync functionally: NumPy's diagonal views are read-only.
+        make_view(out, x, partial(_diagonal_fn, offset=int(offset), perm=perm), native=False)
+    return out
+
+
+def _diagonal_fn(xp: Any, a: Any, offset: int, perm: Any) -> Any:
+    if perm is not None:
+        a = xp.permute_dims(a, perm)
+    return xp.linalg.diagonal(a, offset=offset)
 
 
 register(OpSpec("diagonal", diagonal, ref=lambda x, offset=0: np.diagonal(x, offset, -2, -1),

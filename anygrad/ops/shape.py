@@ -9,6 +9,7 @@ thin functions over the Array API ones.
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -16,10 +17,11 @@ import numpy as np
 from array_api_compat import device as _device
 
 from ..autograd.function import Function
+from ..tensor import Tensor, make_view
 from ._registry import OpSpec, register
 
 __all__ = [
-    "reshape", "broadcast_to", "permute_dims", "permute", "swapaxes", "transpose", "moveaxis",
+    "reshape", "view", "broadcast_to", "permute_dims", "permute", "swapaxes", "transpose", "moveaxis",
     "movedim", "expand_dims", "unsqueeze", "squeeze", "flatten", "unflatten", "flip", "roll",
     "concat", "cat", "stack", "unstack", "unbind", "split", "chunk", "broadcast_arrays",
     "expand", "tile", "repeat", "tril", "triu", "diff", "meshgrid",
@@ -46,19 +48,89 @@ def resolve_shape(shape: Any, numel: int, op: str, source: tuple) -> tuple[int, 
 
 class Reshape(Function):
     @staticmethod
-    def forward(ctx: Any, x: Any, shape: tuple) -> Any:
+    def forward(ctx: Any, x: Any, shape: tuple, *, out: Any = None) -> Any:
         ctx.in_shape = tuple(x.shape)
-        return ctx.xp.reshape(x, shape)
+        return ctx.xp.reshape(x, shape) if out is None else out
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         return ctx.xp.reshape(gy, ctx.in_shape), None
 
 
+# -- view recipes: f(xp, array), replayed by functional views (see tensor.ViewFn) -------------
+def _reshape_fn(xp: Any, a: Any, shape: tuple) -> Any:
+    return xp.reshape(a, shape)
+
+
+def _permute_fn(xp: Any, a: Any, axes: tuple) -> Any:
+    return xp.permute_dims(a, axes)
+
+
+def _broadcast_fn(xp: Any, a: Any, shape: tuple) -> Any:
+    return xp.broadcast_to(a, shape)
+
+
+def _select_fn(xp: Any, a: Any, key: tuple) -> Any:
+    return a[key]
+
+
+def _reshaped(x: Any, shape: tuple, op: str, view: bool | None) -> Any:
+    """``x`` reshaped: a view when the layout allows it (PyTorch's rule), else a copy.
+
+    ``view=True`` (``Tensor.view``) raises instead of copying; ``view=False`` always copies.
+    """
+    if not isinstance(x, Tensor):
+        return Reshape.apply(x, shape)
+    backend = x._backend
+    arr = None
+    if view is not False:
+        index = None
+        if not backend.mutable:
+            index = _flat_index(x)
+        arr = backend.reshape_view(x._data, shape, index)
+    if arr is None:
+        if view:
+            raise RuntimeError(
+                f"{op}: view size is not compatible with input tensor's size and stride (shape "
+                f"{tuple(x.shape)} to {shape}: at least one dimension spans across two "
+                "contiguous subspaces); use .reshape(...) instead"
+            )
+        if view is False:  # copy=True: never share memory, even where a view was possible
+            xp = backend.xp
+            return Reshape.apply(x, shape, out=xp.asarray(xp.reshape(x._data, shape), copy=True))
+        return Reshape.apply(x, shape)
+    return make_view(Reshape.apply(x, shape, out=arr), x, partial(_reshape_fn, shape=shape))
+
+
+def _flat_index(x: Tensor) -> Any:
+    """Positions of ``x``'s elements in its storage's root (NumPy; for JAX's decisions)."""
+    root_shape = tuple(x._storage.base.shape)
+    vf = x._view_fn
+    if vf is not None:
+        return vf.index(root_shape)
+    return np.arange(math.prod(root_shape), dtype=np.int64).reshape(root_shape)
+
+
 def reshape(x: Any, /, shape: Any, *, copy: bool | None = None) -> Any:
-    """``x`` with a new shape holding the same elements (one entry may be -1)."""
+    """``x`` with a new shape holding the same elements (one entry may be -1).
+
+    A view of ``x`` where its layout allows one (as PyTorch's ``reshape``), else a copy;
+    ``copy=True`` always copies, ``copy=False`` raises rather than copy (the standard).
+    """
     src = tuple(x.shape)
-    return Reshape.apply(x, resolve_shape(shape, math.prod(src), "reshape", src))
+    shape = resolve_shape(shape, math.prod(src), "reshape", src)
+    if copy is False:
+        return _reshaped(x, shape, "reshape", True)
+    return _reshaped(x, shape, "reshape", False if copy else None)
+
+
+def view(x: Any, /, *shape: Any) -> Any:
+    """PyTorch's ``view``: ``x`` with a new shape, always sharing its memory; raises where
+    the layout does not allow it (use :func:`reshape` there)."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    src = tuple(x.shape)
+    return _reshaped(x, resolve_shape(shape, math.prod(src), "view", src), "view", True)
 
 
 register(OpSpec("reshape", reshape, ref=lambda x, shape: np.reshape(x, shape), method="reshape",
@@ -77,13 +149,21 @@ class BroadcastTo(Function):
 
 
 def broadcast_to(x: Any, /, shape: Any) -> Any:
-    """``x`` broadcast to ``shape``."""
+    """``x`` broadcast to ``shape`` (a view; elements repeated along broadcast dimensions
+    share memory, so writing into it raises, as PyTorch's in-place ops do)."""
     shape = tuple(int(s) for s in shape)
     src = tuple(x.shape)
     lead = len(shape) - len(src)
     if lead < 0 or any(s not in (1, t) for s, t in zip(src, shape[lead:])):
         raise ValueError(f"broadcast_to: cannot broadcast shape {src} to {shape}")
-    return BroadcastTo.apply(x, shape)
+    if not isinstance(x, Tensor):
+        return BroadcastTo.apply(x, shape)
+    if shape == src:
+        return _reshaped(x, shape, "broadcast_to", None)
+    overlap = any(t != 1 for t in shape[:lead]) or any(
+        s == 1 and t != 1 for s, t in zip(src, shape[lead:]))
+    return make_view(BroadcastTo.apply(x, shape), x, partial(_broadcast_fn, shape=shape),
+                     overlap=overlap)
 
 
 register(OpSpec("broadcast_to", broadcast_to, ref=lambda x, shape: np.broadcast_to(x, shape),
@@ -140,7 +220,14 @@ def permute_dims(x: Any, /, axes: Any) -> Any:
     axes = tuple(_axis(a, ndim, "permute_dims") for a in axes)
     if sorted(axes) != list(range(ndim)):
         raise ValueError(f"permute_dims: axes {axes} are not a permutation of {ndim} dimensions")
-    return PermuteDims.apply(x, axes)
+    return _permuted(x, axes)
+
+
+def _permuted(x: Any, axes: tuple) -> Any:
+    out = PermuteDims.apply(x, axes)
+    if isinstance(x, Tensor):
+        make_view(out, x, partial(_permute_fn, axes=axes))
+    return out
 
 
 register(OpSpec("permute_dims", aliases=("permute",), fn=permute_dims, ref=lambda x, axes: np.transpose(x, axes),
@@ -161,7 +248,7 @@ def swapaxes(x: Any, axis1: int, axis2: int, /) -> Any:
     a, b = _axis(axis1, ndim, "swapaxes"), _axis(axis2, ndim, "swapaxes")
     axes = list(range(ndim))
     axes[a], axes[b] = axes[b], axes[a]
-    return PermuteDims.apply(x, tuple(axes))
+    return _permuted(x, tuple(axes))
 
 
 register(OpSpec("swapaxes", aliases=("transpose",), fn=lambda x: swapaxes(x, 0, 2), ref=lambda x: np.swapaxes(x, 0, 2),
@@ -186,9 +273,7 @@ def moveaxis(x: Any, source: Any, destination: Any, /) -> Any:
     order = [a for a in range(ndim) if a not in src]
     for d, s in sorted(zip(dst, src)):
         order.insert(d, s)
-    if order == list(range(ndim)):
-        return x
-    return PermuteDims.apply(x, tuple(order))
+    return _permuted(x, tuple(order))
 
 
 register(OpSpec("moveaxis", aliases=("movedim",), fn=lambda x: moveaxis(x, 0, 2), ref=lambda x: np.moveaxis(x, 0, 2),
@@ -208,7 +293,7 @@ def expand_dims(x: Any, /, axis: Any = 0, *, dim: Any = None) -> Any:
     norm = sorted(_axis(a, out_ndim, "expand_dims") for a in axes)
     for a in norm:
         shape.insert(a, 1)
-    return Reshape.apply(x, tuple(shape))
+    return _reshaped(x, tuple(shape), "expand_dims", None)
 
 
 register(OpSpec("expand_dims", aliases=("unsqueeze",), fn=expand_dims, ref=lambda x, axis: np.expand_dims(x, axis),
@@ -234,7 +319,7 @@ def squeeze(x: Any, /, axis: Any = None, *, dim: Any = None) -> Any:
                     f"squeeze: cannot remove axis {a} of size {shape[a]} (shape {shape}); "
                     "only axes of size 1 can be squeezed"
                 )
-    return Reshape.apply(x, tuple(s for i, s in enumerate(shape) if i not in axes))
+    return _reshaped(x, tuple(s for i, s in enumerate(shape) if i not in axes), "squeeze", None)
 
 
 register(OpSpec("squeeze", squeeze, ref=lambda x, axis=None: np.squeeze(x, axis),
@@ -246,12 +331,12 @@ def flatten(x: Any, /, start_dim: int = 0, end_dim: int = -1) -> Any:
     """``x`` with dimensions ``start_dim`` to ``end_dim`` (inclusive) merged into one."""
     shape = tuple(x.shape)
     if not shape:
-        return Reshape.apply(x, (1,))
+        return _reshaped(x, (1,), "flatten", None)
     s, e = _axis(start_dim, len(shape), "flatten"), _axis(end_dim, len(shape), "flatten")
     if s > e:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     new = shape[:s] + (math.prod(shape[s:e + 1]),) + shape[e + 1:]
-    return Reshape.apply(x, new)
+    return _reshaped(x, new, "flatten", None)
 
 
 register(OpSpec("flatten", flatten, ref=lambda x, start_dim=0: np.reshape(
@@ -264,7 +349,7 @@ def unflatten(x: Any, /, dim: int, sizes: Any) -> Any:
     shape = tuple(x.shape)
     d = _axis(dim, len(shape), "unflatten")
     inner = resolve_shape(sizes, shape[d], "unflatten", shape)
-    return Reshape.apply(x, shape[:d] + inner + shape[d + 1:])
+    return _reshaped(x, shape[:d] + inner + shape[d + 1:], "unflatten", None)
 
 
 register(OpSpec("unflatten", unflatten, ref=lambda x, dim, sizes: np.reshape(
@@ -277,7 +362,8 @@ class Flip(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, axes: tuple) -> Any:
         ctx.axes = axes
-        return ctx.xp.flip(x, axis=axes)
+        # A copy, as PyTorch's flip (NumPy-like backends would return a view).
+        return ctx.xp.asarray(ctx.xp.flip(x, axis=axes), copy=True)
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
@@ -437,7 +523,12 @@ def unstack(x: Any, /, *, axis: int = 0, dim: Any = None) -> tuple:
     if shape[axis] == 0:
         return ()
     out = Unstack.apply(x, axis)
-    return out if isinstance(out, tuple) else (out,)
+    out = out if isinstance(out, tuple) else (out,)
+    if isinstance(x, Tensor):
+        lead = (slice(None),) * axis
+        for i, o in enumerate(out):
+            make_view(o, x, partial(_select_fn, key=lead + (i, Ellipsis)))
+    return out
 
 
 register(OpSpec("unstack", aliases=("unbind",), fn=lambda x, **k: stack(unstack(x, **k), axis=0),
@@ -487,7 +578,13 @@ def split(x: Any, /, split_size_or_sections: Any, dim: int = 0, *, axis: Any = N
                 f"split: sizes {list(sizes)} do not add up to the size {n} of dimension {d}"
             )
     out = Split.apply(x, sizes, d)
-    return out if isinstance(out, tuple) else (out,)
+    out = out if isinstance(out, tuple) else (out,)
+    if isinstance(x, Tensor):
+        lead, start = (slice(None),) * d, 0
+        for o, size in zip(out, sizes):
+            make_view(o, x, partial(_select_fn, key=lead + (slice(start, start + size), Ellipsis)))
+            start += size
+    return out
 
 
 register(OpSpec("split", lambda x, **k: concat(split(x, **k), axis=k.get("dim", 0)),

@@ -52,7 +52,7 @@ class Adagrad(Optimizer):
         state = self.state[p]
         if not state:
             xp = p._backend.xp
-            a = p._storage.array
+            a = p._data
             state["step"] = 0
             state["sum"] = _state_tensor(
                 p, xp.full_like(a, group["initial_accumulator_value"]))
@@ -65,7 +65,7 @@ class Adagrad(Optimizer):
 
     def _update(self, p: Tensor, g: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         xp = p._backend.xp
-        a = p._storage.array
+        a = p._data
         if not state:
             self._init_state(p, group)
         step = state["step"] = state["step"] + 1
@@ -76,7 +76,7 @@ class Adagrad(Optimizer):
             g = g + wd * a
         clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
         s_t = state["sum"]
-        s = s_t._storage.array + g * g
+        s = s_t._data + g * g
         _write(s_t, s)
         std = xp.sqrt(s) + group["eps"]
         _write(p, a - clr * (g / std))

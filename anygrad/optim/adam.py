@@ -66,7 +66,7 @@ class Adam(Optimizer):
 
     def _update(self, p: Tensor, g: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         xp = p._backend.xp
-        a = p._storage.array
+        a = p._data
         if not state:
             state["step"] = 0
             state["exp_avg"] = _state_tensor(p, xp.zeros_like(a))
@@ -84,9 +84,9 @@ class Adam(Optimizer):
             else:
                 g = g + wd * a
         m_t, v_t = state["exp_avg"], state["exp_avg_sq"]
-        m = m_t._storage.array
+        m = m_t._data
         m = m + (1 - beta1) * (g - m)
-        v = v_t._storage.array * beta2 + (1 - beta2) * (g * g)
+        v = v_t._data * beta2 + (1 - beta2) * (g * g)
         _write(m_t, m)
         _write(v_t, v)
         bias_correction1 = 1 - beta1**step
@@ -95,7 +95,7 @@ class Adam(Optimizer):
         bias_correction2_sqrt = bias_correction2**0.5
         if group["amsgrad"]:
             vmax_t = state["max_exp_avg_sq"]
-            v = xp.maximum(vmax_t._storage.array, v)
+            v = xp.maximum(vmax_t._data, v)
             _write(vmax_t, v)
         denom = xp.sqrt(v) / bias_correction2_sqrt + group["eps"]
         _write(p, a - step_size * (m / denom))

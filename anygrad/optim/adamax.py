@@ -46,7 +46,7 @@ class Adamax(Optimizer):
 
     def _update(self, p: Tensor, g: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         xp = p._backend.xp
-        a = p._storage.array
+        a = p._data
         if not state:
             state["step"] = 0
             state["exp_avg"] = _state_tensor(p, xp.zeros_like(a))
@@ -59,9 +59,9 @@ class Adamax(Optimizer):
         if wd != 0:
             g = g + wd * a
         m_t, u_t = state["exp_avg"], state["exp_inf"]
-        m = m_t._storage.array
+        m = m_t._data
         m = m + (1 - beta1) * (g - m)
-        u = xp.maximum(u_t._storage.array * beta2, xp.abs(g) + group["eps"])
+        u = xp.maximum(u_t._data * beta2, xp.abs(g) + group["eps"])
         _write(m_t, m)
         _write(u_t, u)
         clr = group["lr"] / (1 - beta1**step)

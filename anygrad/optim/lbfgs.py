@@ -174,18 +174,18 @@ class LBFGS(Optimizer):
         xp = self._xp()
         views = []
         for p in self._params:
-            a = p._storage.array
+            a = p._data
             if p.grad is None:
                 views.append(xp.zeros((p.numel(),), dtype=a.dtype, device=p.device))
             else:
-                views.append(xp.reshape(p.grad._storage.array, (-1,)))
+                views.append(xp.reshape(p.grad._data, (-1,)))
         return xp.concat(views, axis=0)
 
     def _add_grad(self, step_size: float, update: Any) -> None:
         xp = self._xp()
         offset = 0
         for p in self._params:
-            a = p._storage.array
+            a = p._data
             n = p.numel()
             _write(p, a + step_size * xp.reshape(update[offset:offset + n], tuple(a.shape)))
             offset += n
@@ -279,7 +279,8 @@ class LBFGS(Optimizer):
                 break
             ls_func_evals = 0
             if line_search_fn is not None:
-                x_init = [p._storage.array for p in self._params]
+                # Copies: the parameters are written in place during the search.
+                x_init = [xp.asarray(p._data, copy=True) for p in self._params]
 
                 def obj_func(x: Any, t: float, d: Any) -> tuple[float, Any]:
                     return self._directional_evaluate(closure, x, t, d)
@@ -320,4 +321,4 @@ class LBFGS(Optimizer):
 
 
 def _raw(v: Any) -> Any:
-    return v._storage.array if isinstance(v, Tensor) else v
+    return v._data if isinstance(v, Tensor) else v

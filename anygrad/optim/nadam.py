@@ -56,7 +56,7 @@ class NAdam(Optimizer):
 
     def _update(self, p: Tensor, g: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         xp = p._backend.xp
-        a = p._storage.array
+        a = p._data
         if not state:
             state["step"] = 0
             # A Python float: PyTorch keeps it in a scalar tensor of the default float dtype.
@@ -78,9 +78,9 @@ class NAdam(Optimizer):
         mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * psi)))
         mu_product = state["mu_product"] = state["mu_product"] * mu
         m_t, v_t = state["exp_avg"], state["exp_avg_sq"]
-        m = m_t._storage.array
+        m = m_t._data
         m = m + (1 - beta1) * (g - m)
-        v = v_t._storage.array * beta2 + (1 - beta2) * (g * g)
+        v = v_t._data * beta2 + (1 - beta2) * (g * g)
         _write(m_t, m)
         _write(v_t, v)
         denom = xp.sqrt(v / bias_correction2) + group["eps"]

@@ -1,9 +1,9 @@
 """The :class:`Optimizer` base class: parameter groups, state, state dicts.
 
-An optimizer step works on the raw backend arrays (``p._storage.array``) with the backend's
-own namespace: no graph, no per-op Tensor overhead. New values are *rebound* into the
-parameter's storage box (as ``p.data.copy_(new)`` would), never written into an existing
-array, so arrays that a live graph saved for backward are never changed (DESIGN.md, 1).
+An optimizer step works on the raw backend arrays (``p._data``) with the backend's
+own namespace: no graph, no per-op Tensor overhead. New values are written into the
+parameter's memory (``p.data.copy_(new)``), so views of a parameter follow, and a graph
+that saved the parameter before the step raises in backward (its version changed).
 The arithmetic of every optimizer follows ``torch.optim``'s single-tensor code, in the
 same order, so float64 trajectories agree with PyTorch to rounding.
 """
@@ -31,14 +31,12 @@ required: Any = _Required()
 
 # -- raw-array helpers shared by the optimizers ----------------------------------------------
 def _write(t: Tensor, array: Any) -> None:
-    """Rebind ``array`` into ``t``'s storage (``t.data.copy_(array)``), bumping its version."""
+    """``t.data.copy_(array)``: write into ``t``'s memory, so its views see the update."""
     backend = t._backend
     if type(array) is not backend.array_type:
-        # NumPy turns 0-d results into NumPy scalars; storages hold arrays.
+        # NumPy turns 0-d results into NumPy scalars.
         array = backend.xp.asarray(array)
-    storage = t._storage
-    storage.array = array
-    storage.version += 1
+    t._write(array)
 
 
 def _state_tensor(p: Tensor, array: Any) -> Tensor:
@@ -160,7 +158,7 @@ class Optimizer:
                 else:
                     if g._grad_fn is not None:
                         g = p.grad = g.detach()
-                    _write(g, g._backend.xp.zeros_like(g._storage.array))
+                    _write(g, g._backend.xp.zeros_like(g._data))
 
     def _run_closure(self, closure: Callable[[], Any] | None) -> Any:
         if closure is None:
@@ -177,7 +175,7 @@ class Optimizer:
                     g = p.grad
                     if g is None:
                         continue
-                    self._update(p, g._storage.array, self.state[p], group)
+                    self._update(p, g._data, self.state[p], group)
         return loss
 
     def _update(self, p: Tensor, g: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
@@ -264,7 +262,8 @@ def _cast_state(p: Tensor, key: str, value: Any) -> Any:
     from ..creation import asarray
 
     dtype = p.dtype if (value.dtype.kind in "fc" and key != "step") else value.dtype
-    moved = asarray(value.detach(), dtype=dtype, device=p.device, backend=p._backend.name)
-    # A new storage box: later steps rebind it without touching the caller's tensors.
-    return _make_tensor(moved._storage.array, p._backend)
+    # A copy: later steps write into the state, never into the caller's tensors.
+    moved = asarray(value.detach(), dtype=dtype, device=p.device, backend=p._backend.name,
+                    copy=True)
+    return _make_tensor(moved._data, p._backend)
 

@@ -54,7 +54,7 @@ class RMSprop(Optimizer):
 
     def _update(self, p: Tensor, g: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
         xp = p._backend.xp
-        a = p._storage.array
+        a = p._data
         if not state:
             state["step"] = 0
             state["square_avg"] = _state_tensor(p, xp.zeros_like(a))
@@ -69,11 +69,11 @@ class RMSprop(Optimizer):
         if wd != 0:
             g = g + wd * a
         sq_t = state["square_avg"]
-        sq = sq_t._storage.array * alpha + (1 - alpha) * (g * g)
+        sq = sq_t._data * alpha + (1 - alpha) * (g * g)
         _write(sq_t, sq)
         if group["centered"]:
             ga_t = state["grad_avg"]
-            ga = ga_t._storage.array
+            ga = ga_t._data
             ga = ga + (1 - alpha) * (g - ga)
             _write(ga_t, ga)
             avg = xp.sqrt(sq - ga * ga)
@@ -82,7 +82,7 @@ class RMSprop(Optimizer):
         avg = avg + group["eps"]
         if group["momentum"] > 0:
             buf_t = state["momentum_buffer"]
-            buf = buf_t._storage.array * group["momentum"] + g / avg
+            buf = buf_t._data * group["momentum"] + g / avg
             _write(buf_t, buf)
             _write(p, a - group["lr"] * buf)
         else:

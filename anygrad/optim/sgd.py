@@ -60,7 +60,7 @@ class SGD(Optimizer):
             raise ValueError("SGD: Nesterov momentum requires a momentum > 0 and zero dampening")
 
     def _update(self, p: Tensor, g: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
-        a = p._storage.array
+        a = p._data
         if group["maximize"]:
             g = -g
         wd = group["weight_decay"]
@@ -73,7 +73,7 @@ class SGD(Optimizer):
                 state["momentum_buffer"] = _state_tensor(p, g)
                 b = g
             else:
-                b = buf._storage.array * momentum + (1 - group["dampening"]) * g
+                b = buf._data * momentum + (1 - group["dampening"]) * g
                 _write(buf, b)
             g = g + momentum * b if group["nesterov"] else b
         _write(p, a - group["lr"] * g)

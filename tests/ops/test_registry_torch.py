@@ -96,10 +96,10 @@ def _torch_vjp(spec, kwargs, host, diff, picked, us, what):
         for leaf, t in zip(leaves, tensors):
             # The trick needs the anygrad Tensor to hold the torch leaf itself and to record
             # no graph of its own.
-            assert t._storage.array is leaf and not t.requires_grad, what
+            assert t._data is leaf and not t.requires_grad, what
         outs = _outputs(call_op(spec, tensors, kwargs))
         assert len(outs) > max(picked, default=-1), f"{what}: fewer outputs on torch"
-        raws = [outs[k]._storage.array for k in picked]
+        raws = [outs[k]._data for k in picked]
         # An output that does not depend on the inputs (matrix_power with n=0 is the
         # identity) has no torch graph: its contribution is zero, as for any constant. An
         # output that depends on them but lost torch's graph shows up as a mismatch

@@ -1,7 +1,7 @@
 """Activation functions with PyTorch's ``F.`` signatures, delegating to the op catalogue.
 
-``inplace=True`` is accepted for compatibility and rebinds the input tensor's storage (see
-DESIGN.md decision 1), which never corrupts arrays saved by a graph.
+``inplace=True`` writes the result into the input's memory, as PyTorch does (a tensor a
+graph saved then raises in backward, through the version counter).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import numpy as np
 
 import anygrad as _ag
 
+from ...ops._inplace import inplace as _write_inplace
 from ...ops._registry import OpSpec, register, register_alias
 
 __all__ = [
@@ -22,7 +23,7 @@ __all__ = [
 
 
 def _inplace(x: Any, y: Any, inplace: bool, op: str) -> Any:
-    return x._rebind(y, op) if inplace else y
+    return _write_inplace(x, y, op) if inplace else y
 
 
 def relu(input: Any, inplace: bool = False) -> Any:  # noqa: A002

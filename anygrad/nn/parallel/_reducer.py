@@ -109,9 +109,9 @@ class Reducer:
         # The reduced value is what .grad will hold after this accumulation (no_sync steps
         # accumulate locally, then the synchronised step averages the sum).
         if g is None:
-            local = old._storage.array if old is not None else p._backend.xp.zeros_like(p._storage.array)
+            local = old._data if old is not None else p._backend.xp.zeros_like(p._data)
         else:
-            local = g if old is None else old._storage.array + g
+            local = g if old is None else old._data + g
         b, slot = self.where[i]
         bucket = self.buckets[b]
         bucket.locals[slot] = local
@@ -165,7 +165,7 @@ class Reducer:
                 old = p.grad
                 if i == current:
                     if old is not None:
-                        write(old, p._backend.xp.zeros_like(old._storage.array))
+                        write(old, p._backend.xp.zeros_like(old._data))
                     replacement = _make_tensor(avg, p._backend)
                 elif old is None:
                     p.grad = _make_tensor(avg, p._backend)
@@ -185,6 +185,6 @@ def _make_hook(ref: Any, i: int) -> Any:
         reducer = ref()
         if reducer is None or not reducer.armed:
             return None
-        return reducer.mark_ready(i, grad._storage.array)
+        return reducer.mark_ready(i, grad._data)
 
     return hook
