@@ -536,11 +536,13 @@ class ModuleApi(_Generated):
 
 class IncludeIfExists(_Generated):
     """Options: ``:pyobject: Name`` shows one top-level class or function of a Python
-    file as code (``:language:`` sets the highlighting); otherwise the file is Markdown."""
+    file as code (``:language:`` sets the highlighting); otherwise the file is Markdown,
+    and ``:skip-title:`` drops its first ``#`` heading (the page has its own)."""
 
     required_arguments = 1
     has_content = True
-    option_spec = {"pyobject": directives.unchanged, "language": directives.unchanged}
+    option_spec = {"pyobject": directives.unchanged, "language": directives.unchanged,
+                   "skip-title": directives.flag}
 
     def run(self) -> list[nodes.Node]:
         self._note_generated()  # the file may appear later
@@ -561,9 +563,15 @@ class IncludeIfExists(_Generated):
             block = nodes.literal_block(text, text)
             block["language"] = self.options.get("language", "python")
             return [block]
+        if "skip-title" in self.options:  # the page has its own title
+            lines = text.splitlines()
+            first = next((i for i, line in enumerate(lines) if line.startswith("# ")), None)
+            if first is not None:
+                text = "\n".join(lines[:first] + lines[first + 1:])
+            return self._parse_markdown(text, str(path), demote=False)
         return self._parse_markdown(text, str(path))
 
-    def _parse_markdown(self, text: str, source: str) -> list[nodes.Node]:
+    def _parse_markdown(self, text: str, source: str, demote: bool = True) -> list[nodes.Node]:
         # Used from a MyST page, whose nested_parse reads Markdown. Headings are demoted
         # one level so the included file's title does not compete with the page's.
         # Links relative to the included file mean nothing on the site (and would be
@@ -571,7 +579,8 @@ class IncludeIfExists(_Generated):
         text = _LOCAL_IMAGE.sub(r"\1", text)
         text = _ANCHOR_LINK.sub(r"\1", text)
         text = _LOCAL_LINK.sub(r"\1 (`\2`)", text)
-        lines = [("#" + line) if line.startswith("#") else line for line in text.splitlines()]
+        lines = [("#" + line) if demote and line.startswith("#") else line
+                 for line in text.splitlines()]
         node = nodes.section()
         node.document = self.state.document
         self.state.nested_parse(StringList(lines, source), 0, node, match_titles=True)
