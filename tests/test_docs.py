@@ -209,3 +209,19 @@ def test_included_markdown_keeps_link_text_and_drops_local_targets():
     text = ext._ANCHOR_LINK.sub(r"\1", text)
     text = ext._LOCAL_LINK.sub(r"\1 (`\2`)", text)
     assert text == "run.py (`run.py`), how, [site](https://x.org/a), plot"
+
+
+def test_docs_extra_installs_what_the_build_needs():
+    """``pip install -e '.[docs]'`` alone must be enough for both documented builds: the
+    API pages import anygrad.testing (Hypothesis), the examples run array-api-strict, and
+    maths is converted by latex2mathml."""
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extra = project["optional-dependencies"]["docs"]
+    names = {req.split(">")[0].split("=")[0].split("[")[0].strip().lower() for req in extra}
+    needed = {"sphinx", "furo", "myst-parser", "numpydoc", "latex2mathml", "hypothesis",
+              "array-api-strict"}
+    assert needed <= names, f"the docs extra lacks {sorted(needed - names)}"
+    conf = (DOCS / "conf.py").read_text(encoding="utf-8")
+    for ext in ("myst_parser", "numpydoc", "anygrad_mathml"):
+        assert f'"{ext}"' in conf
