@@ -1,5 +1,12 @@
 """The process group: MPI found lazily, one communicator, and the abort-on-error hook.
 
+No rank is left waiting: an uncaught exception aborts the job (``MPI_Abort``), and a rank
+that leaves -- its script ends, ``sys.exit``, or ``destroy_process_group`` -- tells the
+others on a private duplicate of the communicator before it waits for them at an exit
+barrier. A rank waiting in a collective polls for such a notice; if the collective has
+not completed a grace period after one arrives, the peer is gone for good, so it raises
+with that rank's reason (and its own excepthook then aborts the job).
+
 ``mpi4py`` is imported only when a function here is first used, so ``import anygrad`` (and
 ``import anygrad.distributed``) works without MPI installed. Importing ``mpi4py.MPI``
 initialises MPI, which is why it never happens at import time.
@@ -7,6 +14,7 @@ initialises MPI, which is why it never happens at import time.
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import sys
 import time
@@ -29,7 +37,7 @@ INSTALL_HINT = (
 class _Group:
     """The default process group: a communicator and what we replaced to install it."""
 
-    __slots__ = ("comm", "rank", "size", "device_buffers", "old_excepthook")
+    __slots__ = ("comm", "rank", "size", "device_buffers", "old_excepthook", "ctrl", "gone", "left")
 
     def __init__(self, comm: Any, device_buffers: bool, old_excepthook: Any) -> None:
         self.comm = comm
@@ -37,6 +45,16 @@ class _Group:
         self.size = comm.Get_size()
         self.device_buffers = device_buffers
         self.old_excepthook = old_excepthook
+        # Leave notices travel on their own communicator: no clash with the user's tags.
+        self.ctrl = comm.Dup() if self.size > 1 else None
+        self.gone: dict[int, str] = {}  # rank -> reason, for notices already received
+        self.left = False
+
+
+# Tag of a leave notice; how long a collective may still complete after a peer's notice
+# (its last messages may be in flight) before the peer counts as gone for good.
+_LEAVE_TAG = 7
+LEAVE_GRACE = 5.0
 
 
 # The one piece of process-wide state of the package, as in torch.distributed: MPI itself is
@@ -117,6 +135,9 @@ def init_process_group(
     _group = _Group(comm, bool(device_buffers), old)
     if abort_on_exception and _group.size > 1:
         sys.excepthook = _abort_hook
+    if _group.size > 1:
+        # Runs before mpi4py's own MPI_Finalize hook (registered earlier; atexit is LIFO).
+        atexit.register(_leave_at_exit)
 
 
 def _abort_hook(exc_type: Any, exc: BaseException, tb: Any) -> None:
@@ -147,11 +168,16 @@ def _abort_hook(exc_type: Any, exc: BaseException, tb: Any) -> None:
 
 
 def destroy_process_group() -> None:
-    """Leave the process group and restore ``sys.excepthook`` (MPI stays initialised)."""
+    """Leave the process group and restore ``sys.excepthook`` (MPI stays initialised).
+
+    Collective, as in PyTorch: it waits until every rank has left; a rank still waiting
+    in a collective learns that this one left, and raises.
+    """
     global _group
     group = _group
     if group is None:
         return
+    _leave(group, "it called destroy_process_group()")
     if sys.excepthook is _abort_hook:
         sys.excepthook = group.old_excepthook
     _group = None
@@ -192,4 +218,74 @@ def get_world_size(group: Any = None) -> int:
 
 def barrier(group: Any = None) -> None:
     """Wait until every process of ``group`` has reached this call."""
-    comm_of(group, "barrier").Barrier()
+    wait(comm_of(group, "barrier").Ibarrier(), "barrier")
+
+
+# -- no rank left waiting --------------------------------------------------------------
+def wait(request: Any, op: str) -> None:
+    """Complete the non-blocking MPI ``request`` of collective ``op``, raising instead of
+    hanging when a peer has left the process group (see the module docstring).
+
+    Spins briefly, then sleeps with a backoff up to a millisecond: a fast collective
+    costs a few ``Test`` calls, a long wait little CPU. One ``Iprobe`` per poll.
+    """
+    g = _group
+    if g is None or g.ctrl is None:
+        request.Wait()
+        return
+    MPI = mpi()
+    status = MPI.Status()
+    spins, delay, noticed = 0, 0.0, None
+    while not request.Test():
+        if noticed is None:
+            if g.gone or g.ctrl.Iprobe(source=MPI.ANY_SOURCE, tag=_LEAVE_TAG, status=status):
+                noticed = time.monotonic()
+        elif time.monotonic() - noticed > LEAVE_GRACE:
+            if not g.gone:
+                _receive_notice(g, status.Get_source())
+            who, reason = next(iter(g.gone.items()))
+            raise RuntimeError(
+                f"{op}: rank {who} left the process group ({reason}) while rank {g.rank} "
+                f"waits for it in {op}; every rank must run the same collectives"
+            )
+        spins += 1
+        if spins > 200:
+            time.sleep(delay)
+            delay = min(2 * delay or 1e-5, 1e-3)
+
+
+def _receive_notice(g: _Group, source: int) -> None:
+    MPI = mpi()
+    status = MPI.Status()
+    g.ctrl.Probe(source=source, tag=_LEAVE_TAG, status=status)
+    buf = bytearray(status.Get_count(MPI.BYTE))
+    g.ctrl.Recv([buf, MPI.BYTE], source=source, tag=_LEAVE_TAG)
+    g.gone[source] = buf.decode("utf-8", "replace")
+
+
+def _leave(g: _Group, reason: str) -> None:
+    """Tell every other rank that this one leaves (and why), then wait for all of them at
+    an exit barrier; a rank that instead waits in a collective raises (see :func:`wait`)."""
+    if g.left or g.ctrl is None:
+        return
+    g.left = True
+    MPI = mpi()
+    note = f"rank {g.rank}: {reason}".encode()[:2000]
+    sends = [g.ctrl.Isend([note, MPI.BYTE], dest=r, tag=_LEAVE_TAG)
+             for r in range(g.size) if r != g.rank]
+    barrier_req = g.ctrl.Ibarrier()
+    delay = 1e-4
+    while not barrier_req.Test():
+        time.sleep(delay)
+        delay = min(2 * delay, 1e-2)
+    MPI.Request.Waitall(sends)
+    # Every rank sent its notice before entering the barrier: receive the ones not read yet.
+    for r in range(g.size):
+        if r != g.rank and r not in g.gone:
+            _receive_notice(g, r)
+
+
+def _leave_at_exit() -> None:
+    g = _group
+    if g is not None:
+        _leave(g, "its script ended (or called sys.exit) without destroy_process_group()")

@@ -7,6 +7,11 @@ it), and no array a graph may hold is ever written. They are not recorded by aut
 NumPy arrays go to MPI as they are. Other backends are staged through a host NumPy copy,
 except device arrays (CuPy) when the process group was told (or found) that MPI is
 CUDA-aware: mpi4py then reads them in place through DLPack / the CUDA array interface.
+
+Before moving data, the ranks exchange each tensor's dtype and shape (one ``Allgather`` of
+11 integers): a float32 tensor on one rank and an int32 one on another would otherwise be
+summed as raw bits. Every rank raises the same error, naming every rank's tensor. Waits
+go through :func:`anygrad.distributed._state.wait`, so a rank that left is noticed.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _dtype
 from ..tensor import Tensor, _make_tensor
 from . import _state
 
@@ -39,12 +45,13 @@ _OPS = {"sum": "SUM", "mean": "SUM", "avg": "SUM", "max": "MAX", "min": "MIN",
 class Work:
     """The handle of an ``async_op=True`` collective: ``wait()`` finishes it."""
 
-    __slots__ = ("_request", "_finish", "_done")
+    __slots__ = ("_request", "_finish", "_done", "_op")
 
-    def __init__(self, request: Any, finish: Any) -> None:
+    def __init__(self, request: Any, finish: Any, op: str = "wait") -> None:
         self._request = request
         self._finish = finish
         self._done = False
+        self._op = op
 
     def is_completed(self) -> bool:
         """Whether the communication has finished (does not write the result)."""
@@ -53,10 +60,56 @@ class Work:
     def wait(self, timeout: Any = None) -> bool:
         """Block until the collective is done and write its result into the tensor."""
         if not self._done:
-            self._request.Wait()
+            _state.wait(self._request, self._op)
             self._finish()
             self._done = True
         return True
+
+
+# dtype names <-> small codes for the metadata exchange (the same table on every rank).
+_DTYPE_NAMES = sorted(_dtype.ALL)
+_DTYPE_CODES = {n: i for i, n in enumerate(_DTYPE_NAMES)}
+_MAX_DIMS = 8  # dimensions sent as they are; more are folded into a checksum
+
+
+def _meta(t: Tensor) -> np.ndarray:
+    shape = tuple(t.shape)
+    m = np.zeros(3 + _MAX_DIMS, dtype=np.int64)
+    m[0], m[1] = _DTYPE_CODES[t.dtype.name], len(shape)
+    check = 0
+    for d in shape[_MAX_DIMS:]:
+        check = (check * 1_000_003 + d + 1) % (1 << 61)
+    m[2] = check
+    m[3:3 + min(len(shape), _MAX_DIMS)] = shape[:_MAX_DIMS]
+    return m
+
+
+def _describe(row: np.ndarray) -> str:
+    code, ndim = int(row[0]), int(row[1])
+    name = _DTYPE_NAMES[code] if 0 <= code < len(_DTYPE_NAMES) else f"<unknown dtype code {code}>"
+    if not 0 <= ndim <= 64:
+        return f"{name} with an impossible number of dimensions ({ndim})"
+    dims = [int(d) for d in row[3:3 + min(ndim, _MAX_DIMS)]]
+    more = ", ..." if ndim > _MAX_DIMS else ""
+    return f"{name}{dims}".replace("]", more + "]")
+
+
+def _agree(comm: Any, tensor: Tensor, op: str) -> None:
+    """Raise the same ``ValueError`` on every rank unless all ranks pass a tensor of one
+    dtype and shape. What a peer sends is only compared and described, never trusted."""
+    size = comm.Get_size()
+    if size == 1:
+        return
+    mine = _meta(tensor)
+    table = np.empty((size, mine.size), dtype=np.int64)
+    _state.wait(comm.Iallgather(mine, table), op)
+    if (table == table[0]).all():
+        return
+    ranks = "; ".join(f"rank {r} has {_describe(table[r])}" for r in range(size))
+    raise ValueError(
+        f"{op}: the ranks passed tensors of different dtypes or shapes ({ranks}); every rank "
+        "must pass the same dtype and shape"
+    )
 
 
 def _check_tensor(t: Any, op: str, name: str = "tensor") -> None:
@@ -156,6 +209,7 @@ def all_reduce(tensor: Tensor, op: Any = ReduceOp.SUM, group: Any = None, async_
     if mean and tensor.dtype.kind not in "fc":
         raise TypeError(f"all_reduce: op 'mean' needs a floating-point tensor, got {tensor.dtype}")
     MPI = _state.mpi()
+    _agree(comm, tensor, "all_reduce")
     g = _state._group
     send = comm_buffer(tensor._data, tensor._backend, g is not None and g.device_buffers)
     recv = _empty_like(send)
@@ -167,9 +221,10 @@ def all_reduce(tensor: Tensor, op: Any = ReduceOp.SUM, group: Any = None, async_
             out = out / size
         write(tensor, from_buffer(out, tensor))
 
+    request = comm.Iallreduce(send, recv, op=getattr(MPI, mpi_op))
     if async_op:
-        return Work(comm.Iallreduce(send, recv, op=getattr(MPI, mpi_op)), finish)
-    comm.Allreduce(send, recv, op=getattr(MPI, mpi_op))
+        return Work(request, finish, "all_reduce")
+    _state.wait(request, "all_reduce")
     finish()
     return None
 
@@ -184,6 +239,7 @@ def broadcast(tensor: Tensor, src: int = 0, group: Any = None, async_op: bool = 
     size = comm.Get_size()
     if not 0 <= src < size:
         raise ValueError(f"broadcast: src must be a rank in [0, {size}), got {src}")
+    _agree(comm, tensor, "broadcast")
     g = _state._group
     buf = comm_buffer(tensor._data, tensor._backend, g is not None and g.device_buffers)
     rank = comm.Get_rank()
@@ -197,9 +253,10 @@ def broadcast(tensor: Tensor, src: int = 0, group: Any = None, async_op: bool = 
         if rank != src:
             write(tensor, from_buffer(buf, tensor))
 
+    request = comm.Ibcast(buf, root=src)
     if async_op:
-        return Work(comm.Ibcast(buf, root=src), finish)
-    comm.Bcast(buf, root=src)
+        return Work(request, finish, "broadcast")
+    _state.wait(request, "broadcast")
     finish()
     return None
 
@@ -227,6 +284,7 @@ def all_gather(tensor_list: list, tensor: Tensor, group: Any = None, async_op: b
                 f"all_gather: tensor_list[{i}] has shape {tuple(t.shape)}, expected "
                 f"{tuple(tensor.shape)} like tensor"
             )
+    _agree(comm, tensor, "all_gather")
     g = _state._group
     send = comm_buffer(tensor._data, tensor._backend, g is not None and g.device_buffers)
     if isinstance(send, np.ndarray):
@@ -244,8 +302,9 @@ def all_gather(tensor_list: list, tensor: Tensor, group: Any = None, async_op: b
         for i, t in enumerate(tensor_list):
             write(t, from_buffer(recv[i], tensor))
 
+    request = comm.Iallgather(send, recv)
     if async_op:
-        return Work(comm.Iallgather(send, recv), finish)
-    comm.Allgather(send, recv)
+        return Work(request, finish, "all_gather")
+    _state.wait(request, "all_gather")
     finish()
     return None

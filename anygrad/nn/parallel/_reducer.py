@@ -152,7 +152,8 @@ class Reducer:
 
     def _finish(self, current: int | None) -> Any:
         self.armed = False
-        self.MPI.Request.Waitall([b.request for b in self.buckets])
+        for b in self.buckets:  # a rank that left is noticed instead of waited for
+            _state.wait(b.request, "DistributedDataParallel")
         replacement = None
         for bucket in self.buckets:
             buf = bucket.buffer / self.world  # a fresh array: .grad views of it stay private
