@@ -304,6 +304,11 @@ def main() -> None:
         import torch
 
         torch.set_num_threads(int(os.environ.get("BENCH_THREADS", torch.get_num_threads())))
+    if a.lib == "anygrad" and os.environ.get("BENCH_KERNEL_BLAS") == "off":
+        # For before/after figures: BLAS threads left as they are inside the NumPy kernels.
+        from anygrad.fastpaths import numpy as np_fast
+
+        np_fast.set_kernel_blas_threads(None)
     _setup_device(a.lib)
     out = CASES[a.case](a.lib, a.reps)
     out.update(case=a.case, lib=a.lib)

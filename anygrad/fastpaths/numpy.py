@@ -535,6 +535,95 @@ def _lstm_backward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarr
     return gx, np.ascontiguousarray(dh_next.T), np.ascontiguousarray(dc_next.T), gw_ih, gw_hh, gb_ih, gb_hh
 
 
+def _gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: Any,
+                 b_hh: Any, reverse: bool) -> tuple:
+    """GRU layer in the transposed layout of :func:`_lstm_forward` (gates as row blocks
+    of ``(3H, N)``, PyTorch's order r, z, n: the two sigmoid gates are already one block)."""
+    n_steps, n, _ = x.shape
+    hsize = w_hh.shape[1]
+    dt = x.dtype
+    xw = np.matmul(w_ih, x.transpose(0, 2, 1))
+    if b_ih is not None:
+        xw += b_ih[:, None]
+    bh = None if b_hh is None else b_hh[:, None]
+    hw = np.empty((n_steps, 3 * hsize, n), dtype=dt)
+    rz = np.empty((n_steps, 2 * hsize, n), dtype=dt)
+    nn = np.empty((n_steps, hsize, n), dtype=dt)
+    ys = np.empty((n_steps, hsize, n), dtype=dt)
+    h = h0.T
+    two = 2 * hsize
+    for t in (range(n_steps - 1, -1, -1) if reverse else range(n_steps)):
+        hwt, rzt, nt, yt = hw[t], rz[t], nn[t], ys[t]
+        np.matmul(w_hh, h, out=hwt)
+        if bh is not None:
+            hwt += bh
+        np.add(xw[t, :two], hwt[:two], out=rzt)
+        _sigmoid_(rzt)
+        np.multiply(rzt[:hsize], hwt[two:], out=nt)
+        nt += xw[t, two:]
+        np.tanh(nt, out=nt)
+        np.subtract(h, nt, out=yt)
+        yt *= rzt[hsize:]
+        yt += nt
+        h = yt
+    return np.ascontiguousarray(ys.transpose(0, 2, 1)), None, (rz, nn, hw, ys)
+
+
+def _gru_backward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
+                  y: np.ndarray, gy: np.ndarray, cache: tuple, reverse: bool, needs: tuple) -> tuple:
+    """Backward of :func:`_gru_forward` (same layout)."""
+    rz, nn, hw, ys = cache
+    n_steps, n, isize = x.shape
+    hsize = w_hh.shape[1]
+    dt = ys.dtype
+    r, z, hn = rz[:, :hsize], rz[:, hsize:], hw[:, 2 * hsize:]
+    # d(pre_z) = dh * dz, d(pre_n) = dh * dn, d(pre_r) = d(pre_n) * dr: all steps at once.
+    dz = _shifted(ys, h0.T, reverse)
+    dz -= nn
+    dz *= z
+    dz *= 1.0 - z
+    dn = 1.0 - nn * nn
+    dn *= 1.0 - z
+    dr = 1.0 - r
+    dr *= r
+    dr *= hn
+    gyt = np.ascontiguousarray(gy.transpose(0, 2, 1))
+    w_ht = w_hh.T
+    dx = np.empty((n_steps, 3 * hsize, n), dtype=dt)
+    dhw = np.empty((n_steps, 3 * hsize, n), dtype=dt)
+    dh = np.empty((hsize, n), dtype=dt)
+    dh_next = np.empty((hsize, n), dtype=dt)
+    tmp = np.empty((hsize, n), dtype=dt)
+    two = 2 * hsize
+    first = True
+    for t in (range(n_steps) if reverse else range(n_steps - 1, -1, -1)):
+        if first:
+            np.copyto(dh, gyt[t])
+        else:
+            np.add(gyt[t], dh_next, out=dh)
+        dxt, dht = dx[t], dhw[t]
+        dpn = dxt[two:]
+        np.multiply(dh, dn[t], out=dpn)
+        np.multiply(dh, dz[t], out=dxt[hsize:two])
+        np.multiply(dpn, dr[t], out=dxt[:hsize])
+        np.copyto(dht[:two], dxt[:two])
+        np.multiply(dpn, r[t], out=dht[two:])
+        np.matmul(w_ht, dht, out=dh_next)
+        np.multiply(dh, z[t], out=tmp)
+        dh_next += tmp
+        first = False
+    dxw = np.ascontiguousarray(dx.transpose(0, 2, 1)).reshape(n_steps * n, 3 * hsize)
+    dhw2 = np.ascontiguousarray(dhw.transpose(0, 2, 1)).reshape(n_steps * n, 3 * hsize)
+    gx = np.reshape(dxw @ w_ih, (n_steps, n, isize)) if needs[0] else None
+    gw_ih = dxw.T @ np.reshape(x, (n_steps * n, isize)) if needs[3] else None
+    gw_hh = None
+    if needs[4]:
+        gw_hh = dhw2.T @ np.reshape(_shifted(y, h0, reverse), (n_steps * n, hsize))
+    gb_ih = dxw.sum(axis=0) if len(needs) > 5 and needs[5] else None
+    gb_hh = dhw2.sum(axis=0) if len(needs) > 6 and needs[6] else None
+    return gx, np.ascontiguousarray(dh_next.T), None, gw_ih, gw_hh, gb_ih, gb_hh
+
+
 @_blas_limited
 def rnn_layer_forward(mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any,
                       b_hh: Any, reverse: bool) -> tuple:
@@ -546,37 +635,19 @@ def rnn_layer_forward(mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any,
         return None, None, None
     if mode == "LSTM":
         return _lstm_forward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)
+    if mode == "GRU":
+        return _gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh, reverse)
     n_steps, n, isize = x.shape
     hsize, gates = w_hh.shape[1], w_hh.shape[0]
     xw = np.matmul(np.reshape(x, (n_steps * n, isize)), w_ih.T)
     if b_ih is not None:
         xw += b_ih
-    if b_hh is not None and mode != "GRU":  # GRU's b_hh sits inside the reset product
+    if b_hh is not None:
         xw += b_hh
     xw = np.reshape(xw, (n_steps, n, gates))
     order = range(n_steps - 1, -1, -1) if reverse else range(n_steps)
     y = np.empty((n_steps, n, hsize), dtype=dt)
     h = h0
-    if mode == "GRU":
-        w_t = w_hh.T
-        hw = np.empty((n_steps, n, gates), dtype=dt)
-        rz = np.empty((n_steps, n, 2 * hsize), dtype=dt)
-        nn = np.empty((n_steps, n, hsize), dtype=dt)
-        for t in order:
-            hwt, rzt, nt, yt = hw[t], rz[t], nn[t], y[t]
-            np.matmul(h, w_t, out=hwt)
-            if b_hh is not None:
-                hwt += b_hh
-            np.add(xw[t, :, :2 * hsize], hwt[:, :2 * hsize], out=rzt)
-            _sigmoid_(rzt)
-            np.multiply(rzt[:, :hsize], hwt[:, 2 * hsize:], out=nt)
-            nt += xw[t, :, 2 * hsize:]
-            np.tanh(nt, out=nt)
-            np.subtract(h, nt, out=yt)
-            yt *= rzt[:, hsize:]
-            yt += nt
-            h = yt
-        return y, None, (rz, nn, hw)
     w_t = w_hh.T
     for t in order:
         yt = y[t]
@@ -609,66 +680,33 @@ def rnn_layer_backward(mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any
     """Gradients ``(gx, gh0, gc0, gw_ih, gw_hh, gb_ih, gb_hh)`` (None where not needed)."""
     if mode == "LSTM":
         return _lstm_backward(x, h0, c0, w_ih, w_hh, y, gy, gc, cache, reverse, needs)
+    if mode == "GRU":
+        return _gru_backward(x, h0, w_ih, w_hh, y, gy, cache, reverse, needs)
     n_steps, n, isize = x.shape
     hsize, gates = w_hh.shape[1], w_hh.shape[0]
     dt = y.dtype
     hprev = _shifted(y, h0, reverse)
     order = range(n_steps) if reverse else range(n_steps - 1, -1, -1)  # backwards in time
     dxw = np.empty((n_steps, n, gates), dtype=dt)
-    dhw = dxw
     dh = np.empty((n, hsize), dtype=dt)
     dh_next = np.empty((n, hsize), dtype=dt)
+    d = 1.0 - y * y if mode == "RNN_TANH" else (y > 0).astype(dt)
     first = True
-    if mode == "GRU":
-        rz, nn, hw = cache
-        r, z, hn = rz[..., :hsize], rz[..., hsize:], hw[..., 2 * hsize:]
-        dz = hprev - nn
-        dz *= z
-        dz *= 1.0 - z
-        dn = 1.0 - nn * nn
-        dn *= 1.0 - z
-        dr = 1.0 - r
-        dr *= r
-        dr *= hn
-        dhw = np.empty((n_steps, n, gates), dtype=dt)
-        dx4 = np.reshape(dxw, (n_steps, n, 3, hsize))
-        dh4 = np.reshape(dhw, (n_steps, n, 3, hsize))
-        tmp = np.empty((n, hsize), dtype=dt)
-        for t in order:
-            if first:
-                np.copyto(dh, gy[t])
-            else:
-                np.add(gy[t], dh_next, out=dh)
-            dpn = dx4[t, :, 2]
-            np.multiply(dh, dn[t], out=dpn)
-            np.multiply(dh, dz[t], out=dx4[t, :, 1])
-            np.multiply(dpn, dr[t], out=dx4[t, :, 0])
-            dh4[t, :, :2] = dx4[t, :, :2]
-            np.multiply(dpn, r[t], out=dh4[t, :, 2])
-            np.matmul(dhw[t], w_hh, out=dh_next)
-            np.multiply(dh, z[t], out=tmp)
-            dh_next += tmp
-            first = False
-        gc0 = None
-    else:
-        d = 1.0 - y * y if mode == "RNN_TANH" else (y > 0).astype(dt)
-        for t in order:
-            if first:
-                np.copyto(dh, gy[t])
-            else:
-                np.add(gy[t], dh_next, out=dh)
-            np.multiply(dh, d[t], out=dxw[t])
-            np.matmul(dxw[t], w_hh, out=dh_next)
-            first = False
-        gc0 = None
+    for t in order:
+        if first:
+            np.copyto(dh, gy[t])
+        else:
+            np.add(gy[t], dh_next, out=dh)
+        np.multiply(dh, d[t], out=dxw[t])
+        np.matmul(dxw[t], w_hh, out=dh_next)
+        first = False
     dxw2 = np.reshape(dxw, (n_steps * n, gates))
-    dhw2 = np.reshape(dhw, (n_steps * n, gates))
     gx = np.reshape(dxw2 @ w_ih, (n_steps, n, isize)) if needs[0] else None
     gw_ih = dxw2.T @ np.reshape(x, (n_steps * n, isize)) if needs[3] else None
-    gw_hh = dhw2.T @ np.reshape(hprev, (n_steps * n, hsize)) if needs[4] else None
+    gw_hh = dxw2.T @ np.reshape(hprev, (n_steps * n, hsize)) if needs[4] else None
     gb_ih = dxw2.sum(axis=0) if len(needs) > 5 and needs[5] else None
-    gb_hh = dhw2.sum(axis=0) if len(needs) > 6 and needs[6] else None
-    return gx, dh_next, gc0, gw_ih, gw_hh, gb_ih, gb_hh
+    gb_hh = dxw2.sum(axis=0) if len(needs) > 6 and needs[6] else None
+    return gx, dh_next, None, gw_ih, gw_hh, gb_ih, gb_hh
 
 
 # -- allocator -----------------------------------------------------------------------------
