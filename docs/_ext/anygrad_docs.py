@@ -224,7 +224,7 @@ class OpsApi(_Generated):
 # appears without editing any page. Members are grouped as PyTorch's reference groups
 # them; a member with no rule below lands in "Other" (and still gets an entry).
 TENSOR_GROUPS: list[tuple[str, str]] = [
-    ("attributes", "Attributes and size"),
+    ("attributes", "Attributes, size and memory layout"),
     ("autograd", "Autograd"),
     ("conversion", "Conversion, dtype, device and backend"),
     ("shape", "Shape, views, joining and splitting"),
@@ -253,7 +253,8 @@ _CATEGORY_GROUP = {
 _MEMBER_GROUP = {
     **dict.fromkeys(
         "shape ndim dtype device backend array xp T mT real imag is_cuda size dim ndimension "
-        "numel nelement element_size is_complex is_floating_point".split(), "attributes"),
+        "numel nelement element_size is_complex is_floating_point is_contiguous is_view "
+        "storage_offset stride".split(), "attributes"),
     **dict.fromkeys(
         "requires_grad grad grad_fn is_leaf output_nr data backward detach detach_ "
         "requires_grad_ register_hook retain_grad".split(), "autograd"),
@@ -261,7 +262,8 @@ _MEMBER_GROUP = {
         "to cpu cuda numpy tolist item float double half int long bool type type_as astype "
         "clone contiguous".split(), "conversion"),
     **dict.fromkeys(
-        "view view_as reshape_as expand_as broadcast_to moveaxis swapaxes t repeat".split(),
+        "view view_as reshape_as expand_as broadcast_to moveaxis swapaxes swapdims t repeat "
+        "narrow select tensor_split".split(),
         "shape"),
     **dict.fromkeys("take masked_fill where".split(), "indexing"),
     **dict.fromkeys("max min logsumexp".split(), "reduction"),
