@@ -29,6 +29,14 @@ def _inplace(t: Any, result: Any, op: str) -> Any:
     return inplace(t, result, op)
 
 
+def _overwrite(t: Any, value: Any, op: str) -> Any:
+    """Write ``value`` (broadcast) over all of ``t``; a tracked ``t`` keeps an edge to its
+    old history (a zero gradient), as PyTorch's copy_/fill_/zero_ do."""
+    if t._requires_grad and t._base is None and _ag.is_grad_enabled():
+        return _inplace(t, _ag.setitem(t, Ellipsis, value), op)
+    return _inplace(t, _ag.broadcast_to(value, tuple(t.shape)), op)
+
+
 def _setitem_(t: Any, key: Any, value: Any) -> None:
     from .ops._inplace import setitem_
 
@@ -205,10 +213,12 @@ class TensorMethods:
         return _inplace(self, _ag.add(self, _ag.multiply(_ag.subtract(end, self), weight)), "lerp_")
 
     def zero_(self) -> Any:
-        return _inplace(self, _ag.zeros_like(self), "zero_")
+        return _overwrite(self, _ag.zeros_like(self), "zero_")
 
     def fill_(self, value: Any) -> Any:
-        return _inplace(self, _ag.full_like(self, value), "fill_")
+        if isinstance(value, _ag.Tensor) and value._requires_grad:
+            return _overwrite(self, value, "fill_")
+        return _overwrite(self, _ag.full_like(self, value), "fill_")
 
     def copy_(self, src: Any, non_blocking: bool = False) -> Any:
         """Copy ``src`` (broadcast, converted to this tensor's dtype, backend and device);
@@ -219,7 +229,7 @@ class TensorMethods:
             src = src.to(backend=self.backend, device=self.device)
         if src.dtype != self.dtype:
             src = src.to(self.dtype)
-        return _inplace(self, _ag.broadcast_to(src, tuple(self.shape)), "copy_")
+        return _overwrite(self, src, "copy_")
 
     def masked_fill_(self, mask: Any, value: Any) -> Any:
         return _inplace(self, _ag.masked_fill(self, mask, value), "masked_fill_")

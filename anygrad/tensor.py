@@ -65,12 +65,15 @@ class ViewFn:
     writes, ``stride()`` on JAX and the autograd of writes into views find their targets.
     """
 
-    __slots__ = ("fns", "functional", "overlap")
+    __slots__ = ("fns", "functional", "overlap", "component")
 
-    def __init__(self, fns: tuple, functional: bool, overlap: bool) -> None:
+    def __init__(self, fns: tuple, functional: bool, overlap: bool,
+                 component: str | None = None) -> None:
         self.fns = fns
         self.functional = functional
         self.overlap = overlap
+        # "real" or "imag": the view holds one part of complex elements (always functional).
+        self.component = component
 
     def __call__(self, xp: Any, array: Any) -> Any:
         for f in self.fns:
@@ -144,8 +147,21 @@ def _share(t: "Tensor", source: "Tensor") -> "Tensor":
     return t
 
 
+def _with_other_part(backend: Any, root: Any, pos: np.ndarray, value: Any, part: str) -> Any:
+    """Complex values for ``pos``: ``value`` as the ``part`` ("real"/"imag"), the other
+    part kept from ``root``."""
+    xp = backend.xp
+    device = backend.device_of(root)
+    current = xp.reshape(xp.take(xp.reshape(root, (-1,)), xp.asarray(
+        pos.reshape(-1), device=device)), tuple(pos.shape))
+    value = xp.astype(xp.asarray(value, device=device), root.dtype)
+    if part == "real":
+        return value + xp.astype(xp.imag(current), root.dtype) * 1j
+    return xp.astype(xp.real(current), root.dtype) + value * 1j
+
+
 def make_view(out: "Tensor", parent: "Tensor", fn: Callable, *, overlap: bool = False,
-              native: bool = True) -> "Tensor":
+              native: bool = True, component: str | None = None) -> "Tensor":
     """Turn ``out``, just computed from ``parent`` by ``fn(xp, array)``, into a view.
 
     ``native`` says the backend returned its own view (False where it had to copy, e.g.
@@ -162,6 +178,7 @@ def make_view(out: "Tensor", parent: "Tensor", fn: Callable, *, overlap: bool = 
         (pv.fns + (fn,)) if pv is not None else (fn,),
         functional,
         overlap or (pv is not None and pv.overlap),
+        component or (pv.component if pv is not None else None),
     )
     out._storage = storage
     base = parent._base
@@ -469,6 +486,8 @@ class Tensor(TensorMethods):
                 pos = np.arange(math.prod(root.shape), dtype=np.int64).reshape(root.shape)
             if key is not None:
                 pos = pos[key]
+            if vf is not None and vf.component is not None:
+                value = _with_other_part(backend, root, pos, value, vf.component)
             new_root = backend.scatter_set(root, pos, value)
         if new_root is not root:
             storage.base = new_root

@@ -156,7 +156,25 @@ def setitem_on_view_of_view(T):
     return x
 
 
+def complex_parts(T):
+    x = T.tensor([1 + 2j, 3 - 1j])
+    r, i = x.real, x.imag
+    r.mul_(10)
+    i[1] = 7
+    x.add_(1)
+    return x
+
+
+def complex_parts_follow(T):
+    x = T.tensor([1 + 2j, 3 - 1j])
+    r = x.real
+    x.mul_(2)
+    return r
+
+
 VALUE_CASES = {
+    complex_parts: [11 + 2j, 31 + 7j],
+    complex_parts_follow: [2, 6],
     view_then_write: [[5, 1, 2], [3, 4, 5]],
     select_then_add_: [[1, 2, 3], [3, 4, 5]],
     slice_fill_: [[0, 7, 7], [3, 7, 7]],
@@ -253,6 +271,13 @@ def test_is_view_and_base(backend):
     assert w._version == x._version == 0
     w.add_(1)
     assert w._version == x._version == m._version == 1  # one counter per storage
+
+
+def test_tracked_write_into_complex_part_raises_before_writing(backend):
+    x = anygrad.tensor([1 + 2j, 3 - 1j], requires_grad=True) * 1
+    with pytest.raises(RuntimeError, match="not differentiable in anygrad yet"):
+        x.real.mul_(2)
+    np.testing.assert_array_equal(x.detach().numpy(), [1 + 2j, 3 - 1j])  # nothing written
 
 
 def test_expanded_view_cannot_be_written(backend):
@@ -524,3 +549,51 @@ def test_random_view_chains_match_numpy(backend, chains):
             v.fill_(c)
             r[...] = c
         np.testing.assert_array_equal(x.numpy(), ref)
+
+
+@settings(max_examples=12, deadline=None)
+@given(chains=st.lists(st.tuples(st.lists(st.tuples(VIEW_OPS, st.integers(0, 50)), max_size=4),
+                                 st.sampled_from(["add", "mul", "copy"]), st.integers(-2, 2)),
+                       min_size=1, max_size=3))
+def test_random_view_chains_gradients(backend, chains):
+    """Writes of tracked values through random views of a non-leaf: gradients equal central
+    differences, and PyTorch's for the same program where it is installed."""
+
+    def program(T, a, w):
+        x = a * 1.5
+        for ops, write, c in chains:
+            v = x
+            for op, seed in ops:
+                v = _apply(op, v, "T", seed)
+            if write == "add":
+                v.add_(w * c)
+            elif write == "mul":
+                v.mul_(w + c)
+            else:
+                v.copy_(w * c)
+        return (x * x).sum()
+
+    values = np.linspace(-1.0, 1.0, 24).reshape(2, 3, 4)
+    dev = backend.device
+    a = anygrad.tensor(values, dtype="float64", requires_grad=True, device=dev)
+    w = anygrad.tensor(0.7, dtype="float64", requires_grad=True, device=dev)
+    program(anygrad, a, w).backward()
+    assert gradcheck(lambda p, q: program(anygrad, p, q), (
+        anygrad.tensor(values, dtype="float64", requires_grad=True, device=dev),
+        anygrad.tensor(0.7, dtype="float64", requires_grad=True, device=dev)))
+    if torch is not None:
+        ra = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+        rw = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+        program(torch, ra, rw).backward()
+        np.testing.assert_allclose(a.grad.numpy(), ra.grad.numpy(), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(w.grad.numpy(), rw.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_one_hot_inputs_built_by_chained_indexing(backend):
+    # The char-RNN tutorial's idiom: tensor[li][0][letter_index] = 1.
+    t = anygrad.zeros(3, 1, 5)
+    for li, k in enumerate([4, 0, 2]):
+        t[li][0][k] = 1
+    expected = np.zeros((3, 1, 5), dtype=np.float32)
+    expected[[0, 1, 2], 0, [4, 0, 2]] = 1
+    np.testing.assert_array_equal(t.numpy(), expected)

@@ -281,7 +281,11 @@ def _snapshot_versions(saved: tuple, args: tuple, outs: Any) -> tuple | None:
     """(storage, version, position in saved) of each saved array that a Tensor holds, for
     backward to detect in-place changes made after saving (PyTorch's version check)."""
     found = None
-    for i, s in enumerate(saved):
+    i = -1
+    for s in saved:
+        i += 1
+        if type(s) in _SCALARS:
+            continue
         for a in args:
             if isinstance(a, Tensor) and a._data is s:
                 break
@@ -293,8 +297,9 @@ def _snapshot_versions(saved: tuple, args: tuple, outs: Any) -> tuple | None:
                 continue
         st = a._storage
         if found is None:
-            found = []
-        found.append((st, st.version, i))
+            found = [(st, st.version, i)]
+        else:
+            found.append((st, st.version, i))
     return None if found is None else tuple(found)
 
 
@@ -437,3 +442,4 @@ _SHARED_NEEDS = {
 }
 
 _SCALARS = frozenset({int, float, bool, complex, str, tuple, slice, type(None), type(Ellipsis)})
+

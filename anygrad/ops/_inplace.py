@@ -119,11 +119,20 @@ def inplace(t: Tensor, result: Tensor, op: str) -> Tensor:
             raise _leaf_error(op, False)
         if base is not None and base._requires_grad and base._grad_fn is None:
             raise _leaf_error(op, True)
+    tracked = grad_on and (result._requires_grad or t._requires_grad)
+    vf = t._view_fn
+    if tracked and base is not None and vf.component is not None:
+        # Checked before anything is written: no partial writes.
+        raise RuntimeError(
+            f"{op}: writing into .{vf.component} of a complex tensor is not differentiable in "
+            "anygrad yet; write under anygrad.no_grad(), or compute the new tensor out of "
+            "place (for example x.real * 2 + 1j * x.imag)"
+        )
     node = result._grad_fn
     if node is not None and node._saved:
         _unalias_saved(node, t._data)
     t._write(_cast_result(t, result, op))
-    if grad_on and (result._requires_grad or t._requires_grad):
+    if tracked:
         _rewire(t, result)
     return t
 
