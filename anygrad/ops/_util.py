@@ -69,42 +69,74 @@ def _scalar_target(kind: str, arr_dtype: Any) -> Any:
     return _dtype.default_complex_dtype()
 
 
+# Kind of each native dtype seen, so the common case skips the backend look-up.
+_KIND_OF: dict = {}
+
+
+def _kind_of(arr: Any) -> str:
+    d = arr.dtype
+    k = _KIND_OF.get(d)
+    if k is None:
+        backend = _backend.backend_of_array(arr)
+        k = _KIND_OF[d] = backend.dtype_of(d).kind if backend is not None else "?"
+    return k
+
+
 def promote_operands(xp: Any, x: Any, y: Any, true_divide: bool = False) -> tuple:
     """``(x, y)`` cast so that the backend computes PyTorch's result dtype.
 
-    The common case (two arrays of one dtype, or a float array and a Python float) costs
-    a type look-up and a dtype comparison; casts happen only for mixed kinds.
+    The common cases (two arrays of one dtype; a float array and a Python float) cost a
+    type comparison and a dtype comparison or one dict look-up; casts happen only for
+    mixed kinds.
     """
-    kx, ky = _PY_KIND.get(type(x)), _PY_KIND.get(type(y))
+    tx, ty = type(x), type(y)
+    if tx is ty:
+        if tx in _PY_KIND:
+            return x, y
+        dx = x.dtype
+        if (dx is y.dtype or dx == y.dtype) and not true_divide:
+            return x, y
+        return _promote_arrays(xp, x, y, true_divide)
+    if ty is float:  # the most common scalar: x * 0.5
+        k = _kind_of(x)
+        if k == "f" or k == "c" or k == "?":
+            return x, y
+    kx, ky = _PY_KIND.get(tx), _PY_KIND.get(ty)
     if kx is None and ky is None:
-        if x.dtype == y.dtype and not true_divide:
-            return x, y
-        backend = _backend.backend_of_array(x)
-        dx, dy = backend.dtype_of(x.dtype), backend.dtype_of(y.dtype)
-        if true_divide and dx.kind in "biu" and dy.kind in "biu":
-            d = backend.to_native(_dtype.get_default_dtype())
-            return xp.astype(x, d), xp.astype(y, d)
-        rx, ry = _RANK[dx.kind], _RANK[dy.kind]
-        if rx == ry or (rx >= 2 and ry >= 2):  # same category, or float with complex
-            return x, y
-        if rx < ry:
-            return xp.astype(x, backend.to_native(dy)), y
-        return x, xp.astype(y, backend.to_native(dx))
+        return _promote_arrays(xp, x, y, true_divide)
     if kx is not None and ky is not None:
         return x, y
     arr, kind = (y, kx) if ky is None else (x, ky)
-    backend = _backend.backend_of_array(arr)
-    if backend is None:  # not an array this library knows: leave it to the namespace
+    ka = _kind_of(arr)
+    if ka == "?":  # not an array this library knows: leave it to the namespace
         return x, y
-    da = backend.dtype_of(arr.dtype)
-    if _RANK[kind] > _RANK[da.kind]:
-        target = _scalar_target(kind, da)
-    elif true_divide and da.kind in "biu":
+    if _RANK[kind] > _RANK[ka]:
+        backend = _backend.backend_of_array(arr)
+        target = _scalar_target(kind, backend.dtype_of(arr.dtype))
+    elif true_divide and ka in "biu":
+        backend = _backend.backend_of_array(arr)
         target = _dtype.get_default_dtype()
     else:
         return x, y
     arr = xp.astype(arr, backend.to_native(target))
     return (x, arr) if ky is None else (arr, y)
+
+
+def _promote_arrays(xp: Any, x: Any, y: Any, true_divide: bool) -> tuple:
+    """Two arrays of different dtypes (or integer true division)."""
+    backend = _backend.backend_of_array(x)
+    if backend is None:
+        return x, y
+    dx, dy = backend.dtype_of(x.dtype), backend.dtype_of(y.dtype)
+    if true_divide and dx.kind in "biu" and dy.kind in "biu":
+        d = backend.to_native(_dtype.get_default_dtype())
+        return xp.astype(x, d), xp.astype(y, d)
+    rx, ry = _RANK[dx.kind], _RANK[dy.kind]
+    if rx == ry or (rx >= 2 and ry >= 2):  # same category, or float with complex
+        return x, y
+    if rx < ry:
+        return xp.astype(x, backend.to_native(dy)), y
+    return x, xp.astype(y, backend.to_native(dx))
 
 
 class IntegerDivisionByZero(ZeroDivisionError, RuntimeError):

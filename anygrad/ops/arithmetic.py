@@ -16,8 +16,8 @@ import numpy as np
 
 from ..autograd.function import Function
 from ._registry import OpSpec, register
-from ..tensor import Tensor
-from ._util import conj_if_complex, is_complex, promote_operands
+from ..tensor import Tensor, make_view
+from ._util import _PY_KIND, conj_if_complex, is_complex, promote_operands
 
 __all__ = ["add", "subtract", "multiply", "divide", "negative", "positive", "pow", "square",
            "reciprocal", "sqrt", "rsqrt", "abs", "maximum", "minimum", "clip", "hypot", "copysign",
@@ -37,7 +37,11 @@ def _conj(xp: Any, a: Any) -> Any:
 class Add(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
-        x, y = promote_operands(ctx.xp, x, y)
+        # Two arrays of one dtype need no promotion: checked inline (no call) in the
+        # hottest ops, add, subtract and multiply.
+        tx = type(x)
+        if tx is not type(y) or tx in _PY_KIND or x.dtype is not y.dtype:
+            x, y = promote_operands(ctx.xp, x, y)
         return ctx.xp.add(x, y)
 
     @staticmethod
@@ -66,7 +70,9 @@ register(OpSpec("add", add, ref=np.add, nin=2, shapes="broadcast", method="add",
 class Sub(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
-        x, y = promote_operands(ctx.xp, x, y)
+        tx = type(x)
+        if tx is not type(y) or tx in _PY_KIND or x.dtype is not y.dtype:
+            x, y = promote_operands(ctx.xp, x, y)
         return ctx.xp.subtract(x, y)
 
     @staticmethod
@@ -88,7 +94,9 @@ register(OpSpec("subtract", subtract, ref=np.subtract, nin=2, shapes="broadcast"
 class Mul(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
-        x, y = promote_operands(ctx.xp, x, y)
+        tx = type(x)
+        if tx is not type(y) or tx in _PY_KIND or x.dtype is not y.dtype:
+            x, y = promote_operands(ctx.xp, x, y)
         ctx.save_for_backward(x, y)
         return ctx.xp.multiply(x, y)
 
@@ -138,12 +146,39 @@ def divide(x1: Any, x2: Any, /, *, rounding_mode: str | None = None) -> Any:
     if rounding_mode == "floor":
         return floor_divide(x1, x2)
     if rounding_mode == "trunc":
+        if _integer(x1) and _integer(x2):
+            # Integers stay integers (PyTorch): floor, plus one where the exact quotient
+            # is negative and not whole. Not through float: int64 exceeds its mantissa.
+            from .rounding import remainder
+
+            q = floor_divide(x1, x2)
+            r = remainder(x1, x2)
+            neg = _sign_negative(x1) != _sign_negative(x2)
+            return q + _astype((r != 0) & neg, q.dtype)
         return trunc(Div.apply(x1, x2))
     raise ValueError(f"divide: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
 
 
 register(OpSpec("divide", divide, ref=np.divide, nin=2, shapes="broadcast",
                 domain=("real", "nonzero"), method="div", category="arithmetic"))
+
+
+def _integer(v: Any) -> bool:
+    """Whether ``v`` (Tensor, array or Python number) holds integers (or bools)."""
+    if type(v) in (int, bool):
+        return True
+    d = getattr(v, "dtype", None)
+    return d is not None and getattr(d, "kind", getattr(getattr(d, "dtype", d), "kind", "")) in ("b", "i", "u")
+
+
+def _sign_negative(v: Any) -> Any:
+    return v < 0 if type(v) in (int, bool) else _as_tensor(v) < 0
+
+
+def _astype(t: Any, dtype: Any) -> Any:
+    from .conversion import astype
+
+    return astype(t, dtype)
 
 
 class Neg(Function):
@@ -528,7 +563,18 @@ def real(x: Any, /) -> Any:
     x = _as_tensor(x)
     if not x.dtype.is_complex:
         return x  # the standard (2024.12) and PyTorch: real of a real array is the array
-    return Real.apply(x)
+    # A view, as PyTorch's: writes into it change x's real parts (kept in sync functionally,
+    # since the standard's real() copies).
+    return make_view(Real.apply(x), x, _real_fn, native=False, component="real")
+
+
+def _real_fn(xp: Any, a: Any) -> Any:
+    return xp.real(a)
+
+
+def _imag_fn(xp: Any, a: Any) -> Any:
+    # The index replay runs on integer positions, which have no imaginary part.
+    return xp.imag(a) if xp.isdtype(a.dtype, "complex floating") else a
 
 
 class Imag(Function):
@@ -559,7 +605,7 @@ def imag(x: Any, /) -> Any:
     x = _as_tensor(x)
     if not x.dtype.is_complex:
         raise TypeError(f"imag: expected a complex floating-point tensor, got dtype {x.dtype}")
-    return Imag.apply(x)
+    return make_view(Imag.apply(x), x, _imag_fn, native=False, component="imag")
 
 
 class Conj(Function):

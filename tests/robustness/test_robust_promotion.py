@@ -133,6 +133,8 @@ ZERO_DIV = [
     ("fmod", lambda x, y: anygrad.fmod(x, y), lambda x, y: x.fmod(y)),
     ("floor_divide", lambda x, y: anygrad.divide(x, y, rounding_mode="floor"),
      lambda x, y: x.div(y, rounding_mode="floor")),
+    ("floor_divide", lambda x, y: anygrad.divide(x, y, rounding_mode="trunc"),
+     lambda x, y: x.div(y, rounding_mode="trunc")),
 ]
 
 
@@ -252,3 +254,20 @@ def test_result_type_agrees_with_operations(backend):
     x = T(A, backend, "int64")
     y = T(B, backend, "float32")
     assert anygrad.result_type(x, y) is (x + y).dtype is anygrad.float32
+
+
+@pytest.mark.parametrize("mode", ["trunc", "floor"])
+@pytest.mark.parametrize("divisor", ["tensor", "scalar"])
+def test_integer_division_with_rounding_mode_stays_integer(backend, mode, divisor):
+    x = np.array([7, -7, 7, -7, 6, 0])
+    y = np.array([2, 2, -2, -2, 3, 5]) if divisor == "tensor" else -2
+    yy = T(y, backend, "int64") if divisor == "tensor" else y
+    got = anygrad.divide(T(x, backend, "int64"), yy, rounding_mode=mode)
+    assert got.dtype is anygrad.int64
+    exact = x / np.asarray(y, dtype=np.float64)
+    want = np.trunc(exact) if mode == "trunc" else np.floor(exact)
+    np.testing.assert_array_equal(got.numpy(), want.astype(np.int64))
+    t = torch()
+    ref = t.div(t.tensor(x), t.tensor(y) if divisor == "tensor" else y, rounding_mode=mode)
+    assert ref.dtype == t.int64
+    np.testing.assert_array_equal(ref.numpy(), got.numpy())
