@@ -419,6 +419,16 @@ def _sigmoid_(a: np.ndarray) -> np.ndarray:
     return a
 
 
+def _projection_t(x: np.ndarray, w: np.ndarray, b: Any) -> np.ndarray:
+    """``x @ w^T + b`` for every step, transposed to ``(T, rows, N)``: one flat GEMM and one
+    transposing copy (measured faster than a batched matmul per step)."""
+    n_steps, n, isize = x.shape
+    xw = np.reshape(x, (n_steps * n, isize)) @ w.T
+    if b is not None:
+        xw += b
+    return np.ascontiguousarray(np.reshape(xw, (n_steps, n, w.shape[0])).transpose(0, 2, 1))
+
+
 def _lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray,
                   w_hh: np.ndarray, b_ih: Any, b_hh: Any, reverse: bool) -> tuple:
     """LSTM layer in a transposed layout: every per-step array is ``(rows, N)``.
@@ -439,11 +449,10 @@ def _lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarra
     # PyTorch's rows (i, f, g, o) rolled by one gate are (o, i, f, g).
     w_x = np.roll(w_ih, hsize, axis=0) * scale
     w_h = np.roll(w_hh, hsize, axis=0) * scale
-    # (4H, I) @ (T, I, N): the input projection of every step, already transposed.
-    xw = np.matmul(w_x, x.transpose(0, 2, 1))
+    b = None
     if b_ih is not None or b_hh is not None:
-        b = (0 if b_ih is None else b_ih) + (0 if b_hh is None else b_hh)
-        xw += np.roll(b, hsize)[:, None] * scale
+        b = np.roll((0 if b_ih is None else b_ih) + (0 if b_hh is None else b_hh), hsize) * scale[:, 0]
+    xw = _projection_t(x, w_x, b)
     acts = np.empty((n_steps, 4 * hsize, n), dtype=dt)
     ys = np.empty((n_steps, hsize, n), dtype=dt)
     cs = np.empty((n_steps, hsize, n), dtype=dt)
@@ -542,9 +551,7 @@ def _gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarr
     n_steps, n, _ = x.shape
     hsize = w_hh.shape[1]
     dt = x.dtype
-    xw = np.matmul(w_ih, x.transpose(0, 2, 1))
-    if b_ih is not None:
-        xw += b_ih[:, None]
+    xw = _projection_t(x, w_ih, b_ih)
     bh = None if b_hh is None else b_hh[:, None]
     hw = np.empty((n_steps, 3 * hsize, n), dtype=dt)
     rz = np.empty((n_steps, 2 * hsize, n), dtype=dt)
