@@ -463,6 +463,10 @@ class TensorMethods:
     def gather(self, dim: int, index: Any) -> Any:
         return _ag.gather(self, dim, index)
 
+    def scatter(self, dim: int, index: Any, src: Any = None, *, value: Any = None,
+                reduce: Any = None) -> Any:
+        return _ag.scatter(self, dim, index, src, value=value, reduce=reduce)
+
     def scatter_add(self, dim: int, index: Any, src: Any) -> Any:
         return _ag.scatter_add(self, dim, index, src)
 

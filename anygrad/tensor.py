@@ -91,11 +91,13 @@ class ViewFn:
 _new = object.__new__
 
 
-def _make_tensor(array: Any, backend: _backend.Backend, grad_fn: Any = None, output_nr: int = 0) -> "Tensor":
-    """Wrap a backend array in a new Tensor that owns a new storage (the internal constructor)."""
-    t = _new(Tensor)
+def _init(t: "Tensor", array: Any, backend: _backend.Backend, grad_fn: Any = None,
+          output_nr: int = 0) -> "Tensor":
+    """Set every field of a Tensor that owns a new storage holding ``array``: the one
+    place a Tensor is set up (``Function.apply`` inlines the same lines on its hot path;
+    tests/test_engine.py keeps the two equal)."""
     t._data = array
-    t._storage = storage = _new(Storage)  # no __init__ frame: this runs once per op
+    t._storage = storage = _new(Storage)  # no __init__ frame
     storage.base = array
     storage.version = 0
     t._backend = backend
@@ -106,6 +108,11 @@ def _make_tensor(array: Any, backend: _backend.Backend, grad_fn: Any = None, out
     t._accumulator = None
     t._hooks = None
     return t
+
+
+def _make_tensor(array: Any, backend: _backend.Backend, grad_fn: Any = None, output_nr: int = 0) -> "Tensor":
+    """Wrap a backend array in a new Tensor that owns a new storage (the internal constructor)."""
+    return _init(_new(Tensor), array, backend, grad_fn, output_nr)
 
 
 def _register(storage: Storage, t: "Tensor") -> None:
@@ -236,15 +243,7 @@ class Tensor(TensorMethods):
         if data is None:
             data = []
         array, b = _to_array(data, dtype=dtype, device=device, backend=backend)
-        self._data = array
-        self._storage = Storage(array)
-        self._backend = b
-        self._grad_fn = None
-        self._output_nr = 0
-        self._requires_grad = False
-        self.grad = None
-        self._accumulator = None
-        self._hooks = None
+        _init(self, array, b)
         if requires_grad:
             self.requires_grad_(True)
 

@@ -146,7 +146,8 @@ class Function(Node):
 
     def mark_dirty(self, *arrays: Any) -> None:  # pragma: no cover - kept for API parity
         raise RuntimeError(
-            "mark_dirty: anygrad arrays are never modified in place; return a new array"
+            "mark_dirty: custom Functions that modify their inputs in place are not "
+            "supported; return a new array, and write it back with x.copy_(Fn.apply(x))"
         )
 
     # -- the graph-node API ---------------------------------------------------------------

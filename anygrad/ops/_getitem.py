@@ -20,10 +20,10 @@ from ..autograd.function import Function
 from ..tensor import Tensor, make_view
 from ._registry import OpSpec, register
 from ._scatter import scatter_add as _kernel
-from ._util import unwrap
+from ._util import check_index_range, unwrap
 from .indexing import _index_array, _scatter_any, _zeros
 
-__all__ = ["getitem", "setitem"]
+__all__ = ["getitem", "setitem", "scatter"]
 
 
 class _Plan:
@@ -247,6 +247,9 @@ def _advanced(xp: Any, per_dim: list, info: list) -> tuple:
                 raise IndexError(f"getitem: index {k} is out of bounds for axis {d} with size {n}")
             k %= n
         else:
+            # Backends differ on out-of-range values (NumPy raises, JAX clamps, the
+            # standard leaves it undefined): one check here, for getitem and setitem alike.
+            check_index_range(xp, k, n, "getitem", dim=d)
             k = xp.where(k < 0, k + n, k)
         lin = lin * n + k
     lin = xp.reshape(xp.broadcast_to(lin, bshape), (-1,))
@@ -394,3 +397,67 @@ def _setitem_ref(x: Any, v: Any) -> Any:
 register(OpSpec("setitem", lambda x, v: setitem(x, slice(1, None, 2), v), ref=_setitem_ref,
                 nin=2, make_inputs=_setitem_inputs, category="indexing", method="__setitem__",
                 notes="tested as x[1::2] = v (v broadcast)"))
+
+
+def scatter(x: Any, dim: int, index: Any, src: Any = None, *, value: Any = None,
+            reduce: str | None = None) -> Any:
+    """PyTorch's ``scatter``: a copy of ``x`` with ``x[..., index[i, j], ...] = src[i, j]``
+    along ``dim`` (``src`` a tensor of at least ``index``'s size, or a number ``value``).
+
+    Where ``index`` repeats a position, the last value wins. Gradients flow to ``x`` (zero
+    where overwritten) and to ``src``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.scatter(anygrad.zeros(2, 3), 1, anygrad.tensor([[2], [0]]), value=5.0)
+    tensor([[0., 0., 5.],
+            [5., 0., 0.]])
+    """
+    if reduce is not None:
+        raise ValueError(
+            f"scatter: reduce={reduce!r} is not supported; use scatter_add (sum) instead")
+    if (src is None) == (value is None):
+        raise TypeError("scatter: pass exactly one of src (a tensor) and value (a number)")
+    (arr, idx), backend = unwrap((x, index), "scatter")
+    xp = backend.xp
+    shape, ishape = tuple(arr.shape), tuple(idx.shape)
+    nd = len(shape)
+    d = dim % nd if nd else 0
+    if len(ishape) != nd or any(ishape[k] > shape[k] for k in range(nd) if k != d):
+        raise ValueError(
+            f"scatter: index of shape {ishape} does not fit a tensor of shape {shape} along "
+            f"dimension {dim} (same number of dimensions, no larger elsewhere)")
+    device = backend.device_of(arr)
+    grids = []
+    for k in range(nd):
+        if k == d:
+            grids.append(idx)
+        else:
+            axis = [1] * nd
+            axis[k] = ishape[k]
+            grids.append(xp.reshape(xp.arange(ishape[k], device=device), tuple(axis)))
+    if src is None:
+        return setitem(x, tuple(grids), value)
+    sshape = tuple(src.shape)
+    if len(sshape) != nd or any(ishape[k] > sshape[k] for k in range(nd)):
+        raise ValueError(f"scatter: index of shape {ishape} is larger than src of shape {sshape}")
+    part = src[tuple(slice(0, n) for n in ishape)] if sshape != ishape else src
+    return setitem(x, tuple(grids), part)
+
+
+def _scatter_inputs(rng: Any, dtype: str) -> list:
+    x = rng.uniform(-2, 2, (4, 3)).astype(dtype)
+    index = np.array([[2, 0, 1], [1, 3, 0]])  # no repeats in a column: one last value
+    return [x, index, rng.uniform(-2, 2, (2, 3)).astype(dtype)]
+
+
+def _scatter_ref(x: Any, index: Any, src: Any) -> Any:
+    out = np.array(x, dtype=np.float64)
+    np.put_along_axis(out, index, np.asarray(src, dtype=np.float64), axis=0)
+    return out
+
+
+register(OpSpec("scatter", lambda x, i, s: scatter(x, 0, i, s), ref=_scatter_ref, nin=3,
+                make_inputs=_scatter_inputs, category="indexing", method="scatter",
+                grad_inputs=(0, 2), notes="tested as scatter(x, 0, index, src)"))
