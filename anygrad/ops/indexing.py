@@ -25,7 +25,7 @@ from ._util import check_index_range, unwrap
 from .shape import Reshape, _axis, reshape
 
 __all__ = [
-    "getitem", "setitem", "take", "index_select", "take_along_axis", "gather", "scatter_add",
+    "getitem", "setitem", "scatter", "take", "index_select", "take_along_axis", "gather", "scatter_add",
     "index_add", "masked_fill", "nonzero",
 ]
 
@@ -108,6 +108,18 @@ def index_add(x: Any, /, dim: int, index: Any, source: Any, *, alpha: Any = 1) -
     axis = _axis(dim, len(arr.shape), "index_add")
     idx = _index_array(index, backend, backend.device_of(arr), "index_add", arr.shape[axis],
                        negative=False, dim=axis)
+    if len(idx.shape) > 1:
+        raise ValueError(f"index_add: expected a 1-D index, got shape {tuple(idx.shape)}")
+    if not idx.shape:
+        idx = backend.xp.reshape(idx, (1,))
+    n = idx.shape[0]
+    xshape, sshape = tuple(arr.shape), tuple(getattr(source, "shape", ()))
+    want = xshape[:axis] + (n,) + xshape[axis + 1:]
+    if sshape != want:
+        raise ValueError(
+            f"index_add: expected a source of shape {want} (x's shape with {n} indexed rows "
+            f"along dimension {axis}), got {sshape}"
+        )
     return IndexAdd.apply(x, source, axis, idx, alpha)
 
 
@@ -187,6 +199,9 @@ register(OpSpec("take", aliases=("index_select",), fn=lambda x: take(x, [2, 0, 2
 def index_select(x: Any, /, dim: int, index: Any) -> Any:
     """PyTorch's ``index_select``: ``take(x, index, axis=dim)``; negative indices are
     refused, as PyTorch does."""
+    ndim = len(getattr(index, "shape", ())) if not isinstance(index, (list, tuple)) else np.ndim(index)
+    if ndim > 1:
+        raise ValueError(f"index_select: expected a 1-D index (a vector), got {ndim} dimensions")
     return take_checked(x, index, dim, "index_select", False)
 
 
@@ -431,4 +446,4 @@ register(OpSpec("nonzero", lambda x: nonzero(x, as_tuple=False),
                 make_inputs=lambda rng, dtype: [(rng.random((3, 4)) > 0.5).astype(dtype)]))
 
 
-from ._getitem import getitem, setitem  # noqa: E402  (getitem builds on Take and IndexAdd)
+from ._getitem import getitem, scatter, setitem  # noqa: E402  (getitem builds on Take and IndexAdd)

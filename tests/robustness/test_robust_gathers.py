@@ -152,3 +152,27 @@ def test_check_index_range_helper_is_exported():
     check_index_range(np, np.array([-5, 4]), 5, "myop")
     with pytest.raises(IndexError):
         check_index_range(np, np.array([-1]), 5, "myop", negative=False)
+
+
+# -- shapes PyTorch refuses: named errors, not broadcast failures or silent results --------
+SHAPE_CASES = [
+    ("index_add", lambda a, x, i: a.index_add(x, 0, i([0, 1]), a.ones_like(x)),
+     lambda t, x: x.index_add(0, t.tensor([0, 1]), t.ones_like(x)), "(2, 4)"),
+    ("index_add", lambda a, x, i: a.index_add(x, 0, i([[0, 1]]), a.ones_like(x)[:2]),
+     lambda t, x: x.index_add(0, t.tensor([[0, 1]]), t.ones_like(x)[:2]), "1-D"),
+    ("index_add", lambda a, x, i: a.index_add(x, 1, i([0, 1]), a.ones_like(x)[:, :3]),
+     lambda t, x: x.index_add(1, t.tensor([0, 1]), t.ones_like(x)[:, :3]), "(3, 2)"),
+    ("index_select", lambda a, x, i: a.index_select(x, 0, i([[0, 1]])),
+     lambda t, x: t.index_select(x, 0, t.tensor([[0, 1]])), "1-D"),
+    ("embedding", lambda a, x, i: F.embedding(i([0]), x[0]),
+     lambda t, x: t.nn.functional.embedding(t.tensor([0]), x[0]), "2-D"),
+]
+
+
+@pytest.mark.parametrize("case", SHAPE_CASES, ids=[f"{c[0]}-{c[3]}" for c in SHAPE_CASES])
+def test_index_op_shapes_are_checked(backend, case):
+    name, fn, tfn, words = case
+    with pytest.raises(ValueError) as info:
+        fn(anygrad, T(X, backend), lambda v: I(v, backend))
+    assert_names(info.value, name, words)
+    torch_raises(lambda t: tfn(t, t.tensor(X)), RuntimeError, IndexError)

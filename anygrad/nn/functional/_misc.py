@@ -97,6 +97,8 @@ def embedding(input: Any, weight: Any, padding_idx: int | None = None,  # noqa: 
         input = _ag.asarray(input, backend=weight._backend, device=weight.device)
     if input.dtype.kind not in "iu":
         raise TypeError(f"embedding: expected an integer index tensor, got dtype {input.dtype}")
+    if weight.ndim != 2:
+        raise ValueError(f"embedding: expected a 2-D weight (rows, features), got shape {tuple(weight.shape)}")
     if max_norm is not None:
         _renorm_(weight, input, max_norm, norm_type)
     shape = tuple(input.shape)
