@@ -422,6 +422,10 @@ def test_no_grad_writes_into_parameters_seen_by_views(backend):
     n = 8
     lin.bias.data[n // 4:n // 2].fill_(1.0)  # the LSTM forget-gate idiom
     np.testing.assert_array_equal(lin.bias.detach().numpy()[2:4], [1.0, 1.0])
+    lstm = anygrad.nn.LSTM(3, 4)
+    m = lstm.bias_ih_l0.shape[0]
+    lstm.bias_ih_l0.data[m // 4:m // 2].fill_(1.0)
+    np.testing.assert_array_equal(lstm.bias_ih_l0.detach().numpy()[m // 4:m // 2], np.ones(4))
     w = lin.weight[0]  # a view of a parameter (tracked)
     with anygrad.no_grad():
         lin.weight.zero_()

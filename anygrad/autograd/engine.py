@@ -337,8 +337,11 @@ def _run_tensor_hooks(hooks: list, g: Any, backend: Any, create_graph: bool) -> 
 def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph: bool) -> tuple:
     """Run one node's backward: one gradient per edge, not yet conformed to the inputs
     (the engine's loop does that, except where post-hooks must see the final values)."""
-    if node._versions:
-        check_versions(node)
+    versions = node._versions
+    if versions:
+        for st, version, _ in versions:
+            if st.version != version:
+                check_versions(node)  # raises, naming the node and the versions
     if node._pre_hooks:
         grads = _run_pre_hooks(node, grads, create_graph)
     if len(grads) == 1:
