@@ -104,7 +104,7 @@ def _init(t: "Tensor", array: Any, backend: _backend.Backend, grad_fn: Any = Non
     t._grad_fn = grad_fn
     t._output_nr = output_nr
     t._requires_grad = grad_fn is not None
-    t.grad = None
+    t._grad = None
     t._accumulator = None
     t._hooks = None
     return t
@@ -113,6 +113,25 @@ def _init(t: "Tensor", array: Any, backend: _backend.Backend, grad_fn: Any = Non
 def _make_tensor(array: Any, backend: _backend.Backend, grad_fn: Any = None, output_nr: int = 0) -> "Tensor":
     """Wrap a backend array in a new Tensor that owns a new storage (the internal constructor)."""
     return _init(_new(Tensor), array, backend, grad_fn, output_nr)
+
+
+def _check_grad(t: "Tensor", g: Any, what: str) -> None:
+    """A gradient for ``t`` must match it: a Tensor of its backend, device, dtype and shape
+    (a mismatch would otherwise surface later as a wrong update or a reshaped parameter)."""
+    if not isinstance(g, Tensor):
+        raise TypeError(f"{what}: expected a Tensor or None as the gradient, got "
+                        f"{type(g).__name__}")
+    if g._backend is not t._backend:
+        attr, want, have = "backend", repr(t.backend), repr(g.backend)
+    elif tuple(g._data.shape) != tuple(t._data.shape):
+        attr, want, have = "shape", tuple(t._data.shape), tuple(g._data.shape)
+    elif g._data.dtype != t._data.dtype:
+        attr, want, have = "dtype", t.dtype, g.dtype
+    elif g.device != t.device:
+        attr, want, have = "device", repr(t.device), repr(g.device)
+    else:
+        return
+    raise RuntimeError(f"{what}: expected a gradient with the tensor's {attr} {want}, got {have}")
 
 
 def _register(storage: Storage, t: "Tensor") -> None:
@@ -219,7 +238,7 @@ class Tensor(TensorMethods):
     """
 
     __slots__ = (
-        "_data", "_storage", "_backend", "_grad_fn", "_output_nr", "_requires_grad", "grad",
+        "_data", "_storage", "_backend", "_grad_fn", "_output_nr", "_requires_grad", "_grad",
         "_accumulator", "_hooks", "__weakref__", "__dict__",
     )
     # Set only on views (in the instance __dict__, made on first use): the root Tensor
@@ -325,6 +344,22 @@ class Tensor(TensorMethods):
     @property
     def is_cuda(self) -> bool:
         return self._backend.name == "cupy" or "cuda" in str(self.device)
+
+    # -- grad -----------------------------------------------------------------------------
+    @property
+    def grad(self) -> "Tensor | None":
+        """The gradient accumulated by ``backward()`` (None until then)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        if value is not None:
+            _check_grad(self, value, "Tensor.grad")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
 
     # -- requires_grad ------------------------------------------------------------------
     @property

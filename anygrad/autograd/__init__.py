@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (
+    detect_anomaly, enable_grad, inference_mode, is_anomaly_enabled, is_grad_enabled, no_grad,
+    set_detect_anomaly, set_grad_enabled,
+)
 from .function import Function, FunctionCtx, once_differentiable
 from .engine import backward, grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -12,4 +15,5 @@ __all__ = [
     "Function", "FunctionCtx", "once_differentiable", "backward", "grad",
     "no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
     "gradcheck", "gradgradcheck", "GradcheckError", "functional",
+    "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
 ]

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from .. import _backend
-from ..tensor import Tensor, _make_tensor
+from ..tensor import Tensor, _check_grad, _make_tensor
 from .function import FREED, AccumulateGrad, Function, check_versions
-from .grad_mode import _enabled
+from .grad_mode import _anomaly, _enabled
 
 __all__ = ["backward", "grad"]
 
@@ -169,6 +169,7 @@ def _run(
         )
     if retain_graph is None:
         retain_graph = create_graph
+    anomaly = _anomaly.get()
     buffers: dict = {}
     roots = []
     for t, g in zip(tensors, grad_tensors):
@@ -243,6 +244,8 @@ def _run(
                         else:
                             _store_nonleaf(targets[key], g)
             grads_in = _call_backward(node, grads, create_graph, retain_graph)
+            if anomaly:
+                _check_nan(node, grads_in)
             for e, g in zip(node._edges, grads_in):
                 if e is None:
                     continue
@@ -301,7 +304,7 @@ def _wrap_grad(g: Any, ref: Any, create_graph: bool) -> Tensor:
 
 
 def _store_nonleaf(t: Tensor, g: Tensor) -> None:
-    t.grad = g if t.grad is None else t.grad + g
+    t._grad = g if t._grad is None else t._grad + g
 
 
 def _accumulate(node: AccumulateGrad, g: Any, create_graph: bool) -> None:
@@ -312,13 +315,13 @@ def _accumulate(node: AccumulateGrad, g: Any, create_graph: bool) -> None:
         g = _run_tensor_hooks(t._hooks, g, t._backend, create_graph)
     if create_graph:
         gt = g if isinstance(g, Tensor) else _make_tensor(g, t._backend)
-        t.grad = gt if t.grad is None else t.grad + gt
+        t._grad = gt if t._grad is None else t._grad + gt
         return
-    old = t.grad
+    old = t._grad
     if old is None:
         # ``g`` may be shared (add's backward hands one array to both inputs, the user's
         # gradient, a hook's result): copied on the first write into .grad, not before.
-        t.grad = grad = _make_tensor(g, t._backend)
+        t._grad = grad = _make_tensor(g, t._backend)
         grad._storage.cow = True
     else:
         # Accumulate into the existing .grad handle, as PyTorch does in place.
@@ -330,8 +333,25 @@ def _run_tensor_hooks(hooks: list, g: Any, backend: Any, create_graph: bool) -> 
     for hook in list(hooks):
         out = hook(gt)
         if out is not None:
+            _check_grad(gt, out, f"hook {getattr(hook, '__name__', hook)!r}")
             gt = out
     return gt if create_graph else gt._data
+
+
+def _check_nan(node: Function, grads: tuple) -> None:
+    """Anomaly mode: a NaN out of a backward raises, with where the node ran forward."""
+    xp = node._backend.xp
+    for i, g in enumerate(grads):
+        if g is None:
+            continue
+        arr = g._data if isinstance(g, Tensor) else g
+        if xp.isdtype(arr.dtype, ("real floating", "complex floating")) and bool(
+                xp.any(xp.isnan(arr))):
+            trace = "".join(getattr(node, "_forward_trace", None) or ["(not recorded)\n"])
+            raise RuntimeError(
+                f"Function '{node.name()}' returned nan values in its {i}th output. The "
+                f"operation ran in the forward pass here:\n{trace}"
+            )
 
 
 def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph: bool) -> tuple:
@@ -398,6 +418,14 @@ def _run_pre_hooks(node: Function, grads: list, create_graph: bool) -> list:
             )
             out = hook(wrapped)
             if out is not None:
+                name = f"{node.name()} pre-hook {getattr(hook, '__name__', hook)!r}"
+                if not isinstance(out, (tuple, list)) or len(out) != len(wrapped):
+                    raise TypeError(
+                        f"{name}: expected a tuple of {len(wrapped)} gradients (or None), got "
+                        f"{type(out).__name__}")
+                for old, new in zip(wrapped, out):
+                    if old is not None and new is not None:
+                        _check_grad(old, new, name)
                 grads = [
                     None if g is None else (g if create_graph else g._data) for g in out
                 ]

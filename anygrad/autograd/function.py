@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import functools
 import itertools
+import traceback
 import weakref
 from typing import Any, Callable
 
 from .. import _backend
 from ..tensor import Storage, Tensor, _make_tensor
-from .grad_mode import _enabled
+from .grad_mode import _anomaly, _enabled
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "AccumulateGrad", "Node"]
 
 _grad_enabled = _enabled.get
+_anomaly_enabled = _anomaly.get
 _new = object.__new__
 
 
@@ -230,6 +232,14 @@ class Function(Node):
                             raise _mixed_backends(cls, backend, b)
             edges.append(None)
             needs.append(False)
+        if kwargs and record:
+            for k, v in kwargs.items():
+                if isinstance(v, Tensor) and v._requires_grad:
+                    # forward would see it, but no gradient could reach it.
+                    raise TypeError(
+                        f"{cls.__name__}.apply: the keyword argument {k!r} is a tensor that "
+                        "requires grad; pass tensors positionally so gradients can flow to them"
+                    )
         if backend is None:
             backend = _backend.get_default_backend()
         ctx.xp = backend.xp
@@ -259,7 +269,7 @@ class Function(Node):
         storage.version = 0
         t._backend = backend
         t._output_nr = 0
-        t.grad = t._accumulator = t._hooks = None
+        t._grad = t._accumulator = t._hooks = None
         if requires and out.dtype in backend.float_dtypes and not (
             ctx._non_differentiable and any(out is n for n in ctx._non_differentiable)
         ):
@@ -272,6 +282,8 @@ class Function(Node):
                 ctx._versions = _snapshot_versions(ctx._saved, args, (t,))
             t._grad_fn = ctx
             t._requires_grad = True
+            if _anomaly_enabled():
+                ctx._forward_trace = traceback.format_stack()[:-1]
         else:
             t._grad_fn = None
             t._requires_grad = False
@@ -334,6 +346,8 @@ def _wrap_outputs(ctx: Function, backend: Any, out: Any, requires: bool, args: t
     if ctx._saved:
         ctx._saved_src = tuple(map(id, outs))
         ctx._versions = _snapshot_versions(ctx._saved, args, results)
+    if _anomaly_enabled():
+        ctx._forward_trace = traceback.format_stack()[:-2]
     device = backend.device_of(outs[0])
     ctx._out_meta = tuple((o.shape, o.dtype, device) for o in outs)
     ctx._n_out = len(outs)

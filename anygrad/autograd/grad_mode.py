@@ -1,4 +1,4 @@
-"""Grad mode: the one piece of global state in anygrad, kept in a ContextVar."""
+"""Grad mode and anomaly detection: anygrad's modes, each kept in a ContextVar."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import contextvars
 import functools
 from typing import Any, Callable, TypeVar
 
-__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode"]
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
+           "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -100,3 +101,50 @@ class set_grad_enabled(_GradModeContext):  # noqa: N801
         clone._prev = prev
         _enabled.set(prev)
         return clone
+
+
+# -- anomaly detection ------------------------------------------------------------------------
+_anomaly: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "anygrad_detect_anomaly", default=False)
+is_anomaly_enabled = _anomaly.get
+
+
+class detect_anomaly:  # noqa: N801 - PyTorch's name
+    """Inside the block (or the decorated function), record where each operation ran in the
+    forward pass, and make backward raise when an operation's backward produces NaN, naming
+    the operation and showing that forward traceback. Slows every recorded operation.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> x = anygrad.tensor([0.0], requires_grad=True)
+    >>> with anygrad.autograd.detect_anomaly():
+    ...     y = x.sqrt() * 0.0
+    ...     y.sum().backward()  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+      ...
+    RuntimeError: Function 'SqrtBackward0' returned nan values in its 0th output ...
+    """
+
+    def __init__(self, check_nan: bool = True) -> None:
+        self._check_nan = bool(check_nan)
+        self._tokens: list = []
+
+    def __enter__(self) -> None:
+        self._tokens.append(_anomaly.set(self._check_nan))
+
+    def __exit__(self, *exc: object) -> None:
+        _anomaly.reset(self._tokens.pop())
+
+    def __call__(self, fn: F) -> F:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with detect_anomaly(self._check_nan):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+def set_detect_anomaly(mode: bool, check_nan: bool = True) -> None:
+    """Switch anomaly detection on or off until switched again (see :class:`detect_anomaly`)."""
+    _anomaly.set(bool(mode) and bool(check_nan))
