@@ -438,20 +438,25 @@ def _lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarra
     block; with the gates as rows of ``(4H, N)`` each gate is one contiguous block.
     (2) The gates are kept in the order (o, i, f, g) instead of PyTorch's (i, f, g, o):
     the three sigmoid gates are then one block (one tanh over all four gates, with
-    ``sigmoid(v) = 0.5 tanh(v / 2) + 0.5`` folded into the weights), and the three gates
-    whose gradient is ``dc * (...)`` are one block in backward.
+    ``sigmoid(v) = 0.5 tanh(v / 2) + 0.5`` folded into the weights). Backward lays the
+    gate gradients out in PyTorch's order, where the three that are ``dc * (...)``
+    (i, f, g) are one block.
     """
     n_steps, n, _ = x.shape
     hsize = w_hh.shape[1]
     dt = x.dtype
     scale = np.ones((4 * hsize, 1), dtype=dt)
     scale[:3 * hsize] = 0.5
-    # PyTorch's rows (i, f, g, o) rolled by one gate are (o, i, f, g).
-    w_x = np.roll(w_ih, hsize, axis=0) * scale
-    w_h = np.roll(w_hh, hsize, axis=0) * scale
+    three = 3 * hsize
+
+    def oifg(a: np.ndarray) -> np.ndarray:  # PyTorch's rows (i, f, g, o) -> (o, i, f, g)
+        return np.concatenate((a[three:], a[:three]))
+
+    w_x = oifg(w_ih) * scale
+    w_h = oifg(w_hh) * scale
     b = None
     if b_ih is not None or b_hh is not None:
-        b = np.roll((0 if b_ih is None else b_ih) + (0 if b_hh is None else b_hh), hsize) * scale[:, 0]
+        b = oifg((0 if b_ih is None else b_ih) + (0 if b_hh is None else b_hh)) * scale[:, 0]
     xw = _projection_t(x, w_x, b)
     acts = np.empty((n_steps, 4 * hsize, n), dtype=dt)
     ys = np.empty((n_steps, hsize, n), dtype=dt)
@@ -459,7 +464,6 @@ def _lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarra
     tcs = np.empty((n_steps, hsize, n), dtype=dt)
     tmp = np.empty((hsize, n), dtype=dt)
     h, c = h0.T, c0.T
-    three = 3 * hsize
     for t in (range(n_steps - 1, -1, -1) if reverse else range(n_steps)):
         a = acts[t]
         np.matmul(w_h, h, out=a)
@@ -508,7 +512,9 @@ def _lstm_backward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarr
     r *= tcs
     gyt = np.ascontiguousarray(gy.transpose(0, 2, 1))
     gct = None if gc is None else np.ascontiguousarray(gc.transpose(0, 2, 1))
-    w_ht = np.roll(w_hh, hsize, axis=0).T  # (H, 4H), rows in (o, i, f, g) order
+    # The gate gradients in PyTorch's order (i, f, g, o): the three that are dc * (...) are
+    # one block, and the weights need no reordering.
+    w_ht = w_hh.T
     dgs = np.empty((n_steps, 4 * hsize, n), dtype=dt)
     dg4 = np.reshape(dgs, (n_steps, 4, hsize, n))
     dh = np.empty((hsize, n), dtype=dt)
@@ -526,13 +532,13 @@ def _lstm_backward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarr
             dc += dc_next
         if gct is not None:
             dc += gct[t]
-        np.multiply(dc, q[t], out=dg4[t, 1:])
-        np.multiply(dh, r[t], out=dg4[t, 0])
+        np.multiply(dc, q[t], out=dg4[t, :3])
+        np.multiply(dh, r[t], out=dg4[t, 3])
         np.multiply(dc, f[t], out=dc_next)
         np.matmul(w_ht, dgs[t], out=dh_next)
         first = False
-    # Back to PyTorch's gate order and the (T*N, 4H) layout of the weight gradients.
-    dxw = np.roll(dgs.transpose(0, 2, 1), -hsize, axis=2).reshape(n_steps * n, 4 * hsize)
+    # Back to the (T*N, 4H) layout of the weight gradients.
+    dxw = np.ascontiguousarray(dgs.transpose(0, 2, 1)).reshape(n_steps * n, 4 * hsize)
     gx = np.reshape(dxw @ w_ih, (n_steps, n, isize)) if needs[0] else None
     gw_ih = dxw.T @ np.reshape(x, (n_steps * n, isize)) if needs[3] else None
     gw_hh = None
