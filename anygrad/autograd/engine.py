@@ -358,10 +358,9 @@ def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph
     """Run one node's backward: one gradient per edge, not yet conformed to the inputs
     (the engine's loop does that, except where post-hooks must see the final values)."""
     versions = node._versions
-    if versions:
-        for st, version, _ in versions:
-            if st.version != version:
-                check_versions(node)  # raises, naming the node and the versions
+    # (storage, version, i) triples; the common single one is checked inline.
+    if versions and (versions[0].version != versions[1] or len(versions) > 3):
+        check_versions(node)
     if node._pre_hooks:
         grads = _run_pre_hooks(node, grads, create_graph)
     if len(grads) == 1:

@@ -291,9 +291,11 @@ class Function(Node):
 
 
 def _snapshot_versions(saved: tuple, args: tuple, outs: Any) -> tuple | None:
-    """(storage, version, position in saved) of each saved array that a Tensor holds, for
-    backward to detect in-place changes made after saving (PyTorch's version check)."""
-    found = None
+    """For each saved array that a Tensor holds: its storage, the storage's version now and
+    the array's position in ``saved``, as one flat tuple (one object per node for the
+    garbage collector, not one per saved array), so that backward can detect in-place
+    changes made after saving (PyTorch's version check)."""
+    found: tuple = ()
     i = -1
     for s in saved:
         i += 1
@@ -309,16 +311,15 @@ def _snapshot_versions(saved: tuple, args: tuple, outs: Any) -> tuple | None:
             else:
                 continue
         st = a._storage
-        if found is None:
-            found = [(st, st.version, i)]
-        else:
-            found.append((st, st.version, i))
-    return None if found is None else tuple(found)
+        found += (st, st.version, i)
+    return found or None
 
 
 def check_versions(node: Function) -> None:
     """Raise if a tensor saved by ``node`` was modified in place since it was saved."""
-    for st, version, i in node._versions:
+    vs = node._versions
+    for k in range(0, len(vs), 3):
+        st, version, i = vs[k], vs[k + 1], vs[k + 2]
         if st.version != version:
             arr = node._saved[i]
             raise RuntimeError(

@@ -146,8 +146,10 @@ def _unalias_saved(node: Function, array: Any) -> None:
     backend = node._backend
     copy = backend.xp.asarray(array, copy=True) if backend.mutable else array
     node._saved = tuple(copy if s is array else s for s in saved)
-    if node._versions:
-        node._versions = tuple(v for v in node._versions if saved[v[2]] is not array) or None
+    vs = node._versions
+    if vs:
+        node._versions = sum((vs[k:k + 3] for k in range(0, len(vs), 3)
+                              if saved[vs[k + 2]] is not array), ()) or None
     # The edge that carried the array's identity (to reconnect it under create_graph).
     node._edges = tuple(
         e if e is None or e[4] != id(array) else e[:4] + (id(copy),) for e in node._edges
