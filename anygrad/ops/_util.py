@@ -69,16 +69,21 @@ def _scalar_target(kind: str, arr_dtype: Any) -> Any:
     return _dtype.default_complex_dtype()
 
 
-# Kind of each native dtype seen, so the common case skips the backend look-up.
+# Kind of each native dtype seen, by array type (dtypes of two libraries must never meet
+# in one dict: array-api-strict warns when its dtypes are compared with NumPy's), so the
+# common case skips the backend look-up.
 _KIND_OF: dict = {}
 
 
 def _kind_of(arr: Any) -> str:
+    kinds = _KIND_OF.get(type(arr))
+    if kinds is None:
+        kinds = _KIND_OF[type(arr)] = {}
     d = arr.dtype
-    k = _KIND_OF.get(d)
+    k = kinds.get(d)
     if k is None:
         backend = _backend.backend_of_array(arr)
-        k = _KIND_OF[d] = backend.dtype_of(d).kind if backend is not None else "?"
+        k = kinds[d] = backend.dtype_of(d).kind if backend is not None else "?"
     return k
 
 
