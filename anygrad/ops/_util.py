@@ -9,7 +9,7 @@ from .. import _backend, _dtype
 from ..autograd.function import _SCALARS
 from ..tensor import Tensor, _make_tensor
 
-__all__ = ["unwrap", "nondifferentiable", "backend_of", "promote_operands", "check_nonzero_divisor",
+__all__ = ["unwrap", "nondifferentiable", "backend_of", "promote_operands", "check_nonzero_divisor", "check_integer_power",
            "check_index_range"]
 
 
@@ -147,6 +147,25 @@ def _promote_arrays(xp: Any, x: Any, y: Any, true_divide: bool) -> tuple:
 class IntegerDivisionByZero(ZeroDivisionError, RuntimeError):
     """Integer ``//`` or ``%`` by zero: a ``RuntimeError`` as in PyTorch, and a
     ``ZeroDivisionError`` as Python's own ints raise."""
+
+
+def check_integer_power(xp: Any, x: Any, y: Any) -> None:
+    """Raise for an integer base to a negative integer power (operands already promoted):
+    NumPy and PyTorch raise for a scalar exponent, but JAX returns garbage (INT_MIN) and
+    PyTorch truncates an exponent tensor's 1/x**n to 0. Only integer powers pay the one
+    reduction."""
+    arr = x if type(x) not in _PY_KIND else y
+    if type(arr) in _PY_KIND or _kind_of(arr) not in "iu":
+        return
+    if type(y) in _PY_KIND:
+        negative = y < 0
+    elif _kind_of(y) == "i":
+        negative = bool(xp.any(y < 0))
+    else:
+        return
+    if negative:
+        raise ValueError("pow: integers to negative integer powers are not allowed (expected "
+                         "an exponent >= 0, or a floating-point base)")
 
 
 def check_nonzero_divisor(xp: Any, x: Any, y: Any, op: str) -> None:

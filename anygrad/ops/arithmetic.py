@@ -17,7 +17,7 @@ import numpy as np
 from ..autograd.function import Function
 from ._registry import OpSpec, register
 from ..tensor import Tensor, make_view
-from ._util import _PY_KIND, conj_if_complex, is_complex, promote_operands
+from ._util import _PY_KIND, check_integer_power, conj_if_complex, is_complex, promote_operands
 
 __all__ = ["add", "subtract", "multiply", "divide", "negative", "positive", "pow", "square",
            "reciprocal", "sqrt", "rsqrt", "abs", "maximum", "minimum", "clip", "hypot", "copysign",
@@ -213,6 +213,7 @@ class Pow(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
         x, y = promote_operands(ctx.xp, x, y)
+        check_integer_power(ctx.xp, x, y)
         out = ctx.xp.pow(x, y)
         ctx.save_for_backward(x, y, out)
         return out

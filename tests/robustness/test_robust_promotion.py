@@ -271,3 +271,21 @@ def test_integer_division_with_rounding_mode_stays_integer(backend, mode, diviso
     ref = t.div(t.tensor(x), t.tensor(y) if divisor == "tensor" else y, rounding_mode=mode)
     assert ref.dtype == t.int64
     np.testing.assert_array_equal(ref.numpy(), got.numpy())
+
+
+@pytest.mark.parametrize("exponent", ["scalar", "tensor"])
+def test_integer_to_negative_integer_power_raises(backend, exponent):
+    x = T([2, 3], backend, "int64")
+    y = -1 if exponent == "scalar" else T([-1, 2], backend, "int64")
+    with pytest.raises(ValueError) as info:
+        x ** y
+    assert_names(info.value, "pow", "negative")
+    got = T([2, 3], backend, "int64") ** T([0, 2], backend, "int64")  # non-negative: exact
+    assert got.dtype is anygrad.int64
+    np.testing.assert_array_equal(got.numpy(), [1, 9])
+    t = torch()
+    if exponent == "scalar":
+        torch_raises(lambda t: t.tensor([2, 3]) ** -1, RuntimeError)
+    else:
+        # PyTorch truncates 2 ** -1 to 0 here without a word; anygrad refuses (see above).
+        assert (t.tensor([2, 3]) ** t.tensor([-1, 2])).tolist() == [0, 9]
