@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..tensor import Tensor, _make_tensor
+from ._checks import check_loaded_state
 
 __all__ = ["Optimizer", "required"]
 
@@ -227,7 +228,8 @@ class Optimizer:
             p = by_index.get(key)
             if p is None:
                 continue
-            state[p] = {k: _cast_state(p, k, v) for k, v in values.items()}
+            state[p] = loaded = {k: _cast_state(p, k, v) for k, v in values.items()}
+            check_loaded_state(name, key, p, loaded)
         new_groups = []
         for group, saved in zip(self.param_groups, saved_groups):
             merged = {k: v for k, v in saved.items() if k != "params"}

@@ -39,8 +39,6 @@ def _adam_state_with(backend, key_shape):
     return p, sd
 
 
-@pytest.mark.xfail(strict=True, reason="Optimizer.load_state_dict (the lead's file) does not call "
-                   "check_loaded_state yet: the error comes from step's broadcast")
 def test_wrong_shaped_optimizer_state_is_refused_at_load(backend):
     p, sd = _adam_state_with(backend, (2,))
     o = optim.Adam([p])
