@@ -234,17 +234,24 @@ class RNNLayer(Function):
             x, y, gy = xp.expand_dims(x, axis=0), xp.expand_dims(y, axis=0), xp.expand_dims(gy, axis=0)
             if c is not None:
                 c, gc = xp.expand_dims(c, axis=0), xp.expand_dims(gc, axis=0)
-        if isinstance(gy, Tensor) or cache is None:
-            # create_graph (recompute from the connected inputs and outputs), or a second
-            # backward through a retained graph (the cache went with the first one).
+        if isinstance(gy, Tensor):  # create_graph: recompute from connected inputs/outputs
             grads = layer_backward(xp, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, y, c, gy, gc,
                                    None, reverse, needs)
-        elif fast:
-            grads = fast_path("rnn_layer_backward", xp)(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh,
-                                                          y, c, gy, gc, cache, reverse, needs)
         else:
-            grads = layer_backward(xp, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, y, c, gy, gc,
-                                   cache, reverse, needs)
+            if cache is None and mode in ("LSTM", "GRU"):
+                # A second backward through a retained graph: the cache went with the first.
+                # Re-running the same forward gives the very same gates, so both passes
+                # give the same gradients bit for bit.
+                forward = fast_path("rnn_layer_forward", xp) if fast else None
+                cache = (forward(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse) if fast else
+                         layer_forward(xp, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse))[2]
+            if fast:
+                grads = fast_path("rnn_layer_backward", xp)(mode, x, h0, c0, w_ih, w_hh, b_ih,
+                                                              b_hh, y, c, gy, gc, cache, reverse,
+                                                              needs)
+            else:
+                grads = layer_backward(xp, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, y, c, gy, gc,
+                                       cache, reverse, needs)
         gx = grads[0]
         if cell and gx is not None:
             gx = gx[0, ...]
