@@ -133,6 +133,11 @@ def view(x: Any, /, *shape: Any) -> Any:
     return _reshaped(x, resolve_shape(shape, math.prod(src), "view", src), "view", True)
 
 
+register(OpSpec("view", lambda x: view(x, 2, 6), ref=lambda x: np.reshape(x, (2, 6)),
+                method="view", category="shape", shapes=lambda rng: ((3, 4),),
+                notes="tested as view(x, 2, 6); a view of x (raises where a copy is needed)"))
+
+
 register(OpSpec("reshape", reshape, ref=lambda x, shape: np.reshape(x, shape), method="reshape",
                 category="shape", kwargs=({"shape": (-1,)}, {"shape": (2, -1)})))
 
