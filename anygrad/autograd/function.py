@@ -279,7 +279,24 @@ class Function(Node):
                 # edges carry the inputs'). Unambiguous: these arrays are alive together.
                 # A bare int: no tuple for the garbage collector to track.
                 ctx._saved_src = id(out)
-                ctx._versions = _snapshot_versions(ctx._saved, args, (t,))
+                # The version snapshot (see _snapshot_versions), inlined: this is the
+                # per-op hot path, and ops save one to three arrays.
+                found = ()
+                i = -1
+                for s in ctx._saved:
+                    i += 1
+                    if type(s) in _SCALARS:
+                        continue
+                    if s is out:
+                        found += (storage, 0, i)
+                        continue
+                    for a in args:
+                        if isinstance(a, Tensor) and a._data is s:
+                            st = a._storage
+                            found += (st, st.version, i)
+                            break
+                if found:
+                    ctx._versions = found
             t._grad_fn = ctx
             t._requires_grad = True
             if _anomaly_enabled():
