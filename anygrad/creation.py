@@ -144,7 +144,10 @@ def asarray(
     ):
         return obj
     array, b = _to_array(obj, dtype=dtype, device=device, backend=backend, copy=copy)
-    return _finish(array, b, requires_grad)
+    t = _finish(array, b, requires_grad)
+    if not copy and not isinstance(obj, (list, tuple, int, float, bool, complex)):
+        t._storage.exported = True  # the caller's array may be this very memory
+    return t
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None, *, backend: Any = None) -> Tensor:
@@ -162,7 +165,9 @@ def from_numpy(array: np.ndarray, *, backend: Any = None) -> Tensor:
 def from_dlpack(x: Any, /, *, backend: Any = None) -> Tensor:
     """A tensor from any object implementing DLPack, on ``backend`` (default backend)."""
     b = _backend.resolve(backend)
-    return _make_tensor(b.xp.from_dlpack(x), b)
+    t = _make_tensor(b.xp.from_dlpack(x), b)
+    t._storage.exported = True  # shares the producer's memory
+    return t
 
 
 # -- filled tensors ----------------------------------------------------------------------

@@ -32,12 +32,15 @@ class Storage:
     ``views`` (made on first need; read it with :func:`dependents`) holds the tensors a
     write or a history change must visit: functional dependents, and views that carry autograd history.
     ``cow`` marks an array that may alias memory anygrad does not own (a gradient handed
-    out by the engine): the first write or view copies it first.
+    out by the engine): the first write or view copies it first. ``exported`` marks memory
+    that left anygrad's sight (``numpy()``, ``__array__``, DLPack, a user's array): it is
+    only ever written in place, never replaced.
     """
 
     __slots__ = ("version", "base", "__dict__")
     views: Any = None
     cow = False
+    exported = False
 
     def __init__(self, array: Any) -> None:
         self.base = array
@@ -143,6 +146,11 @@ def _register(storage: Storage, t: "Tensor") -> None:
     views[id(t)] = weakref.ref(t)
 
 
+def _others(storage: Storage, t: "Tensor") -> bool:
+    """Whether another live tensor shares ``storage`` with ``t``."""
+    return any(d is not t for d in dependents(storage)) if storage.views else False
+
+
 def dependents(storage: Storage) -> list:
     """The live tensors registered on ``storage`` (see :class:`Storage`)."""
     views = storage.views
@@ -166,10 +174,10 @@ def _share(t: "Tensor", source: "Tensor") -> "Tensor":
     t._storage = storage = source._storage
     if source._view_fn is not None:
         t._view_fn = source._view_fn
-    if not source._backend.mutable:
-        # Both must see later writes through either: refreshed by _write.
-        _register(storage, source)
-        _register(storage, t)
+    # Both must see later writes through either (refreshed by _write on JAX); and a write
+    # must know the memory has other handles (see _write's ``owned``).
+    _register(storage, source)
+    _register(storage, t)
     return t
 
 
@@ -211,8 +219,7 @@ def make_view(out: "Tensor", parent: "Tensor", fn: Callable, *, overlap: bool = 
     out._base = parent if base is None else base
     if not backend.mutable:
         _register(storage, parent)
-    if functional or out._requires_grad:
-        _register(storage, out)
+    _register(storage, out)
     return out
 
 
@@ -272,6 +279,7 @@ class Tensor(TensorMethods):
         """The wrapped backend array (a view of the storage's memory for views).
 
         Writing into it directly bypasses the version counter: use in-place methods."""
+        self._storage.exported = True
         return self._data
 
     @property
@@ -467,12 +475,26 @@ class Tensor(TensorMethods):
         self._data = storage.base = self._backend.xp.asarray(self._data, copy=True)
         storage.cow = False
 
-    def _write(self, value: Any, key: Any = None) -> None:
+    def _write(self, value: Any, key: Any = None, *, owned: bool = False) -> None:
         """Write ``value`` (an array of this tensor's dtype, or a Python scalar) into this
         tensor's memory, at ``key`` (a tuple of ints and slices of positive step) or
-        everywhere: the one way anygrad changes data. Bumps the version counter."""
+        everywhere: the one way anygrad changes data. Bumps the version counter.
+
+        ``owned`` says ``value`` is a new array nobody else holds (an optimizer's update):
+        when no view, alias or export of this memory exists, the tensor then takes it
+        instead of copying it in -- the same observable result, without a copy and with
+        the allocation pattern that lets the allocator reuse pages.
+        """
         storage = self._storage
         vf = self._view_fn
+        if (owned and key is None and vf is None and not storage.exported
+                and not storage.cow and self._backend.mutable
+                and type(value) is self._backend.array_type
+                and value.shape == self._data.shape and value.dtype == self._data.dtype
+                and not _others(storage, self)):
+            self._data = storage.base = value
+            storage.version += 1
+            return
         if vf is not None and vf.overlap:
             raise RuntimeError(
                 "unsupported operation: more than one element of the written-to tensor refers "
@@ -602,6 +624,7 @@ class Tensor(TensorMethods):
                 "numpy: can't call numpy() on a tensor that requires grad; use "
                 "tensor.detach().numpy()"
             )
+        self._storage.exported = True
         return self._backend.to_numpy(self._data)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
@@ -611,6 +634,7 @@ class Tensor(TensorMethods):
                 "__array__: can't convert a tensor that requires grad to a NumPy array; use "
                 "tensor.detach() first (gradients do not flow through NumPy)"
             )
+        self._storage.exported = True
         out = self._backend.to_numpy(self._data)
         return out if dtype is None else out.astype(dtype)
 
@@ -668,6 +692,7 @@ class Tensor(TensorMethods):
         return self._backend.namespace
 
     def __dlpack__(self, *args: Any, **kwargs: Any) -> Any:
+        self._storage.exported = True
         return self._data.__dlpack__(*args, **kwargs)
 
     def __dlpack_device__(self) -> Any:

@@ -601,3 +601,26 @@ def test_one_hot_inputs_built_by_chained_indexing(backend):
     expected = np.zeros((3, 1, 5), dtype=np.float32)
     expected[[0, 1, 2], 0, [4, 0, 2]] = 1
     np.testing.assert_array_equal(t.numpy(), expected)
+
+
+def test_optimizer_updates_are_seen_through_aliases_views_and_exports(backend):
+    # An optimizer may hand a parameter its new array instead of copying it in only when
+    # nothing else shares the memory; every sharer must see the update either way.
+    p = anygrad.nn.Parameter(anygrad.zeros(3))
+    alias, view = p.detach(), p[1:]
+    opt = anygrad.optim.SGD([p], lr=1.0)
+    p.grad = anygrad.ones(3)
+    opt.step()
+    assert alias.tolist() == [-1.0, -1.0, -1.0] and view.tolist() == [-1.0, -1.0]
+    q = anygrad.nn.Parameter(anygrad.zeros(2))
+    exported = q.detach().numpy()  # the alias dies; the exported memory stays shared
+    opt = anygrad.optim.SGD([q], lr=1.0)
+    q.grad = anygrad.ones(2)
+    opt.step()
+    if backend.name == "numpy":
+        np.testing.assert_array_equal(exported, [-1.0, -1.0])
+    lone = anygrad.nn.Parameter(anygrad.zeros(2))  # nothing shares it: values still right
+    opt = anygrad.optim.SGD([lone], lr=0.5)
+    lone.grad = anygrad.ones(2)
+    opt.step()
+    assert lone.tolist() == [-0.5, -0.5] and lone._version == 1

@@ -325,7 +325,7 @@ def _accumulate(node: AccumulateGrad, g: Any, create_graph: bool) -> None:
         grad._storage.cow = True
     else:
         # Accumulate into the existing .grad handle, as PyTorch does in place.
-        old._write(old._data + g)
+        old._write(old._data + g, owned=True)
 
 
 def _run_tensor_hooks(hooks: list, g: Any, backend: Any, create_graph: bool) -> Any:

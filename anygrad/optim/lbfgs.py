@@ -197,7 +197,7 @@ class LBFGS(Optimizer):
             loss = float(closure())
         flat_grad = self._gather_flat_grad()
         for p, a in zip(self._params, x):
-            _write(p, a)
+            _write(p, a, owned=False)  # ``a`` is kept for the next evaluation
         return loss, flat_grad
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:  # type: ignore[override]

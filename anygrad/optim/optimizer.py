@@ -31,13 +31,16 @@ required: Any = _Required()
 
 
 # -- raw-array helpers shared by the optimizers ----------------------------------------------
-def _write(t: Tensor, array: Any) -> None:
-    """``t.data.copy_(array)``: write into ``t``'s memory, so its views see the update."""
+def _write(t: Tensor, array: Any, owned: bool = True) -> None:
+    """``t.data.copy_(array)``: write into ``t``'s memory, so its views see the update.
+
+    ``array`` is a new result of the update's arithmetic (``owned``): where nothing else
+    shares ``t``'s memory, ``t`` takes it without a copy."""
     backend = t._backend
     if type(array) is not backend.array_type:
         # NumPy turns 0-d results into NumPy scalars.
         array = backend.xp.asarray(array)
-    t._write(array)
+    t._write(array, owned=owned)
 
 
 def _state_tensor(p: Tensor, array: Any) -> Tensor:
