@@ -22,6 +22,7 @@ from ..autograd.function import Function
 from ..autograd.grad_mode import _enabled
 from ..tensor import Tensor, _register, dependents
 from ._scatter import scatter_add as _kernel
+from ._getitem import SetItem
 from .indexing import _scatter_any, _zeros
 
 __all__ = ["inplace", "setitem_"]
@@ -31,28 +32,20 @@ _grad_enabled = _enabled.get
 _KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
 
 
-class CopySlices(Function):
-    """The base after a write into one of its views (the data is already in place)."""
+class CopySlices(SetItem):
+    """The base after a write into one of its views (the data is already in place).
+
+    Its backward is setitem's: the base's gradient with the written positions zeroed, and
+    the written values' gradient taken at those positions."""
 
     def name(self) -> str:
         return "CopySlices"
 
     @staticmethod
     def forward(ctx: Any, base: Any, value: Any, *, pos: Any, hit: Any) -> Any:
-        ctx.pos, ctx.hit = pos, hit
-        ctx.shape, ctx.value_shape = tuple(base.shape), tuple(value.shape)
+        ctx.pos, ctx.mask, ctx.dedup = pos, hit, None
+        ctx.shape, ctx.sel_shape = tuple(base.shape), tuple(value.shape)
         return base
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        xp, needs = ctx.xp, ctx.needs_input_grad
-        g = xp.reshape(gy, (-1,))
-        gb = gv = None
-        if needs[0]:
-            gb = xp.reshape(xp.where(ctx.hit, xp.zeros_like(g), g), ctx.shape)
-        if needs[1]:
-            gv = xp.reshape(xp.take(g, ctx.pos), ctx.value_shape)
-        return gb, gv
 
 
 class AsStrided(Function):
