@@ -475,10 +475,10 @@ class Tensor(TensorMethods):
         self._data = storage.base = self._backend.xp.asarray(self._data, copy=True)
         storage.cow = False
 
-    def _write(self, value: Any, key: Any = None, *, owned: bool = False) -> None:
+    def _write(self, value: Any, *, owned: bool = False) -> None:
         """Write ``value`` (an array of this tensor's dtype, or a Python scalar) into this
-        tensor's memory, at ``key`` (a tuple of ints and slices of positive step) or
-        everywhere: the one way anygrad changes data. Bumps the version counter.
+        tensor's memory (all of it: a partial write is a write into a view): the one way
+        anygrad changes data. Bumps the version counter.
 
         ``owned`` says ``value`` is a new array nobody else holds (an optimizer's update):
         when no view, alias or export of this memory exists, the tensor then takes it
@@ -487,7 +487,7 @@ class Tensor(TensorMethods):
         """
         storage = self._storage
         vf = self._view_fn
-        if (owned and key is None and vf is None and not storage.exported
+        if (owned and vf is None and not storage.exported
                 and not storage.cow and self._backend.mutable
                 and type(value) is self._backend.array_type
                 and value.shape == self._data.shape and value.dtype == self._data.dtype
@@ -502,7 +502,7 @@ class Tensor(TensorMethods):
             )
         backend = self._backend
         if storage.cow:
-            if key is None and type(value) is backend.array_type and vf is None:
+            if type(value) is backend.array_type and vf is None:
                 # A whole write need not copy first: take the new array, keeping the
                 # caution, since ``value`` may itself be shared.
                 self._data = storage.base = backend.xp.reshape(value, tuple(self._data.shape))
@@ -510,12 +510,9 @@ class Tensor(TensorMethods):
                 return
             self._own()
         if backend.mutable and (vf is None or not vf.functional):
-            if key is None:
-                self._data[...] = value
-            else:
-                self._data[key] = value
+            self._data[...] = value
         else:
-            self._write_functional(value, key)
+            self._write_functional(value)
         storage.version += 1
         if storage.views and backend.mutable:
             xp = backend.xp
@@ -524,29 +521,21 @@ class Tensor(TensorMethods):
                 if tv is not None and tv.functional and t is not self:
                     t._data = tv(xp, storage.base)
 
-    def _write_functional(self, value: Any, key: Any) -> None:
+    def _write_functional(self, value: Any) -> None:
         # JAX, and views a backend cannot express natively: rebuild the root, re-read views.
         backend, storage = self._backend, self._storage
         xp = backend.xp
         root = storage.base
         vf = self._view_fn
-        if vf is None and key is None:
+        if vf is None:  # a whole root on JAX (mutable backends write roots in place)
             new = xp.asarray(value, dtype=root.dtype, device=backend.device_of(root))
             new_root = xp.broadcast_to(new, tuple(root.shape))
-            if new_root is new and backend.mutable:
-                new_root = xp.asarray(new, copy=True)
         else:
-            if vf is not None:
-                pos = vf.index(tuple(root.shape))
-            else:
-                pos = np.arange(math.prod(root.shape), dtype=np.int64).reshape(root.shape)
-            if key is not None:
-                pos = pos[key]
-            if vf is not None and vf.component is not None:
+            pos = vf.index(tuple(root.shape))
+            if vf.component is not None:
                 value = _with_other_part(backend, root, pos, value, vf.component)
             new_root = backend.scatter_set(root, pos, value)
-        if new_root is not root:
-            storage.base = new_root
+        storage.base = new_root
         self._data = new_root if vf is None else vf(xp, new_root)
         if not backend.mutable:
             for t in dependents(storage):
