@@ -377,11 +377,13 @@ def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph
         backend = node._backend
         node._graph_saved = _graph_saved(node)
         node.xp = backend.namespace
+        node.create_graph = True
         try:
             out = type(node).backward(node, *grads)
         finally:
             node._graph_saved = None
             node.xp = backend.xp
+            node.create_graph = False
     else:
         out = type(node).backward(node, *grads)
     if not retain_graph and node._saved is not None:

@@ -110,6 +110,10 @@ class Function(Node):
     _post_hooks: Any = None
     _out_meta: Any = None
     _n_out = 1  # number of outputs (set by apply for multi-output Functions)
+    # True while backward runs under create_graph=True: gradients, saved tensors and ctx.xp
+    # are then anygrad Tensors and namespace, recording a graph. The one way a backward
+    # tells the two modes apart (never isinstance checks on its inputs).
+    create_graph = False
     # True for the few Functions whose output lives on another backend (to_backend).
     _changes_backend = False
     # _edges: (node, output_nr, shape, native dtype, id of the array) per positional input,
@@ -137,6 +141,7 @@ class Function(Node):
         return () if saved is None else saved
 
     saved_values = saved_tensors
+
 
     def mark_non_differentiable(self, *arrays: Any) -> None:
         """Declare outputs (by identity) that never require grad, e.g. indices."""
@@ -436,10 +441,12 @@ def once_differentiable(backward: Callable) -> Callable:
             s._data if isinstance(s, Tensor) else s for s in graph_saved
         )
         ctx.xp = backend.xp
+        ctx.create_graph = False
         try:
             out = backward(ctx, *raw)
         finally:
             ctx._graph_saved, ctx.xp = graph_saved, xp
+            ctx.create_graph = True
         single = not isinstance(out, tuple)
         outs = (out,) if single else out
         wrapped = tuple(

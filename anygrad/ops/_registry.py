@@ -74,6 +74,20 @@ class OpSpec:
         Other public names of the same operation (PyTorch spellings such as ``cat``).
     notes : str
         Where gradients are defined, tie rules... shown in the docs.
+    harness : callable, optional
+        How the tests call the operation when it is not ``fn(*tensors, **kwargs)`` (build a
+        complex input from two real ones, pass a list...). ``fn`` is always the public
+        function, so that the registry can generate the faces from it.
+    inplace : bool
+        Whether the Tensor has the in-place variant ``<method>_`` (PyTorch's ``exp_``).
+    torch_args : tuple of str, optional
+        The PyTorch face's positional parameters after the tensor inputs (``("dim",
+        "keepdim")`` for ``sum``): ``anygrad.sum(x, 1)`` and ``x.sum(1)``. PyTorch's
+        ``dim``/``keepdim`` reach an implementation written with the standard's
+        ``axis``/``keepdims`` under those names. ``None``: the same signature as ``fn``.
+    operators : tuple of str
+        Python operators of the Tensor that are this operation (``"__add__"``,
+        ``"__radd__"`` for ``add``; a reflected one swaps the operands).
     skip_backends : dict
         Backend name (or test-matrix case id) -> why the operation cannot exist there.
         Shown in the docs table; the test suite does not generate those cases. Never
@@ -99,6 +113,15 @@ class OpSpec:
     notes: str = ""
     skip_backends: dict = field(default_factory=dict)
     aliases: tuple = ()
+    harness: Callable[..., Any] | None = None
+    inplace: bool = False
+    torch_args: tuple | None = None
+    operators: tuple = ()
+
+    @property
+    def call(self) -> Callable[..., Any]:
+        """What the tests call: the harness if there is one, else the public function."""
+        return self.harness or self.fn
 
 
 REGISTRY: dict[str, OpSpec] = {}
