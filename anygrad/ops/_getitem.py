@@ -301,7 +301,8 @@ def getitem(x: Any, key: Any, /) -> Any:
     return out
 
 
-register(OpSpec("getitem", lambda x: getitem(x, (slice(None, None, -2), [0, 2, 0])),
+register(OpSpec("getitem", getitem,
+                harness=lambda x: getitem(x, (slice(None, None, -2), [0, 2, 0])),
                 ref=lambda x: x[::-2][:, [0, 2, 0]], category="indexing", method="__getitem__",
                 shapes=lambda rng: ((5, 4),),
                 notes="tested as x[::-2, [0, 2, 0]]; the suite in tests/ops covers the rest"))
@@ -388,13 +389,8 @@ def _setitem_inputs(rng: Any, dtype: str) -> list:
     return [rng.uniform(-2, 2, (4, 5)).astype(dtype), rng.uniform(-2, 2, (5,)).astype(dtype)]
 
 
-def _setitem_ref(x: Any, v: Any) -> Any:
-    out = np.array(x, dtype=np.float64)
-    out[1::2] = v
-    return out
-
-
-register(OpSpec("setitem", lambda x, v: setitem(x, slice(1, None, 2), v), ref=_setitem_ref,
+register(OpSpec("setitem", setitem,
+                harness=lambda x, v: setitem(x, slice(1, None, 2), v), ref=None,
                 nin=2, make_inputs=_setitem_inputs, category="indexing", method="__setitem__",
                 notes="tested as x[1::2] = v (v broadcast)"))
 
@@ -452,12 +448,7 @@ def _scatter_inputs(rng: Any, dtype: str) -> list:
     return [x, index, rng.uniform(-2, 2, (2, 3)).astype(dtype)]
 
 
-def _scatter_ref(x: Any, index: Any, src: Any) -> Any:
-    out = np.array(x, dtype=np.float64)
-    np.put_along_axis(out, index, np.asarray(src, dtype=np.float64), axis=0)
-    return out
-
-
-register(OpSpec("scatter", lambda x, i, s: scatter(x, 0, i, s), ref=_scatter_ref, nin=3,
+register(OpSpec("scatter", scatter,
+                harness=lambda x, i, s: scatter(x, 0, i, s), ref=None, nin=3,
                 make_inputs=_scatter_inputs, category="indexing", method="scatter",
                 grad_inputs=(0, 2), notes="tested as scatter(x, 0, index, src)"))

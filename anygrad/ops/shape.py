@@ -133,7 +133,7 @@ def view(x: Any, /, *shape: Any) -> Any:
     return _reshaped(x, resolve_shape(shape, math.prod(src), "view", src), "view", True)
 
 
-register(OpSpec("view", lambda x: view(x, 2, 6), ref=lambda x: np.reshape(x, (2, 6)),
+register(OpSpec("view", view, harness=lambda x: view(x, 2, 6), ref=lambda x: np.reshape(x, (2, 6)),
                 method="view", category="shape", shapes=lambda rng: ((3, 4),),
                 notes="tested as view(x, 2, 6); a view of x (raises where a copy is needed)"))
 
@@ -256,7 +256,8 @@ def swapaxes(x: Any, axis1: int, axis2: int, /) -> Any:
     return _permuted(x, tuple(axes))
 
 
-register(OpSpec("swapaxes", aliases=("transpose",), fn=lambda x: swapaxes(x, 0, 2), ref=lambda x: np.swapaxes(x, 0, 2),
+register(OpSpec("swapaxes", aliases=("transpose",), fn=swapaxes,
+                harness=lambda x: swapaxes(x, 0, 2), ref=lambda x: np.swapaxes(x, 0, 2),
                 category="shape", method="transpose", shapes=lambda rng: ((2, 3, 4),),
                 notes="tested as swapaxes(x, 0, 2)"))
 
@@ -281,7 +282,8 @@ def moveaxis(x: Any, source: Any, destination: Any, /) -> Any:
     return _permuted(x, tuple(order))
 
 
-register(OpSpec("moveaxis", aliases=("movedim",), fn=lambda x: moveaxis(x, 0, 2), ref=lambda x: np.moveaxis(x, 0, 2),
+register(OpSpec("moveaxis", aliases=("movedim",), fn=moveaxis,
+                harness=lambda x: moveaxis(x, 0, 2), ref=lambda x: np.moveaxis(x, 0, 2),
                 category="shape", method="movedim", shapes=lambda rng: ((2, 3, 4),),
                 notes="tested as moveaxis(x, 0, 2)"))
 
@@ -470,7 +472,7 @@ def concat(arrays: Any, /, *, axis: int | None = 0, dim: Any = None) -> Any:
     return Concat.apply(*arrays, axis=axis)
 
 
-register(OpSpec("concat", aliases=("cat",), fn=lambda *xs, **k: concat(xs, **k),
+register(OpSpec("concat", aliases=("cat",), fn=concat, harness=lambda *xs, **k: concat(xs, **k),
                 ref=lambda *xs, **k: np.concatenate(xs, **k), nin=3, category="shape",
                 kwargs=({"axis": 0}, {"axis": -2}), shapes=lambda rng: ((2, 3), (4, 3), (1, 3)),
                 notes="varargs wrapper: concat((x1, x2, x3), axis=...)"))
@@ -503,7 +505,7 @@ def stack(arrays: Any, /, *, axis: int = 0, dim: Any = None) -> Any:
     return Stack.apply(*arrays, axis=_axis(axis, len(shape) + 1, "stack"))
 
 
-register(OpSpec("stack", lambda *xs, **k: stack(xs, **k),
+register(OpSpec("stack", stack, harness=lambda *xs, **k: stack(xs, **k),
                 ref=lambda *xs, **k: np.stack(xs, **k), nin=2, shapes="same", category="shape",
                 kwargs=({"axis": 0}, {"axis": -1}), notes="varargs wrapper: stack((x1, x2), axis=...)"))
 
@@ -536,7 +538,8 @@ def unstack(x: Any, /, *, axis: int = 0, dim: Any = None) -> tuple:
     return out
 
 
-register(OpSpec("unstack", aliases=("unbind",), fn=lambda x, **k: stack(unstack(x, **k), axis=0),
+register(OpSpec("unstack", aliases=("unbind",), fn=unstack,
+                harness=lambda x, **k: stack(unstack(x, **k), axis=0),
                 ref=lambda x, axis=0: np.moveaxis(x, axis, 0), category="shape",
                 method="unbind", kwargs=({"axis": 0}, {"axis": 1}), shapes=lambda rng: ((3, 4),),
                 notes="tested as stack(unstack(x))"))
@@ -592,7 +595,7 @@ def split(x: Any, /, split_size_or_sections: Any, dim: int = 0, *, axis: Any = N
     return out
 
 
-register(OpSpec("split", lambda x, **k: concat(split(x, **k), axis=k.get("dim", 0)),
+register(OpSpec("split", split, harness=lambda x, **k: concat(split(x, **k), axis=k.get("dim", 0)),
                 ref=lambda x, **k: x, category="shape", method="split",
                 kwargs=({"split_size_or_sections": 2}, {"split_size_or_sections": (1, 3), "dim": 1}),
                 shapes=lambda rng: ((5, 4),), notes="tested as concat(split(x))"))
@@ -607,7 +610,7 @@ def chunk(x: Any, /, chunks: int, dim: int = 0) -> tuple:
     return split(x, max(-(-n // chunks), 1), dim)
 
 
-register(OpSpec("chunk", lambda x, **k: concat(chunk(x, **k), axis=k.get("dim", 0)),
+register(OpSpec("chunk", chunk, harness=lambda x, **k: concat(chunk(x, **k), axis=k.get("dim", 0)),
                 ref=lambda x, **k: x, category="shape", method="chunk",
                 kwargs=({"chunks": 2}, {"chunks": 3, "dim": 1}), shapes=lambda rng: ((5, 4),),
                 notes="tested as concat(chunk(x))"))
@@ -620,7 +623,8 @@ def broadcast_arrays(*arrays: Any) -> list:
     return [a if tuple(a.shape) == shape else broadcast_to(a, shape) for a in arrays]
 
 
-register(OpSpec("broadcast_arrays", lambda *xs: stack(broadcast_arrays(*xs)),
+register(OpSpec("broadcast_arrays", broadcast_arrays,
+                harness=lambda *xs: stack(broadcast_arrays(*xs)),
                 ref=lambda *xs: np.stack(np.broadcast_arrays(*xs)), nin=2, shapes="broadcast",
                 category="shape", notes="tested as stack(broadcast_arrays(...))"))
 
@@ -639,7 +643,7 @@ def expand(x: Any, /, *sizes: Any) -> Any:
     return broadcast_to(x, shape)
 
 
-register(OpSpec("expand", lambda x: expand(x, 2, -1, 3),
+register(OpSpec("expand", expand, harness=lambda x: expand(x, 2, -1, 3),
                 ref=lambda x: np.broadcast_to(x, (2, 4, 3)), category="shape", method="expand",
                 shapes=lambda rng: ((4, 1),), notes="tested as expand(x, 2, -1, 3)"))
 
@@ -854,7 +858,7 @@ def _diff_inputs(rng: Any, dtype: str, variant: int) -> list:
     return [rng.uniform(-2, 2, s).astype(dtype) for s in shapes]
 
 
-register(OpSpec("diff", lambda x, p, a, **k: diff(x, prepend=p, append=a, **k),
+register(OpSpec("diff", diff, harness=lambda x, p, a, **k: diff(x, prepend=p, append=a, **k),
                 ref=lambda x, p, a, **k: np.diff(x, prepend=p, append=a, **k), nin=3,
                 make_inputs=_diff_inputs, category="shape", method="diff",
                 kwargs=({}, {"n": 2, "axis": 0}),

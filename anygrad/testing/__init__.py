@@ -6,6 +6,8 @@
   indices, tensors, inputs inside an operation's domain); needs ``hypothesis``;
 - :mod:`anygrad.testing.fixtures`: pytest fixtures ``backend``, ``float_dtype``, ``device``;
 - :func:`unregistered_ops`, :func:`make_host_inputs`...: helpers of the registry suite;
+- :func:`reference` / :func:`input_maker`: an operation's NumPy reference and structured
+  inputs (:data:`REFERENCES`, :data:`INPUTS`: the test material kept out of the library);
 - :mod:`anygrad.testing.hypothesis_profiles`: the ``ci``, ``dev`` and ``thorough`` profiles.
 
 Testing your own Function::
@@ -39,12 +41,14 @@ from . import hypothesis_profiles
 from ._assert import assert_close, default_rtol_atol
 from ._backends import BACKEND_MATRIX, BackendCase
 from ._inputs import call_op, case_seed, grad_indices, make_host_inputs, sample_shapes, sample_values, to_tensors
+from ._references import INPUTS, REFERENCES, input_maker, reference
 from ._registry_check import EXEMPT, NN_EXEMPT, unregistered_ops
 
 __all__ = [
     "BACKEND_MATRIX", "BackendCase", "hypothesis_profiles", "assert_close", "default_rtol_atol",
     "call_op", "case_seed", "grad_indices", "make_host_inputs", "sample_shapes", "sample_values",
-    "to_tensors", "EXEMPT", "NN_EXEMPT", "unregistered_ops", "strategies",
+    "to_tensors", "EXEMPT", "NN_EXEMPT", "unregistered_ops", "strategies", "REFERENCES", "INPUTS",
+    "reference", "input_maker",
 ]
 
 

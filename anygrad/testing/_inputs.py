@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..ops._registry import DOMAINS, OpSpec
+from ._references import input_maker
 
 __all__ = ["call_op", "case_seed", "sample_shapes", "sample_values", "make_host_inputs", "grad_indices",
            "to_tensors"]
@@ -74,13 +75,15 @@ def make_host_inputs(spec: OpSpec, rng: np.random.Generator, dtype: str,
     """NumPy inputs for one case of ``spec``; floating ones already rounded to ``dtype``.
 
     ``variant`` is the index of the options in ``spec.kwargs`` under test; a
-    ``make_inputs`` with a ``variant`` parameter receives it (by position, third).
+    ``make_inputs`` (:func:`input_maker`) with a ``variant`` parameter receives it (by
+    position, third).
     """
-    if spec.make_inputs is not None:
-        if _takes_variant(spec.make_inputs):
-            made = spec.make_inputs(rng, dtype, variant)
+    make = input_maker(spec)
+    if make is not None:
+        if _takes_variant(make):
+            made = make(rng, dtype, variant)
         else:
-            made = spec.make_inputs(rng, dtype)
+            made = make(rng, dtype)
         return [np.asarray(a) for a in made]
     shapes = sample_shapes(spec, rng)
     domains = spec.domain if isinstance(spec.domain, (tuple, list)) and not (
@@ -119,12 +122,12 @@ _POSITIONAL: dict = {}
 
 
 def call_op(spec: OpSpec, tensors: Any, kwargs: dict) -> Any:
-    """``spec.fn(*tensors, **kwargs)``, passing the options that the function's signature
-    makes positional-only (``astype(x, dtype, /)``) by position."""
+    """``spec.call(*tensors, **kwargs)`` (the harness, else the public function), passing the
+    options that its signature makes positional-only (``astype(x, dtype, /)``) by position."""
     names = _POSITIONAL.get(spec.name)
     if names is None:
         try:
-            params = inspect.signature(spec.fn).parameters.values()
+            params = inspect.signature(spec.call).parameters.values()
             names = [p.name for p in params if p.kind is p.POSITIONAL_ONLY]
         except (TypeError, ValueError):
             names = []
@@ -132,4 +135,4 @@ def call_op(spec: OpSpec, tensors: Any, kwargs: dict) -> Any:
     tail = names[len(tensors):]
     extra = [kwargs[n] for n in tail if n in kwargs]
     rest = {k: v for k, v in kwargs.items() if k not in tail}
-    return spec.fn(*tensors, *extra, **rest)
+    return spec.call(*tensors, *extra, **rest)

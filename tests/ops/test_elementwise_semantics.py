@@ -10,6 +10,7 @@ import pytest
 
 import anygrad as ag
 from anygrad.ops import REGISTRY
+from anygrad.testing import input_maker, reference
 
 try:
     import torch
@@ -224,10 +225,10 @@ def test_registry_flags() -> None:
         spec = REGISTRY[name]
         assert not spec.differentiable and not spec.twice_differentiable, name
         rng = np.random.default_rng(0)
-        arrays = spec.make_inputs(rng, "float64")
+        arrays = input_maker(spec)(rng, "float64")
         for kw in spec.kwargs:
-            got = spec.fn(*[ag.tensor(a) for a in arrays], **kw)
-            want = spec.ref(*arrays, **kw)
+            got = spec.call(*[ag.tensor(a) for a in arrays], **kw)
+            want = reference(spec)(*arrays, **kw)
             np.testing.assert_array_equal(np.asarray(got.numpy() if isinstance(got, ag.Tensor) else got),
                                           want, err_msg=name)
     for name in ("ceil", "floor", "round", "trunc", "sign", "floor_divide"):

@@ -28,8 +28,8 @@ import anygrad
 from anygrad.autograd import gradcheck, gradgradcheck
 from anygrad.ops import ALIASES, REGISTRY
 from anygrad.testing import (
-    BACKEND_MATRIX, assert_close, call_op, case_seed, grad_indices, make_host_inputs, to_tensors,
-    unregistered_ops,
+    BACKEND_MATRIX, REFERENCES, assert_close, call_op, case_seed, grad_indices, make_host_inputs,
+    reference, to_tensors, unregistered_ops,
 )
 
 SPECS = sorted(REGISTRY.values(), key=lambda s: s.name)
@@ -123,8 +123,8 @@ def test_forward(spec, case, dtype):
             host, seed = _host_inputs(spec, dtype, variant)
             what = _describe(spec, dtype, variant, seed, host)
             out = _outputs(_call(spec, _tensors(spec, case, host, False), kwargs))
-            ref = spec.ref(*[a.astype(np.float64) if a.dtype.kind == "f" else a for a in host],
-                           **kwargs)
+            ref = reference(spec)(
+                *[a.astype(np.float64) if a.dtype.kind == "f" else a for a in host], **kwargs)
             ref = _outputs(ref)
             assert len(out) == len(ref), f"{what}: {len(out)} outputs, reference has {len(ref)}"
             for o, r in zip(out, ref):
@@ -297,16 +297,21 @@ def test_nn_functional_alias_is_the_same_operation(alias):
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
 def test_spec_is_consistent(spec):
-    # spec.fn may wrap the public function (varargs, options); the name must be public,
-    # as anygrad.<name> or a path from anygrad (nn.functional.conv2d).
+    # The name is public, as anygrad.<name> or a path from anygrad (nn.functional.conv2d),
+    # and fn is that very object, so that the faces can be generated from the registry; a
+    # test's way of calling it (varargs, fixed options) is the harness.
     assert callable(_public(spec.name)), f"anygrad.{spec.name} does not exist"
     for alias in spec.aliases:
         assert callable(_public(alias)), f"{spec.name}: alias anygrad.{alias} does not exist"
-    assert callable(spec.fn), f"{spec.name}: fn is not callable"
+    assert spec.fn is _public(spec.name), (
+        f"{spec.name}: fn is {spec.fn!r}, expected the public function anygrad.{spec.name} "
+        "(move a test wrapper to harness=)")
+    assert spec.harness is None or callable(spec.harness), f"{spec.name}: harness not callable"
     assert spec.nin >= 1 and len(spec.kwargs) >= 1, f"{spec.name}: nin/kwargs malformed"
     # Every op is checked against an independent reference on every backend: the forward
     # test would otherwise have nothing to compare with.
-    assert spec.ref is not None, f"{spec.name}: no NumPy reference (ref=...)"
+    assert reference(spec) is not None, (
+        f"{spec.name}: no NumPy reference (ref=... or anygrad.testing.REFERENCES)")
     # NumPy and array-api-strict carry the design's guarantees: no op may opt out there.
     required = {"numpy", "array_api_strict"}
     assert not {b.partition("-")[0] for b in spec.skip_backends} & required, (
@@ -314,6 +319,21 @@ def test_spec_is_consistent(spec):
     if spec.method is not None:
         assert hasattr(anygrad.Tensor, spec.method), (
             f"{spec.name}: Tensor has no method {spec.method!r}")
+
+
+DIFFERENTIABLE = [s for s in SPECS if s.differentiable]
+
+
+@pytest.mark.parametrize("spec", DIFFERENTIABLE, ids=[s.name for s in DIFFERENTIABLE])
+def test_differentiable_op_has_a_reference(spec):
+    # Gradients are checked numerically against the op itself; only the reference says
+    # the values are right. One kept in anygrad.testing (not the library) shadows none.
+    ref = reference(spec)
+    assert callable(ref), (
+        f"{spec.name}: differentiable but no NumPy reference: expected ref=... in its entry "
+        f"or anygrad.testing.REFERENCES[{spec.name!r}], got {ref!r}")
+    assert spec.ref is None or spec.name not in REFERENCES, (
+        f"{spec.name}: reference given twice (ref=... and anygrad.testing.REFERENCES)")
 
 
 @pytest.mark.parametrize("case", UNAVAILABLE, ids=[c.id for c in UNAVAILABLE])

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from ...autograd.function import Function
 from ...fastpaths import fast_path
 from ...ops._registry import OpSpec, register
@@ -314,71 +312,7 @@ def conv_transpose1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     return ag.reshape(y, (n, y.shape[1], y.shape[3]))
 
 
-
-# -- registry entries: NumPy float64 references written as loops over output positions ----
-def _two(v: Any) -> tuple:
-    return tuple(v) if isinstance(v, (tuple, list)) else (v, v)
-
-
-def _conv2d_ref(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
-                dilation: Any = 1, groups: int = 1) -> Any:
-    (sh, sw), (dh, dw) = _two(stride), _two(dilation)
-    o, cg, kh, kw = w.shape
-    if padding == "same":
-        th, tw = dh * (kh - 1), dw * (kw - 1)
-        pads = ((th // 2, th - th // 2), (tw // 2, tw - tw // 2))
-    else:
-        ph, pw = _two(padding)
-        pads = ((ph, ph), (pw, pw))
-    xp = np.pad(x, ((0, 0), (0, 0)) + pads)
-    n, _, hp, wp = xp.shape
-    ho, wo = (hp - dh * (kh - 1) - 1) // sh + 1, (wp - dw * (kw - 1) - 1) // sw + 1
-    og = o // groups
-    y = np.zeros((n, o, ho, wo))
-    for g in range(groups):
-        xs, ws = xp[:, g * cg:(g + 1) * cg], w[g * og:(g + 1) * og]
-        for i in range(ho):
-            for j in range(wo):
-                patch = xs[:, :, i * sh:i * sh + dh * (kh - 1) + 1:dh,
-                           j * sw:j * sw + dw * (kw - 1) + 1:dw]
-                y[:, g * og:(g + 1) * og, i, j] = np.einsum("nckl,ockl->no", patch, ws)
-    return y if b is None else y + b[None, :, None, None]
-
-
-def _conv1d_ref(x: Any, w: Any, b: Any = None, stride: int = 1, padding: Any = 0,
-                dilation: int = 1, groups: int = 1) -> Any:
-    pad = padding if padding == "same" else (0, padding)
-    return _conv2d_ref(x[:, :, None], w[:, :, None], b, (1, stride), pad, (1, dilation),
-                       groups)[:, :, 0]
-
-
-def _conv_transpose2d_ref(x: Any, w: Any, b: Any = None, stride: Any = 1, padding: Any = 0,
-                          output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Any:
-    (sh, sw), (ph, pw), (oph, opw), (dh, dw) = map(_two, (stride, padding, output_padding,
-                                                          dilation))
-    n, cin, h, wd = x.shape
-    _, og, kh, kw = w.shape
-    cg = cin // groups
-    ho = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1
-    wo = (wd - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1
-    # Each input element scatters its kernel-weighted copy; the padding is then cropped.
-    full = np.zeros((n, og * groups, ph + ho + dh * (kh - 1) + 1, pw + wo + dw * (kw - 1) + 1))
-    for g in range(groups):
-        xs, ws = x[:, g * cg:(g + 1) * cg], w[g * cg:(g + 1) * cg]
-        for i in range(h):
-            for j in range(wd):
-                for ki in range(kh):
-                    for kj in range(kw):
-                        full[:, g * og:(g + 1) * og, i * sh + ki * dh, j * sw + kj * dw] += (
-                            xs[:, :, i, j] @ ws[:, :, ki, kj])
-    y = full[:, :, ph:ph + ho, pw:pw + wo]
-    return y if b is None else y + b[None, :, None, None]
-
-
-def _conv_transpose1d_ref(x: Any, w: Any, b: Any = None, stride: int = 1, padding: int = 0,
-                          output_padding: int = 0, groups: int = 1, dilation: int = 1) -> Any:
-    return _conv_transpose2d_ref(x[:, :, None], w[:, :, None], b, (1, stride), (0, padding),
-                                 (0, output_padding), groups, (1, dilation))[:, :, 0]
+# -- registry entries (references and structured inputs: anygrad/testing/_references.py) --
 
 
 def _shaped_inputs(shapes: tuple) -> Any:
@@ -392,13 +326,13 @@ def _shaped_inputs(shapes: tuple) -> Any:
 _NOTES = "tiny shapes; the variants cover stride, padding ('same' too), dilation and groups"
 
 register(OpSpec(
-    "nn.functional.conv1d", conv1d, ref=_conv1d_ref, nin=3, category="nn_convolution",
+    "nn.functional.conv1d", conv1d, ref=None, nin=3, category="nn_convolution",
     kwargs=({}, {"stride": 2, "padding": 1, "dilation": 2, "groups": 2}, {"padding": "same"}),
     make_inputs=_shaped_inputs((((2, 2, 6), (3, 2, 3), (3,)), ((2, 2, 7), (4, 1, 2), (4,)),
                                 ((2, 2, 5), (2, 2, 4), (2,)))),
     notes=_NOTES))
 register(OpSpec(
-    "nn.functional.conv2d", conv2d, ref=_conv2d_ref, nin=3, category="nn_convolution",
+    "nn.functional.conv2d", conv2d, ref=None, nin=3, category="nn_convolution",
     kwargs=({}, {"stride": 2, "padding": 1, "dilation": (1, 2), "groups": 2},
             {"padding": "same"}),
     make_inputs=_shaped_inputs((((2, 2, 4, 4), (3, 2, 3, 3), (3,)),
@@ -406,13 +340,13 @@ register(OpSpec(
                                 ((1, 2, 3, 4), (2, 2, 2, 3), (2,)))),
     notes=_NOTES))
 register(OpSpec(
-    "nn.functional.conv_transpose1d", conv_transpose1d, ref=_conv_transpose1d_ref, nin=3,
+    "nn.functional.conv_transpose1d", conv_transpose1d, ref=None, nin=3,
     category="nn_convolution",
     kwargs=({}, {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2, "dilation": 2}),
     make_inputs=_shaped_inputs((((2, 2, 4), (2, 3, 3), (3,)), ((2, 2, 4), (2, 2, 2), (4,)))),
     notes="the variants cover stride, padding, output_padding, dilation and groups"))
 register(OpSpec(
-    "nn.functional.conv_transpose2d", conv_transpose2d, ref=_conv_transpose2d_ref, nin=3,
+    "nn.functional.conv_transpose2d", conv_transpose2d, ref=None, nin=3,
     category="nn_convolution",
     kwargs=({}, {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2},
             {"stride": (1, 2), "padding": (1, 0), "dilation": 2}),

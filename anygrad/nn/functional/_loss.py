@@ -401,84 +401,29 @@ def poisson_nll_loss(input: Any, target: Any, log_input: bool = True, full: bool
     return _reduce(loss, _legacy(reduction, size_average, reduce), "poisson_nll_loss")
 
 
-# -- registry entries: NumPy float64 references of PyTorch's formulas ---------------------
-def _red(loss: Any, reduction: str) -> Any:
-    return {"mean": np.mean, "sum": np.sum}.get(reduction, lambda v: v)(loss)
-
-
-def _pair_inputs(rng: Any, dtype: str) -> list:
-    return [rng.uniform(-3, 3, (2, 3)).astype(dtype), rng.uniform(-3, 3, (2, 3)).astype(dtype)]
+# -- registry entries (references and structured inputs: anygrad/testing/_references.py) --
 
 
 _REDUCTIONS = ({}, {"reduction": "sum"}, {"reduction": "none"})
 
 register(OpSpec("nn.functional.mse_loss", mse_loss, nin=2, shapes="same", kwargs=_REDUCTIONS,
-                ref=lambda x, t, reduction="mean": _red((x - t) ** 2, reduction),
+                ref=None,
                 category="nn_loss"))
-register(OpSpec("nn.functional.l1_loss", l1_loss, nin=2, make_inputs=_pair_inputs,
+register(OpSpec("nn.functional.l1_loss", l1_loss, nin=2, make_inputs=None,
                 kwargs=_REDUCTIONS, category="nn_loss", notes="gradient 0 where input == target",
-                ref=lambda x, t, reduction="mean": _red(np.abs(x - t), reduction)))
+                ref=None))
 
 
-def _smooth_l1_ref(x: Any, t: Any, reduction: str = "mean", beta: float = 1.0) -> Any:
-    a = np.abs(x - t)
-    loss = a if beta == 0 else np.where(a < beta, 0.5 * a * a / beta, a - 0.5 * beta)
-    return _red(loss, reduction)
-
-
-register(OpSpec("nn.functional.smooth_l1_loss", smooth_l1_loss, nin=2, ref=_smooth_l1_ref,
-                make_inputs=_pair_inputs, category="nn_loss",
+register(OpSpec("nn.functional.smooth_l1_loss", smooth_l1_loss, nin=2, ref=None,
+                make_inputs=None, category="nn_loss",
                 kwargs=({}, {"beta": 0.5, "reduction": "sum"}, {"beta": 0.0, "reduction": "none"}),
                 notes="second derivative jumps at |input - target| == beta"))
 
 
-def _huber_ref(x: Any, t: Any, reduction: str = "mean", delta: float = 1.0) -> Any:
-    a = np.abs(x - t)
-    return _red(np.where(a < delta, 0.5 * a * a, delta * (a - 0.5 * delta)), reduction)
-
-
-register(OpSpec("nn.functional.huber_loss", huber_loss, nin=2, ref=_huber_ref,
-                make_inputs=_pair_inputs, category="nn_loss",
+register(OpSpec("nn.functional.huber_loss", huber_loss, nin=2, ref=None,
+                make_inputs=None, category="nn_loss",
                 kwargs=({}, {"delta": 0.5, "reduction": "none"}),
                 notes="second derivative jumps at |input - target| == delta"))
-
-
-def _log_softmax_ref(x: Any, axis: int) -> Any:
-    m = np.max(x, axis=axis, keepdims=True)
-    return x - m - np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
-
-
-def _class_loss_ref(logp: Any, t: Any, weight: Any, ignore_index: int, reduction: str,
-                    label_smoothing: float = 0.0) -> Any:
-    """PyTorch's class-index loss on log-probabilities: each target's loss is scaled by its
-    class weight, ``mean`` divides by the total weight of the targets not ignored."""
-    axis = 1 if logp.ndim > 1 else 0
-    c = logp.shape[axis]
-    w = np.ones(c) if weight is None else weight
-    valid = t != ignore_index
-    safe = np.where(valid, t, 0)
-    picked = np.squeeze(np.take_along_axis(logp, np.expand_dims(safe, axis), axis=axis), axis)
-    wt = np.where(valid, w[safe], 0.0)
-    loss = -picked * wt
-    if label_smoothing:
-        smooth = -np.sum(logp * w.reshape((c,) + (1,) * (logp.ndim - axis - 1)), axis=axis)
-        loss = (1 - label_smoothing) * loss + label_smoothing / c * smooth * valid
-    if reduction == "mean":
-        return np.sum(loss) / np.sum(wt)
-    return _red(loss, reduction)
-
-
-def _cross_entropy_ref(x: Any, t: Any, weight: Any = None, ignore_index: int = -100,
-                       reduction: str = "mean", label_smoothing: float = 0.0) -> Any:
-    axis = 1 if x.ndim > 1 else 0
-    logp = _log_softmax_ref(x, axis)
-    if t.dtype.kind in "iu":
-        return _class_loss_ref(logp, t, weight, ignore_index, reduction, label_smoothing)
-    c = x.shape[axis]
-    w = np.ones(c) if weight is None else weight
-    q = t * (1 - label_smoothing) + label_smoothing / c
-    loss = -np.sum(logp * q * w.reshape((c,) + (1,) * (x.ndim - axis - 1)), axis=axis)
-    return np.sum(loss) / (x.size // c) if reduction == "mean" else _red(loss, reduction)
 
 
 _CROSS_ENTROPY_KWARGS = (
@@ -489,57 +434,23 @@ _CROSS_ENTROPY_KWARGS = (
 )
 
 
-def _cross_entropy_inputs(rng: Any, dtype: str, variant: int) -> list:
-    shape = (2, 3, 2) if variant == 1 else (3, 4)
-    c = shape[1]
-    x = rng.uniform(-2, 2, shape).astype(dtype)
-    w = rng.uniform(0.5, 2.0, (c,)).astype(dtype)
-    if variant < 2:
-        t = rng.permutation(np.arange(math.prod(shape) // c) % c).reshape((shape[0],) + shape[2:])
-        return [x, t.astype(np.int64)] + ([w] if variant == 1 else [])
-    p = rng.uniform(0.1, 1.0, shape)
-    p = (p / p.sum(axis=1, keepdims=True)).astype(dtype)
-    return [x, p] + ([w] if variant == 3 else [])
-
-
 register(OpSpec(
-    "nn.functional.cross_entropy", cross_entropy, nin=2, ref=_cross_entropy_ref,
-    kwargs=_CROSS_ENTROPY_KWARGS, make_inputs=_cross_entropy_inputs, category="nn_loss",
+    "nn.functional.cross_entropy", cross_entropy, nin=2, ref=None,
+    kwargs=_CROSS_ENTROPY_KWARGS, make_inputs=None, category="nn_loss",
     notes="class indices (an integer input, no gradient) or class probabilities (with a "
           "gradient); optional class weights get a gradient too"))
 
 
-def _nll_loss_inputs(rng: Any, dtype: str, variant: int) -> list:
-    shape = (2, 3, 2) if variant == 1 else (3, 4)
-    c = shape[1]
-    x = rng.uniform(-3, 0, shape).astype(dtype)
-    t = rng.permutation(np.arange(math.prod(shape) // c) % c).reshape((shape[0],) + shape[2:])
-    w = rng.uniform(0.5, 2.0, (c,)).astype(dtype)
-    return [x, t.astype(np.int64)] + ([w] if variant == 2 else [])
-
-
 register(OpSpec(
-    "nn.functional.nll_loss", nll_loss, nin=2, make_inputs=_nll_loss_inputs, category="nn_loss",
-    ref=lambda x, t, weight=None, ignore_index=-100, reduction="mean": _class_loss_ref(
-        x, t, weight, ignore_index, reduction),
+    "nn.functional.nll_loss", nll_loss, nin=2, make_inputs=None, category="nn_loss",
+    ref=None,
     kwargs=({}, {"reduction": "none"}, {"ignore_index": 0}),
     notes="class indices are an integer input (no gradient); class weights get a gradient"))
 
 
-def _bce_inputs(rng: Any, dtype: str, variant: int) -> list:
-    x = rng.uniform(0.05, 0.95, (2, 3)).astype(dtype)
-    t = rng.uniform(0.0, 1.0, (2, 3)).astype(dtype)
-    return [x, t] + ([rng.uniform(0.5, 2.0, (3,)).astype(dtype)] if variant == 1 else [])
-
-
-def _bce_ref(x: Any, t: Any, weight: Any = None, reduction: str = "mean") -> Any:
-    loss = -(t * np.log(x) + (1 - t) * np.log(1 - x))
-    return _red(loss if weight is None else loss * weight, reduction)
-
-
 register(OpSpec(
-    "nn.functional.binary_cross_entropy", binary_cross_entropy, nin=2, ref=_bce_ref,
-    make_inputs=_bce_inputs, kwargs=({}, {"reduction": "sum"}, {"reduction": "none"}),
+    "nn.functional.binary_cross_entropy", binary_cross_entropy, nin=2, ref=None,
+    make_inputs=None, kwargs=({}, {"reduction": "sum"}, {"reduction": "none"}),
     category="nn_loss", notes="probabilities inside (0, 1); soft targets and weights get a "
                               "gradient"))
 
@@ -549,75 +460,29 @@ def _bce_logits_case(x: Any, t: Any, weight: Any = None, pos_weight: Any = None,
     return binary_cross_entropy_with_logits(x, t, weight, pos_weight=pos_weight, **kwargs)
 
 
-def _bce_logits_ref(x: Any, t: Any, weight: Any = None, pos_weight: Any = None,
-                    reduction: str = "mean") -> Any:
-    pw = 1.0 if pos_weight is None else pos_weight
-    log_sig, log_one_minus = -np.logaddexp(0, -x), -np.logaddexp(0, x)
-    loss = -(pw * t * log_sig + (1 - t) * log_one_minus)
-    return _red(loss if weight is None else loss * weight, reduction)
-
-
-def _bce_logits_inputs(rng: Any, dtype: str, variant: int) -> list:
-    x, t = rng.uniform(-3, 3, (2, 3)).astype(dtype), rng.uniform(0, 1, (2, 3)).astype(dtype)
-    if variant != 1:
-        return [x, t]
-    return [x, t] + [rng.uniform(0.5, 2.0, (3,)).astype(dtype) for _ in range(2)]
-
-
 register(OpSpec(
-    "nn.functional.binary_cross_entropy_with_logits", _bce_logits_case, nin=2,
-    ref=_bce_logits_ref, make_inputs=_bce_logits_inputs,
+    "nn.functional.binary_cross_entropy_with_logits", binary_cross_entropy_with_logits,
+    harness=_bce_logits_case, nin=2,
+    ref=None, make_inputs=None,
     kwargs=({}, {"reduction": "sum"}, {"reduction": "none"}), category="nn_loss",
     notes="the second variant passes weight and pos_weight (both get a gradient)"))
 
 
-def _kl_div_ref(x: Any, t: Any, reduction: str = "mean", log_target: bool = False) -> Any:
-    loss = np.exp(t) * (t - x) if log_target else t * (np.log(t) - x)
-    return np.sum(loss) / x.shape[0] if reduction == "batchmean" else _red(loss, reduction)
-
-
-def _kl_div_inputs(rng: Any, dtype: str, variant: int) -> list:
-    x = np.log(rng.uniform(0.05, 1.0, (3, 4))).astype(dtype)
-    t = rng.uniform(0.05, 1.0, (3, 4))
-    return [x, (np.log(t) if variant == 1 else t).astype(dtype)]
-
-
 register(OpSpec(
-    "nn.functional.kl_div", kl_div, nin=2, ref=_kl_div_ref, make_inputs=_kl_div_inputs,
+    "nn.functional.kl_div", kl_div, nin=2, ref=None, make_inputs=None,
     kwargs=({"reduction": "batchmean"}, {"reduction": "sum", "log_target": True},
             {"reduction": "none"}),
     category="nn_loss", notes="target > 0 (the gradient in the target is infinite at 0)"))
 
 
-def _soft_margin_inputs(rng: Any, dtype: str) -> list:
-    return [rng.uniform(-3, 3, (2, 3)).astype(dtype),
-            rng.choice([-1.0, 1.0], (2, 3)).astype(dtype)]
-
-
 register(OpSpec(
-    "nn.functional.soft_margin_loss", soft_margin_loss, nin=2, make_inputs=_soft_margin_inputs,
-    ref=lambda x, t, reduction="mean": _red(np.logaddexp(0, -t * x), reduction),
+    "nn.functional.soft_margin_loss", soft_margin_loss, nin=2, make_inputs=None,
+    ref=None,
     kwargs=({}, {"reduction": "none"}), category="nn_loss", notes="targets in {-1, 1}"))
 
 
-def _poisson_nll_ref(x: Any, t: Any, log_input: bool = True, full: bool = False,
-                     eps: float = 1e-8, reduction: str = "mean") -> Any:
-    loss = np.exp(x) - t * x if log_input else x - t * np.log(x + eps)
-    if full:
-        safe = np.where(t > 1, t, 1.0)
-        stirling = safe * np.log(safe) - safe + 0.5 * np.log(2 * np.pi * safe)
-        loss = loss + np.where(t > 1, stirling, 0)
-    return _red(loss, reduction)
-
-
-def _poisson_nll_inputs(rng: Any, dtype: str, variant: int) -> list:
-    lo = 0.2 if variant == 1 else -2.0
-    return [rng.uniform(lo, 2.0, (2, 3)).astype(dtype),
-            rng.choice([0.0, 1.0, 2.0, 3.0, 5.0], (2, 3)).astype(dtype)]
-
-
 register(OpSpec(
-    "nn.functional.poisson_nll_loss", poisson_nll_loss, nin=2, ref=_poisson_nll_ref,
-    make_inputs=_poisson_nll_inputs, grad_inputs=(0,),
+    "nn.functional.poisson_nll_loss", poisson_nll_loss, nin=2, ref=None,
+    make_inputs=None, grad_inputs=(0,),
     kwargs=({}, {"log_input": False, "full": True, "reduction": "sum"}), category="nn_loss",
     notes="gradient in the input only (Stirling's term jumps at target == 1)"))

@@ -234,13 +234,7 @@ def pairwise_distance(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6,
     return _ag.sum(d ** p, axis=-1, keepdims=keepdim) ** (1.0 / p)
 
 
-
 # -- registry entries ----------------------------------------------------------------------
-# The dropouts are registered in training mode with a fresh generator of seed 0 per call:
-# the mask is then a fixed function of the seed, drawn as documented (uniform [0, 1) values
-# on the host, kept where >= p), so the result is a deterministic function of the input.
-def _host_keep(shape: tuple, p: float) -> Any:
-    return np.random.Generator(np.random.PCG64(0)).random(shape) >= p
 
 
 def _seeded(fn: Any) -> Any:
@@ -250,41 +244,24 @@ def _seeded(fn: Any) -> Any:
     return case
 
 
-def _dropout_ref(x: Any, p: float = 0.5, training: bool = True, spatial: int = 0) -> Any:
-    if not training or p == 0:
-        return x
-    if p == 1:
-        return x * 0.0
-    mshape = x.shape[:x.ndim - spatial] + (1,) * spatial
-    return x * _host_keep(mshape, p) / (1 - p)
-
-
 _DROPOUT_KWARGS = ({"p": 0.4}, {"p": 0.4, "training": False}, {"p": 1.0})
 _DROPOUT_NOTES = ("training mode with a seeded generator (a deterministic mask); "
                   "training=False and p=1 as variants")
 
-register(OpSpec("nn.functional.dropout", _seeded(dropout), ref=_dropout_ref,
+register(OpSpec("nn.functional.dropout", dropout, harness=_seeded(dropout), ref=None,
                 shapes=lambda rng: ((3, 4),), kwargs=_DROPOUT_KWARGS, category="nn_dropout",
                 notes=_DROPOUT_NOTES))
-register(OpSpec("nn.functional.dropout1d", _seeded(dropout1d),
-                ref=lambda x, **k: _dropout_ref(x, spatial=1, **k), shapes=lambda rng: ((3, 4, 2),),
+register(OpSpec("nn.functional.dropout1d", dropout1d, harness=_seeded(dropout1d),
+                ref=None, shapes=lambda rng: ((3, 4, 2),),
                 kwargs=_DROPOUT_KWARGS, category="nn_dropout", notes=_DROPOUT_NOTES))
-register(OpSpec("nn.functional.dropout2d", _seeded(dropout2d),
-                ref=lambda x, **k: _dropout_ref(x, spatial=2, **k),
+register(OpSpec("nn.functional.dropout2d", dropout2d, harness=_seeded(dropout2d),
+                ref=None,
                 shapes=lambda rng: ((2, 4, 2, 2),), kwargs=_DROPOUT_KWARGS, category="nn_dropout",
                 notes=_DROPOUT_NOTES))
 
 
-def _alpha_dropout_ref(x: Any, p: float = 0.5, training: bool = False) -> Any:
-    if not training or p == 0:
-        return x
-    alpha = -1.7580993408473766  # -scale * alpha of SELU
-    keep = _host_keep(x.shape, p)
-    a = ((1 - p) * (1 + p * alpha ** 2)) ** -0.5
-    return np.where(keep, x, alpha) * a - a * alpha * p
-
-
-register(OpSpec("nn.functional.alpha_dropout", _seeded(alpha_dropout), ref=_alpha_dropout_ref,
+register(OpSpec("nn.functional.alpha_dropout", alpha_dropout,
+                harness=_seeded(alpha_dropout), ref=None,
                 shapes=lambda rng: ((3, 4),), category="nn_dropout",
                 kwargs=({"p": 0.4, "training": True}, {"p": 0.4}), notes=_DROPOUT_NOTES))
 
@@ -309,50 +286,21 @@ register(OpSpec("nn.functional.one_hot", one_hot, differentiable=False, twice_di
                 notes="int64 result"))
 
 
-def _pad_ref(x: Any, pad: tuple, value: float = 0.0) -> Any:
-    for k in range(len(pad) // 2):
-        axis = x.ndim - 1 - k
-        before, after = pad[2 * k], pad[2 * k + 1]
-        keep = [slice(None)] * x.ndim
-        keep[axis] = slice(max(-before, 0), x.shape[axis] - max(-after, 0))
-        widths = [(0, 0)] * x.ndim
-        widths[axis] = (max(before, 0), max(after, 0))
-        x = np.pad(x[tuple(keep)], widths, constant_values=value)
-    return x
-
-
-register(OpSpec("nn.functional.pad", pad, ref=_pad_ref, shapes=lambda rng: ((2, 3, 4),),
+register(OpSpec("nn.functional.pad", pad, ref=None, shapes=lambda rng: ((2, 3, 4),),
                 kwargs=({"pad": (1, 2)}, {"pad": (2, -1, -1, 1), "value": 0.5}),
                 category="nn_vision", notes="mode='constant' only; negative amounts crop"))
 
 
-def _normalize_ref(x: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Any:
-    norm = np.sum(np.abs(x) ** p, axis=dim, keepdims=True) ** (1 / p)
-    return x / np.maximum(norm, eps)
-
-
-register(OpSpec("nn.functional.normalize", normalize, ref=_normalize_ref, domain="nonzero",
+register(OpSpec("nn.functional.normalize", normalize, ref=None, domain="nonzero",
                 shapes=lambda rng: ((2, 3),), kwargs=({}, {"p": 3.0, "dim": 0}),
                 category="nn_normalization"))
 
 
-def _cosine_ref(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> Any:
-    x1, x2 = np.broadcast_arrays(x1, x2)
-    w12 = np.sum(x1 * x2, axis=dim)
-    return w12 / np.sqrt(np.maximum(np.sum(x1 * x1, axis=dim) * np.sum(x2 * x2, axis=dim),
-                                    eps * eps))
-
-
-register(OpSpec("nn.functional.cosine_similarity", cosine_similarity, nin=2, ref=_cosine_ref,
+register(OpSpec("nn.functional.cosine_similarity", cosine_similarity, nin=2, ref=None,
                 shapes=lambda rng: ((3, 4), (4,)), kwargs=({}, {"dim": -1}),
                 category="nn_distance", notes="broadcasting inputs"))
 
 
-def _pairwise_ref(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6,
-                  keepdim: bool = False) -> Any:
-    return np.sum(np.abs(x1 - x2 + eps) ** p, axis=-1, keepdims=keepdim) ** (1 / p)
-
-
-register(OpSpec("nn.functional.pairwise_distance", pairwise_distance, nin=2, ref=_pairwise_ref,
+register(OpSpec("nn.functional.pairwise_distance", pairwise_distance, nin=2, ref=None,
                 shapes=lambda rng: ((3, 4), (3, 4)),
                 kwargs=({}, {"p": 3.0, "keepdim": True}), category="nn_distance"))

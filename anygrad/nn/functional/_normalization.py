@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 import anygrad as _ag
 
 from ...autograd.grad_mode import no_grad
@@ -153,16 +151,7 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     return y
 
 
-# -- registry entries: NumPy float64 references ---------------------------------------------
-def _norm_ref(x: Any, axes: tuple, eps: float) -> Any:
-    mean = np.mean(x, axis=axes, keepdims=True)
-    var = np.mean((x - mean) ** 2, axis=axes, keepdims=True)
-    return (x - mean) / np.sqrt(var + eps)
-
-
-def _affine(y: Any, w: Any, b: Any) -> Any:
-    shape = (1, -1) + (1,) * (y.ndim - 2)
-    return y * w.reshape(shape) + b.reshape(shape)
+# -- registry entries (references and structured inputs: anygrad/testing/_references.py) --
 
 
 def _channel_inputs(shapes: tuple, positive: tuple = ()) -> Any:
@@ -175,18 +164,8 @@ def _channel_inputs(shapes: tuple, positive: tuple = ()) -> Any:
     return make
 
 
-def _batch_norm_ref(x: Any, rm: Any, rv: Any, w: Any, b: Any, training: bool = False,
-                    momentum: float = 0.1, eps: float = 1e-5) -> Any:
-    shape = (1, -1) + (1,) * (x.ndim - 2)
-    if training:
-        y = _norm_ref(x, (0,) + tuple(range(2, x.ndim)), eps)
-    else:
-        y = (x - rm.reshape(shape)) / np.sqrt(rv.reshape(shape) + eps)
-    return _affine(y, w, b)
-
-
 register(OpSpec(
-    "nn.functional.batch_norm", batch_norm, nin=5, ref=_batch_norm_ref, category="nn_normalization",
+    "nn.functional.batch_norm", batch_norm, nin=5, ref=None, category="nn_normalization",
     kwargs=({"training": True}, {"training": False, "eps": 1e-3}),
     make_inputs=_channel_inputs((((4, 2, 3), (2,), (2,), (2,), (2,)),
                                  ((2, 2, 2, 2), (2,), (2,), (2,), (2,))), positive=(2,)),
@@ -194,42 +173,28 @@ register(OpSpec(
           "running statistics are updated in place and get no gradient"))
 
 
-def _instance_norm_ref(x: Any, rm: Any, rv: Any, w: Any, b: Any, use_input_stats: bool = True,
-                       momentum: float = 0.1, eps: float = 1e-5) -> Any:
-    if not use_input_stats:
-        return _batch_norm_ref(x, rm, rv, w, b, False, momentum, eps)
-    return _affine(_norm_ref(x, tuple(range(2, x.ndim)), eps), w, b)
-
-
 register(OpSpec(
-    "nn.functional.instance_norm", instance_norm, nin=5, ref=_instance_norm_ref,
+    "nn.functional.instance_norm", instance_norm, nin=5, ref=None,
     category="nn_normalization", kwargs=({}, {"use_input_stats": False}),
     make_inputs=_channel_inputs((((2, 2, 4), (2,), (2,), (2,), (2,)),) * 2, positive=(2,)),
     notes="inputs (input, running_mean, running_var, weight, bias); with use_input_stats the "
           "running statistics are updated in place and get no gradient"))
 
 
-def _layer_norm_ref(x: Any, w: Any, b: Any, normalized_shape: tuple, eps: float = 1e-5) -> Any:
-    return _norm_ref(x, tuple(range(x.ndim - len(normalized_shape), x.ndim)), eps) * w + b
-
-
 register(OpSpec(
     "nn.functional.layer_norm",
-    lambda x, w, b, **k: layer_norm(x, weight=w, bias=b, **k), nin=3, ref=_layer_norm_ref,
+    layer_norm,
+    harness=lambda x, w, b, **k: layer_norm(x, weight=w, bias=b, **k), nin=3, ref=None,
     category="nn_normalization",
     kwargs=({"normalized_shape": (4,)}, {"normalized_shape": (3, 4), "eps": 1e-3}),
     make_inputs=_channel_inputs((((2, 3, 4), (4,), (4,)), ((2, 3, 4), (3, 4), (3, 4)))),
     notes="tested as layer_norm(input, normalized_shape, weight, bias)"))
 
 
-def _group_norm_ref(x: Any, w: Any, b: Any, num_groups: int, eps: float = 1e-5) -> Any:
-    g = _norm_ref(x.reshape(x.shape[0], num_groups, -1), (2,), eps)
-    return _affine(g.reshape(x.shape), w, b)
-
-
 register(OpSpec(
     "nn.functional.group_norm",
-    lambda x, w, b, **k: group_norm(x, weight=w, bias=b, **k), nin=3, ref=_group_norm_ref,
+    group_norm,
+    harness=lambda x, w, b, **k: group_norm(x, weight=w, bias=b, **k), nin=3, ref=None,
     category="nn_normalization", kwargs=({"num_groups": 2}, {"num_groups": 4, "eps": 1e-3}),
     make_inputs=_channel_inputs((((2, 4, 3), (4,), (4,)),) * 2),
     notes="tested as group_norm(input, num_groups, weight, bias)"))

@@ -17,7 +17,7 @@ from ...autograd.function import Function
 from ...fastpaths import fast_path
 from ...ops._registry import OpSpec, register
 from ...tensor import Tensor
-from ._conv import Conv2d, _two, pad4, windows
+from ._conv import Conv2d, pad4, windows
 from ._util import crop_axis, device_of, dilate_axis, pair
 
 __all__ = [
@@ -341,104 +341,7 @@ def adaptive_max_pool1d(input: Any, output_size: Any, return_indices: bool = Fal
     return ag.reshape(res, (n, c, res.shape[3]))
 
 
-# -- registry entries: NumPy float64 references, one window at a time ----------------------
-def _starts(length: int, k: int, s: int, p: int, d: int, ceil_mode: bool) -> list:
-    """Window starts (in unpadded coordinates) along one axis, PyTorch's output-size rule:
-    with ``ceil_mode`` a last partial window counts unless it starts in the right padding."""
-    span = length + 2 * p - d * (k - 1) - 1
-    out = (span + (s - 1 if ceil_mode else 0)) // s + 1
-    if ceil_mode and (out - 1) * s >= length + p:
-        out -= 1
-    return [o * s - p for o in range(out)]
-
-
-def _max_pool2d_ref(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                    dilation: Any = 1, ceil_mode: bool = False,
-                    return_indices: bool = False) -> Any:
-    (kh, kw), (ph, pw), (dh, dw) = _two(kernel_size), _two(padding), _two(dilation)
-    sh, sw = (kh, kw) if stride is None else _two(stride)
-    n, c, h, w = x.shape
-    rows = _starts(h, kh, sh, ph, dh, ceil_mode)
-    cols = _starts(w, kw, sw, pw, dw, ceil_mode)
-    y = np.empty((n, c, len(rows), len(cols)))
-    idx = np.empty((n, c, len(rows), len(cols)), dtype=np.int64)
-    for a, r0 in enumerate(rows):
-        r = r0 + dh * np.arange(kh)
-        r = r[(r >= 0) & (r < h)]
-        for b, q0 in enumerate(cols):
-            q = q0 + dw * np.arange(kw)
-            q = q[(q >= 0) & (q < w)]
-            block = x[:, :, r][:, :, :, q].reshape(n, c, -1)
-            first = np.argmax(block, axis=-1)
-            y[:, :, a, b] = np.max(block, axis=-1)
-            idx[:, :, a, b] = r[first // len(q)] * w + q[first % len(q)]
-    return (y, idx) if return_indices else y
-
-
-def _max_pool1d_ref(x: Any, kernel_size: int, stride: Any = None, padding: int = 0,
-                    dilation: int = 1, ceil_mode: bool = False,
-                    return_indices: bool = False) -> Any:
-    res = _max_pool2d_ref(x[:, :, None], (1, kernel_size), None if stride is None else (1, stride),
-                          (0, padding), (1, dilation), ceil_mode, return_indices)
-    return (res[0][:, :, 0], res[1][:, :, 0]) if return_indices else res[:, :, 0]
-
-
-def _avg_pool2d_ref(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,
-                    ceil_mode: bool = False, count_include_pad: bool = True,
-                    divisor_override: Any = None) -> Any:
-    (kh, kw), (ph, pw) = _two(kernel_size), _two(padding)
-    sh, sw = (kh, kw) if stride is None else _two(stride)
-    n, c, h, w = x.shape
-    rows, cols = _starts(h, kh, sh, ph, 1, ceil_mode), _starts(w, kw, sw, pw, 1, ceil_mode)
-    y = np.empty((n, c, len(rows), len(cols)))
-    for a, r0 in enumerate(rows):
-        r1 = min(r0 + kh, h + ph)  # a window never counts the ceil_mode overhang
-        for b, q0 in enumerate(cols):
-            q1 = min(q0 + kw, w + pw)
-            padded = (r1 - r0) * (q1 - q0)
-            lo_r, hi_r, lo_q, hi_q = max(r0, 0), min(r1, h), max(q0, 0), min(q1, w)
-            total = np.sum(x[:, :, lo_r:hi_r, lo_q:hi_q], axis=(2, 3))
-            real = (hi_r - lo_r) * (hi_q - lo_q)
-            y[:, :, a, b] = total / (divisor_override or (padded if count_include_pad else real))
-    return y
-
-
-def _avg_pool1d_ref(x: Any, kernel_size: int, stride: Any = None, padding: int = 0,
-                    ceil_mode: bool = False, count_include_pad: bool = True) -> Any:
-    return _avg_pool2d_ref(x[:, :, None], (1, kernel_size), None if stride is None else (1, stride),
-                           (0, padding), ceil_mode, count_include_pad)[:, :, 0]
-
-
-def _cells(length: int, out: int) -> list:
-    return [(i * length // out, -(-(i + 1) * length // out)) for i in range(out)]
-
-
-def _adaptive_ref(x: Any, output_size: Any, reduce: Any) -> Any:
-    oh, ow = _two(output_size)
-    n, c, h, w = x.shape
-    oh, ow = h if oh is None else oh, w if ow is None else ow
-    return np.stack([np.stack([reduce(x[:, :, a:b, p:q]) for p, q in _cells(w, ow)], axis=-1)
-                     for a, b in _cells(h, oh)], axis=-2)
-
-
-def _adaptive_avg_pool2d_ref(x: Any, output_size: Any) -> Any:
-    return _adaptive_ref(x, output_size, lambda v: np.mean(v, axis=(2, 3)))
-
-
-def _adaptive_max_pool2d_ref(x: Any, output_size: Any, return_indices: bool = False) -> Any:
-    y = _adaptive_ref(x, output_size, lambda v: np.max(v, axis=(2, 3)))
-    if not return_indices:
-        return y
-    w = x.shape[3]
-
-    def first(v: Any) -> Any:  # flat index of the first maximum, offset by the cell origin
-        return np.argmax(v.reshape(v.shape[0], v.shape[1], -1), axis=-1)
-
-    oh, ow = _two(output_size)
-    idx = np.stack([np.stack([
-        a * w + p + (first(x[:, :, a:b, p:q]) // (q - p)) * w + first(x[:, :, a:b, p:q]) % (q - p)
-        for p, q in _cells(w, ow)], axis=-1) for a, b in _cells(x.shape[2], oh)], axis=-2)
-    return y, idx.astype(np.int64)
+# -- registry entries (references and structured inputs: anygrad/testing/_references.py) --
 
 
 def _distinct(shape: tuple) -> Any:
@@ -455,24 +358,24 @@ def _distinct(shape: tuple) -> Any:
 _MAX_NOTES = "distinct inputs: the gradient goes to the window's first maximum (PyTorch's rule)"
 
 register(OpSpec(
-    "nn.functional.max_pool1d", max_pool1d, ref=_max_pool1d_ref, make_inputs=_distinct((2, 2, 7)),
+    "nn.functional.max_pool1d", max_pool1d, ref=None, make_inputs=_distinct((2, 2, 7)),
     kwargs=({"kernel_size": 2}, {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True,
                                  "return_indices": True}),
     category="nn_pooling", notes=_MAX_NOTES))
 register(OpSpec(
-    "nn.functional.max_pool2d", max_pool2d, ref=_max_pool2d_ref,
+    "nn.functional.max_pool2d", max_pool2d, ref=None,
     make_inputs=_distinct((2, 2, 5, 5)),
     kwargs=({"kernel_size": 2},
             {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True},
             {"kernel_size": (2, 3), "stride": 1, "dilation": (2, 1), "return_indices": True}),
     category="nn_pooling", notes=_MAX_NOTES))
 register(OpSpec(
-    "nn.functional.avg_pool1d", avg_pool1d, ref=_avg_pool1d_ref, shapes=lambda rng: ((2, 2, 6),),
+    "nn.functional.avg_pool1d", avg_pool1d, ref=None, shapes=lambda rng: ((2, 2, 6),),
     kwargs=({"kernel_size": 2}, {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True,
                                  "count_include_pad": False}),
     category="nn_pooling"))
 register(OpSpec(
-    "nn.functional.avg_pool2d", avg_pool2d, ref=_avg_pool2d_ref, shapes=lambda rng: ((2, 2, 5, 5),),
+    "nn.functional.avg_pool2d", avg_pool2d, ref=None, shapes=lambda rng: ((2, 2, 5, 5),),
     kwargs=({"kernel_size": 2},
             {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True,
              "count_include_pad": False},
@@ -480,27 +383,22 @@ register(OpSpec(
     category="nn_pooling"))
 register(OpSpec(
     "nn.functional.adaptive_avg_pool1d", adaptive_avg_pool1d,
-    ref=lambda x, output_size: _adaptive_avg_pool2d_ref(x[:, :, None], (1, output_size))[:, :, 0],
+    ref=None,
     shapes=lambda rng: ((2, 2, 7),), kwargs=({"output_size": 3},), category="nn_pooling"))
 register(OpSpec(
-    "nn.functional.adaptive_avg_pool2d", adaptive_avg_pool2d, ref=_adaptive_avg_pool2d_ref,
+    "nn.functional.adaptive_avg_pool2d", adaptive_avg_pool2d, ref=None,
     shapes=lambda rng: ((2, 2, 4, 5),),
     kwargs=({"output_size": (3, 2)}, {"output_size": (None, 4)}),
     category="nn_pooling", notes="overlapping cells when the output size does not divide"))
 
 
-def _adaptive_max_pool1d_ref(x: Any, output_size: int, return_indices: bool = False) -> Any:
-    res = _adaptive_max_pool2d_ref(x[:, :, None], (1, output_size), return_indices)
-    return (res[0][:, :, 0], res[1][:, :, 0]) if return_indices else res[:, :, 0]
-
-
 register(OpSpec(
-    "nn.functional.adaptive_max_pool1d", adaptive_max_pool1d, ref=_adaptive_max_pool1d_ref,
+    "nn.functional.adaptive_max_pool1d", adaptive_max_pool1d, ref=None,
     make_inputs=_distinct((2, 2, 6)),
     kwargs=({"output_size": 4}, {"output_size": 3, "return_indices": True}),
     category="nn_pooling", notes=_MAX_NOTES))
 register(OpSpec(
-    "nn.functional.adaptive_max_pool2d", adaptive_max_pool2d, ref=_adaptive_max_pool2d_ref,
+    "nn.functional.adaptive_max_pool2d", adaptive_max_pool2d, ref=None,
     make_inputs=_distinct((2, 2, 4, 5)),
     kwargs=({"output_size": (3, 2)}, {"output_size": (2, 5), "return_indices": True}),
     category="nn_pooling",

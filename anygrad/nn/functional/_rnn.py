@@ -23,8 +23,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from ...autograd.function import Function
 from ...fastpaths import fast_path
 from ...ops._registry import OpSpec, register
@@ -325,29 +323,7 @@ def gru_cell(input: Any, hx: Any, w_ih: Any, w_hh: Any, b_ih: Any = None,  # noq
     return _cell("gru_cell", "GRU", input, hx, None, w_ih, w_hh, b_ih, b_hh)
 
 
-# -- registry entries: NumPy references written from the textbook formulas ----------------
-def _np_sigmoid(v: Any) -> Any:
-    return 1.0 / (1.0 + np.exp(-v))
-
-
-def _ref_rnn(act: Any) -> Any:
-    def ref(x: Any, h: Any, w_ih: Any, w_hh: Any, b_ih: Any = 0.0, b_hh: Any = 0.0) -> Any:
-        return act(x @ w_ih.T + b_ih + h @ w_hh.T + b_hh)
-    return ref
-
-
-def _ref_lstm(x: Any, h: Any, c: Any, w_ih: Any, w_hh: Any, b_ih: Any = 0.0, b_hh: Any = 0.0) -> tuple:
-    i, f, g, o = np.split(x @ w_ih.T + b_ih + h @ w_hh.T + b_hh, 4, axis=1)
-    c2 = _np_sigmoid(f) * c + _np_sigmoid(i) * np.tanh(g)
-    return _np_sigmoid(o) * np.tanh(c2), c2
-
-
-def _ref_gru(x: Any, h: Any, w_ih: Any, w_hh: Any, b_ih: Any = 0.0, b_hh: Any = 0.0) -> Any:
-    xr, xz, xn = np.split(x @ w_ih.T + b_ih, 3, axis=1)
-    hr, hz, hn = np.split(h @ w_hh.T + b_hh, 3, axis=1)
-    r, z = _np_sigmoid(xr + hr), _np_sigmoid(xz + hz)
-    n = np.tanh(xn + r * hn)
-    return (1.0 - z) * n + z * h
+# -- registry entries (references and structured inputs: anygrad/testing/_references.py) --
 
 
 def _cell_inputs(gates: int, lstm: bool) -> Any:
@@ -364,14 +340,15 @@ def _lstm_case(x: Any, h: Any, c: Any, w_ih: Any, w_hh: Any, b_ih: Any = None, b
 
 
 _CELL_NOTES = "one graph node; the second variant has no biases"
-register(OpSpec("nn.functional.rnn_tanh_cell", rnn_tanh_cell, ref=_ref_rnn(np.tanh), nin=4,
+register(OpSpec("nn.functional.rnn_tanh_cell", rnn_tanh_cell, ref=None, nin=4,
                 kwargs=({}, {}), make_inputs=_cell_inputs(1, False), category="nn_recurrent",
                 notes=_CELL_NOTES))
-register(OpSpec("nn.functional.rnn_relu_cell", rnn_relu_cell, ref=_ref_rnn(lambda v: np.maximum(v, 0.0)),
+register(OpSpec("nn.functional.rnn_relu_cell", rnn_relu_cell, ref=None,
                 nin=4, kwargs=({}, {}), make_inputs=_cell_inputs(1, False), category="nn_recurrent",
                 notes=_CELL_NOTES + "; the gradient at a pre-activation of exactly 0 is 0"))
-register(OpSpec("nn.functional.lstm_cell", _lstm_case, ref=_ref_lstm, nin=5, kwargs=({}, {}),
+register(OpSpec("nn.functional.lstm_cell", lstm_cell,
+                harness=_lstm_case, ref=None, nin=5, kwargs=({}, {}),
                 make_inputs=_cell_inputs(4, True), category="nn_recurrent",
                 notes=_CELL_NOTES + "; hx = (h, c) passed as two inputs; returns (h, c)"))
-register(OpSpec("nn.functional.gru_cell", gru_cell, ref=_ref_gru, nin=4, kwargs=({}, {}),
+register(OpSpec("nn.functional.gru_cell", gru_cell, ref=None, nin=4, kwargs=({}, {}),
                 make_inputs=_cell_inputs(3, False), category="nn_recurrent", notes=_CELL_NOTES))
