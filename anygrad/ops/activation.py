@@ -16,6 +16,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ._registry import OpSpec, register
+from ._rules import Rules
 from .arithmetic import clip, multiply
 from .exponential import erf_standard
 from .reduction import normalize_axis
@@ -41,6 +42,15 @@ def _sigmoid(xp: Any, x: Any) -> Any:
     e = xp.exp(xp.where(pos, -x, x))
     p = 1.0 / (1.0 + e)
     return xp.where(pos, p, e * p)
+
+
+def _silu_slope(xp: Any, x: Any) -> Any:
+    """d/dx of ``x * sigmoid(x)``."""
+    s = _sigmoid(xp, x)
+    return s * (1.0 + x * (1.0 - s))
+
+
+rules = Rules(__name__, category="activation")
 
 
 def _shape(x: Any) -> tuple:
@@ -188,41 +198,11 @@ register(OpSpec("gelu", gelu, ref=_gelu_ref, kwargs=({}, {"approximate": "tanh"}
                 category="activation"))
 
 
-class SiLU(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        ctx.save_for_backward(x)
-        return x * _sigmoid(ctx.xp, x)
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        (x,) = ctx.saved_tensors
-        s = _sigmoid(ctx.xp, x)
-        return gy * (s * (1.0 + x * (1.0 - s)))
-
-
-def silu(x: Any, /) -> Any:
-    """``x * sigmoid(x)`` (swish)."""
-    return SiLU.apply(x)
-
-
-register(OpSpec("silu", silu, ref=lambda x: x / (1 + np.exp(-x)), category="activation"))
-
-
-class Sigmoid(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        y = _sigmoid(ctx.xp, x)
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        (y,) = ctx.saved_tensors
-        return gy * (y * (1.0 - y))
-
-
-def sigmoid(x: Any, /) -> Any:
+silu = rules.unary("silu", lambda xp, g, x: g * _silu_slope(xp, x),
+                   "``x * sigmoid(x)`` (swish).", forward=lambda xp, x: x * _sigmoid(xp, x),
+                   method=None, ref=lambda x: x / (1 + np.exp(-x)))
+sigmoid = rules.unary(
+    "sigmoid", lambda xp, g, y: g * (y * (1.0 - y)),
     """The logistic function ``1 / (1 + exp(-x))``, without overflow for any ``x``.
 
     Examples
@@ -230,12 +210,7 @@ def sigmoid(x: Any, /) -> Any:
     >>> import anygrad
     >>> anygrad.sigmoid(anygrad.tensor([-1000.0, 0.0, 1000.0]))
     tensor([0.0, 0.5, 1.0])
-    """
-    return Sigmoid.apply(x)
-
-
-register(OpSpec("sigmoid", sigmoid, ref=lambda x: 1 / (1 + np.exp(-x)), category="activation",
-                method="sigmoid"))
+    """, forward=_sigmoid, ref=lambda x: 1 / (1 + np.exp(-x)))
 
 
 class Softplus(Function):
@@ -273,27 +248,11 @@ register(OpSpec("softplus", softplus, ref=_softplus_ref, kwargs=({}, {"beta": 2.
                 category="activation", notes="linear above threshold (PyTorch)"))
 
 
-class LogSigmoid(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        xp = ctx.xp
-        ctx.save_for_backward(x)
-        # log sigmoid(x) = min(x, 0) - log1p(exp(-|x|)): exact for large |x| of either sign.
-        return xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        (x,) = ctx.saved_tensors
-        return gy * _sigmoid(ctx.xp, -x)
-
-
-def logsigmoid(x: Any, /) -> Any:
-    """``log(sigmoid(x))``, stable for large ``|x|``."""
-    return LogSigmoid.apply(x)
-
-
-register(OpSpec("logsigmoid", logsigmoid, ref=lambda x: -np.logaddexp(0.0, -x),
-                category="activation"))
+# log sigmoid(x) = min(x, 0) - log1p(exp(-|x|)): exact for large |x| of either sign.
+logsigmoid = rules.unary("logsigmoid", lambda xp, g, x: g * _sigmoid(xp, -x),
+                         "``log(sigmoid(x))``, stable for large ``|x|``.", node="LogSigmoid",
+                         forward=lambda xp, x: xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x))),
+                         method=None, ref=lambda x: -np.logaddexp(0.0, -x))
 
 
 def hardtanh(x: Any, /, min_val: float = -1.0, max_val: float = 1.0) -> Any:

@@ -16,12 +16,16 @@ import numpy as np
 
 from ..autograd.function import Function
 from ._registry import OpSpec, register
+from ._rules import Rules
 from ..tensor import Tensor, make_view
 from ._util import _PY_KIND, check_integer_power, conj_if_complex, is_complex, promote_operands
 
 __all__ = ["add", "subtract", "multiply", "divide", "negative", "positive", "pow", "square",
            "reciprocal", "sqrt", "rsqrt", "abs", "maximum", "minimum", "clip", "hypot", "copysign",
            "real", "imag", "conj"]
+
+
+rules = Rules(__name__, category="arithmetic")
 
 
 # -- complex numbers: helpers for the backward rules above ---------------------------------
@@ -181,22 +185,8 @@ def _astype(t: Any, dtype: Any) -> Any:
     return astype(t, dtype)
 
 
-class Neg(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        return ctx.xp.negative(x)
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        return -gy
-
-
-def negative(x: Any, /) -> Any:
-    """``-x``."""
-    return Neg.apply(x)
-
-
-register(OpSpec("negative", negative, ref=np.negative, method="neg", category="arithmetic"))
+negative = rules.unary("negative", lambda xp, g: -g, "``-x``.", node="Neg", method="neg",
+                       ref=np.negative)
 
 
 def positive(x: Any, /) -> Any:
@@ -288,47 +278,11 @@ def _mask(xp: Any, cond: Any, like: Any) -> Any:
     return xp.astype(cond, like.dtype)
 
 
-class Sqrt(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        y = ctx.xp.sqrt(x)
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        (y,) = ctx.saved_tensors
-        return gy / (2 * conj_if_complex(ctx, y))  # PyTorch's convention: g * conj(f'(z))
-
-
-def sqrt(x: Any, /) -> Any:
-    """Square root, elementwise."""
-    return Sqrt.apply(x)
-
-
-register(OpSpec("sqrt", sqrt, ref=np.sqrt, domain="positive", method="sqrt", category="arithmetic"))
-
-
-class Rsqrt(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        y = 1.0 / ctx.xp.sqrt(x)
-        ctx.save_for_backward(x, y)
-        return y
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        x, y = ctx.saved_tensors
-        return gy * (-0.5) * conj_if_complex(ctx, y / x)
-
-
-def rsqrt(x: Any, /) -> Any:
-    """``1 / sqrt(x)``, elementwise (PyTorch)."""
-    return Rsqrt.apply(x)
-
-
-register(OpSpec("rsqrt", rsqrt, ref=lambda x: 1.0 / np.sqrt(x), domain="positive", method="rsqrt",
-                category="arithmetic"))
+sqrt = rules.unary("sqrt", lambda xp, g, y: g / (2 * y), "Square root, elementwise.",
+                   ref=np.sqrt, domain="positive")
+rsqrt = rules.unary("rsqrt", lambda xp, g, x, y: g * (-0.5) * (y / x),
+                    "``1 / sqrt(x)``, elementwise (PyTorch).", forward=lambda xp, x: 1.0 / xp.sqrt(x),
+                    ref=lambda x: 1.0 / np.sqrt(x), domain="positive")
 
 
 class Abs(Function):
@@ -471,57 +425,16 @@ register(OpSpec("clip", clip, ref=lambda x, min=None, max=None: np.clip(x, min, 
                 notes="gradient to x inside [min, max] (inclusive), to tensor bounds where active"))
 
 
-class Hypot(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any, y: Any) -> Any:
-        x, y = promote_operands(ctx.xp, x, y)
-        out = ctx.xp.hypot(x, y)
-        ctx.save_for_backward(x, y, out)
-        return out
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        x, y, out = ctx.saved_tensors
-        needs = ctx.needs_input_grad
-        g = gy / out
-        return (g * x if needs[0] else None), (g * y if needs[1] else None)
-
-
-def hypot(x1: Any, x2: Any, /) -> Any:
-    """``sqrt(x1**2 + x2**2)`` without overflow, elementwise with broadcasting."""
-    return Hypot.apply(x1, x2)
-
-
-register(OpSpec("hypot", hypot, ref=np.hypot, nin=2, shapes="broadcast", domain="nonzero",
-                method="hypot", category="arithmetic"))
-
-
-class CopySign(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any, y: Any) -> Any:
-        x, y = promote_operands(ctx.xp, x, y)
-        out = ctx.xp.copysign(x, y)
-        ctx.save_for_backward(x, out)
-        return out
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        x, out = ctx.saved_tensors
-        xp = ctx.xp
-        # d|x|*s/dx = sign(x) * s; sign(out) is s wherever x != 0, and the product is 0 at x == 0.
-        gx = gy * (xp.sign(x) * xp.sign(out)) if ctx.needs_input_grad[0] else None
-        gs = xp.zeros_like(gy) if ctx.needs_input_grad[1] else None
-        return gx, gs
-
-
-def copysign(x1: Any, x2: Any, /) -> Any:
-    """``|x1|`` with the sign of ``x2``; the gradient wrt ``x2`` is zero."""
-    return CopySign.apply(x1, x2)
-
-
-register(OpSpec("copysign", copysign, ref=np.copysign, nin=2, shapes="broadcast",
-                domain="nonzero", method="copysign", category="arithmetic",
-                notes="zero gradient with respect to the sign source"))
+hypot = rules.binary("hypot", lambda xp, g, x1, x2, y: g * x1 / y,
+                     lambda xp, g, x1, x2, y: g * x2 / y,
+                     "``sqrt(x1**2 + x2**2)`` without overflow, elementwise with broadcasting.",
+                     ref=np.hypot, domain="nonzero")
+# d(|x1| s)/dx1 = sign(x1) s; sign(y) is s wherever x1 != 0, and the product is 0 at x1 == 0.
+copysign = rules.binary("copysign", lambda xp, g, x1, x2, y: g * (xp.sign(x1) * xp.sign(y)),
+                        lambda xp, g, x1, x2, y: xp.zeros_like(g),
+                        "``|x1|`` with the sign of ``x2``; the gradient wrt ``x2`` is zero.",
+                        node="CopySign", ref=np.copysign, domain="nonzero",
+                        notes="zero gradient with respect to the sign source")
 
 
 # -- complex numbers ------------------------------------------------------------------------
@@ -660,13 +573,16 @@ def _complex(x: Any, y: Any) -> Any:
 # The registry's inputs are real: each entry builds z = x + iy, applies the operation and
 # returns a real result, so the forward, gradcheck and cross-backend tests exercise the
 # complex path (and the backward rule) on every backend.
-register(OpSpec("real", lambda x, y: real(_complex(x, y)), ref=lambda x, y: x, nin=2,
+register(OpSpec("real", real, harness=lambda x, y: real(_complex(x, y)),
+                ref=lambda x, y: x, nin=2,
                 shapes="same", method="real", category="complex",
                 notes="tested on z = x + iy; gradient g + 0j (PyTorch); real input: returned as is"))
-register(OpSpec("imag", lambda x, y: imag(_complex(x, y)), ref=lambda x, y: y, nin=2,
+register(OpSpec("imag", imag, harness=lambda x, y: imag(_complex(x, y)),
+                ref=lambda x, y: y, nin=2,
                 shapes="same", method="imag", category="complex",
                 notes="complex input only; tested on z = x + iy; gradient 0 + g*1j (PyTorch)"))
-register(OpSpec("conj", lambda x, y: imag(conj(_complex(x, y))), ref=lambda x, y: -y, nin=2,
+register(OpSpec("conj", conj, harness=lambda x, y: imag(conj(_complex(x, y))),
+                ref=lambda x, y: -y, nin=2,
                 shapes="same", method="conj", category="complex",
                 notes="tested as imag(conj(x + iy)); gradient conj(g) (PyTorch); "
                       "real input: returned as is"))

@@ -1,5 +1,5 @@
 """Exponentials and logarithms: exp, exp2, expm1, log, log1p, log2, log10, logaddexp, and
-the error function ``erf`` (used by the exact GELU)."""
+the error function ``erf`` (used by the exact GELU). One rule line each (see ``_rules``)."""
 
 from __future__ import annotations
 
@@ -8,189 +8,34 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.function import Function
-from ._registry import OpSpec, register
-from ._util import conj_if_complex, promote_operands
+from ._rules import Rules
 
 __all__ = ["exp", "exp2", "expm1", "log", "log1p", "log2", "log10", "logaddexp", "erf"]
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 
+rules = Rules(__name__, category="exponential")
 
-class Exp(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        y = ctx.xp.exp(x)
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        (y,) = ctx.saved_tensors
-        return gy * conj_if_complex(ctx, y)
-
-
-def exp(x: Any, /) -> Any:
-    """``e ** x``, elementwise."""
-    return Exp.apply(x)
-
-
-register(OpSpec("exp", exp, ref=np.exp, method="exp", category="exponential"))
-
-
-class Exp2(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        # The standard has no exp2; pow(2, x) is exact at integers, unlike exp(x * ln 2).
-        y = ctx.xp.pow(2.0, x)
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        (y,) = ctx.saved_tensors
-        return gy * conj_if_complex(ctx, y * _LN2)
-
-
-def exp2(x: Any, /) -> Any:
-    """``2 ** x``, elementwise."""
-    return Exp2.apply(x)
-
-
-register(OpSpec("exp2", exp2, ref=np.exp2, method="exp2", category="exponential"))
-
-
-class Expm1(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        y = ctx.xp.expm1(x)
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        (y,) = ctx.saved_tensors
-        return gy * conj_if_complex(ctx, y + 1)
-
-
-def expm1(x: Any, /) -> Any:
-    """``exp(x) - 1``, accurate for small ``x``."""
-    return Expm1.apply(x)
-
-
-register(OpSpec("expm1", expm1, ref=np.expm1, method="expm1", category="exponential"))
-
-
-class Log(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        ctx.save_for_backward(x)
-        return ctx.xp.log(x)
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        (x,) = ctx.saved_tensors
-        return gy / conj_if_complex(ctx, x)
-
-
-def log(x: Any, /) -> Any:
-    """Natural logarithm, elementwise."""
-    return Log.apply(x)
-
-
-register(OpSpec("log", log, ref=np.log, domain="positive", method="log", category="exponential"))
-
-
-class Log1p(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        ctx.save_for_backward(x)
-        return ctx.xp.log1p(x)
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        (x,) = ctx.saved_tensors
-        return gy / conj_if_complex(ctx, x + 1)
-
-
-def log1p(x: Any, /) -> Any:
-    """``log(1 + x)``, accurate for small ``x``."""
-    return Log1p.apply(x)
-
-
-register(OpSpec("log1p", log1p, ref=np.log1p, domain="positive", method="log1p",
-                category="exponential"))
-
-
-class Log2(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        ctx.save_for_backward(x)
-        return ctx.xp.log2(x)
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        (x,) = ctx.saved_tensors
-        return gy / conj_if_complex(ctx, x * _LN2)
-
-
-def log2(x: Any, /) -> Any:
-    """Base-2 logarithm, elementwise."""
-    return Log2.apply(x)
-
-
-register(OpSpec("log2", log2, ref=np.log2, domain="positive", method="log2",
-                category="exponential"))
-
-
-class Log10(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        ctx.save_for_backward(x)
-        return ctx.xp.log10(x)
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        (x,) = ctx.saved_tensors
-        return gy / conj_if_complex(ctx, x * _LN10)
-
-
-def log10(x: Any, /) -> Any:
-    """Base-10 logarithm, elementwise."""
-    return Log10.apply(x)
-
-
-register(OpSpec("log10", log10, ref=np.log10, domain="positive", method="log10",
-                category="exponential"))
-
-
-class LogAddExp(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any, y: Any) -> Any:
-        x, y = promote_operands(ctx.xp, x, y)
-        out = ctx.xp.logaddexp(x, y)
-        ctx.save_for_backward(x, y, out)
-        return out
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        x, y, out = ctx.saved_tensors
-        xp = ctx.xp
-        needs = ctx.needs_input_grad
-        # exp(x - out) <= 1: no overflow, whatever the magnitudes.
-        gx = gy * xp.exp(x - out) if needs[0] else None
-        gq = gy * xp.exp(y - out) if needs[1] else None
-        return gx, gq
-
-
-def logaddexp(x1: Any, x2: Any, /) -> Any:
-    """``log(exp(x1) + exp(x2))`` without overflow, elementwise with broadcasting."""
-    return LogAddExp.apply(x1, x2)
-
-
-register(OpSpec("logaddexp", logaddexp, ref=np.logaddexp, nin=2, shapes="broadcast",
-                method="logaddexp", category="exponential"))
+exp = rules.unary("exp", lambda xp, g, y: g * y, "``e ** x``, elementwise.", ref=np.exp)
+# The standard has no exp2; pow(2, x) is exact at integers, unlike exp(x * ln 2).
+exp2 = rules.unary("exp2", lambda xp, g, y: g * (y * _LN2), "``2 ** x``, elementwise.",
+                   forward=lambda xp, x: xp.pow(2.0, x), ref=np.exp2)
+expm1 = rules.unary("expm1", lambda xp, g, y: g * (y + 1),
+                    "``exp(x) - 1``, accurate for small ``x``.", ref=np.expm1)
+log = rules.unary("log", lambda xp, g, x: g / x, "Natural logarithm, elementwise.", ref=np.log,
+                  domain="positive")
+log1p = rules.unary("log1p", lambda xp, g, x: g / (x + 1),
+                    "``log(1 + x)``, accurate for small ``x``.", ref=np.log1p, domain="positive")
+log2 = rules.unary("log2", lambda xp, g, x: g / (x * _LN2), "Base-2 logarithm, elementwise.",
+                   ref=np.log2, domain="positive")
+log10 = rules.unary("log10", lambda xp, g, x: g / (x * _LN10), "Base-10 logarithm, elementwise.",
+                    ref=np.log10, domain="positive")
+# exp(x - y) <= 1 with y = logaddexp(x1, x2): no overflow, whatever the magnitudes.
+logaddexp = rules.binary("logaddexp", lambda xp, g, x1, x2, y: g * xp.exp(x1 - y),
+                         lambda xp, g, x1, x2, y: g * xp.exp(x2 - y),
+                         "``log(exp(x1) + exp(x2))`` without overflow, elementwise with "
+                         "broadcasting.", ref=np.logaddexp)
 
 
 # -- erf ------------------------------------------------------------------------------------
@@ -229,19 +74,8 @@ def erf_standard(xp: Any, x: Any) -> Any:
     return xp.sign(x) * xp.where(a <= _ERF_CUT, small, large)
 
 
-class Erf(Function):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        ctx.save_for_backward(x)
-        return erf_standard(ctx.xp, x)
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        (x,) = ctx.saved_tensors
-        return gy * _TWO_OVER_SQRT_PI * ctx.xp.exp(-(x * x))
-
-
-def erf(x: Any, /) -> Any:
+erf = rules.unary(
+    "erf", lambda xp, g, x: g * _TWO_OVER_SQRT_PI * xp.exp(-(x * x)),
     """The error function ``2/sqrt(pi) * integral_0^x exp(-t^2) dt``, elementwise.
 
     Examples
@@ -249,12 +83,5 @@ def erf(x: Any, /) -> Any:
     >>> import anygrad
     >>> anygrad.erf(anygrad.tensor([0.0, 1.0]))
     tensor([0.0000, 0.8427])
-    """
-    return Erf.apply(x)
-
-
-def _erf_ref(x: Any) -> Any:
-    return np.vectorize(math.erf, otypes=[np.float64])(x)
-
-
-register(OpSpec("erf", erf, ref=_erf_ref, method=None, category="special"))
+    """, forward=erf_standard, ref=lambda x: np.vectorize(math.erf, otypes=[np.float64])(x),
+    method=None, category="special")

@@ -13,48 +13,21 @@ import numpy as np
 
 from ..autograd.function import Function
 from ._registry import OpSpec, register
+from ._rules import STEP, STEP_NOTE, Rules, _Step
 from ._util import check_nonzero_divisor, promote_operands
 
 __all__ = ["ceil", "floor", "round", "trunc", "sign", "floor_divide", "remainder", "fmod"]
 
-_STEP = "zero gradient almost everywhere (undefined at the jumps)"
+rules = Rules(__name__, category="rounding")
 
-
-class _Step(Function):
-    """A piecewise-constant function of its inputs: every gradient is zero."""
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        z = ctx.xp.zeros_like(gy)
-        return tuple(z if n else None for n in ctx.needs_input_grad)
-
-
-class Ceil(_Step):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        return ctx.xp.ceil(x)
-
-
-def ceil(x: Any, /) -> Any:
-    """Smallest integer-valued number ``>= x``, elementwise (zero gradient)."""
-    return Ceil.apply(x)
-
-
-register(OpSpec("ceil", ceil, ref=np.ceil, method="ceil", category="rounding", notes=_STEP))
-
-
-class Floor(_Step):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        return ctx.xp.floor(x)
-
-
-def floor(x: Any, /) -> Any:
-    """Largest integer-valued number ``<= x``, elementwise (zero gradient)."""
-    return Floor.apply(x)
-
-
-register(OpSpec("floor", floor, ref=np.floor, method="floor", category="rounding", notes=_STEP))
+ceil = rules.unary("ceil", STEP, "Smallest integer-valued number ``>= x``, elementwise (zero "
+                   "gradient).", ref=np.ceil)
+floor = rules.unary("floor", STEP, "Largest integer-valued number ``<= x``, elementwise (zero "
+                    "gradient).", ref=np.floor)
+trunc = rules.unary("trunc", STEP, "Round toward zero, elementwise (zero gradient).",
+                    ref=np.trunc)
+sign = rules.unary("sign", STEP, "-1, 0 or 1 according to the sign of ``x`` (zero gradient).",
+                   ref=np.sign)
 
 
 class Round(_Step):
@@ -81,35 +54,7 @@ def round(x: Any, /, *, decimals: int = 0) -> Any:  # noqa: A001 - the Array API
 
 
 register(OpSpec("round", round, ref=lambda x, decimals=0: np.round(x, decimals), method="round",
-                category="rounding", kwargs=({}, {"decimals": 1}, {"decimals": -1}), notes=_STEP))
-
-
-class Trunc(_Step):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        return ctx.xp.trunc(x)
-
-
-def trunc(x: Any, /) -> Any:
-    """Round toward zero, elementwise (zero gradient)."""
-    return Trunc.apply(x)
-
-
-register(OpSpec("trunc", trunc, ref=np.trunc, method="trunc", category="rounding", notes=_STEP))
-
-
-class Sign(_Step):
-    @staticmethod
-    def forward(ctx: Any, x: Any) -> Any:
-        return ctx.xp.sign(x)
-
-
-def sign(x: Any, /) -> Any:
-    """-1, 0 or 1 according to the sign of ``x`` (zero gradient)."""
-    return Sign.apply(x)
-
-
-register(OpSpec("sign", sign, ref=np.sign, method="sign", category="rounding", notes=_STEP))
+                category="rounding", kwargs=({}, {"decimals": 1}, {"decimals": -1}), notes=STEP_NOTE))
 
 
 class FloorDivide(_Step):
@@ -127,7 +72,7 @@ def floor_divide(x1: Any, x2: Any, /) -> Any:
 
 register(OpSpec("floor_divide", floor_divide, ref=np.floor_divide, nin=2, shapes="broadcast",
                 domain=("real", "nonzero"), method="floor_divide", category="rounding",
-                notes=_STEP))
+                notes=STEP_NOTE))
 
 
 class Remainder(Function):
