@@ -217,10 +217,24 @@ class Backend:
         """anygrad's differentiable namespace bound to this backend."""
         ns = self._namespace
         if ns is None:
-            from ._namespace import Namespace
-
-            ns = self._namespace = Namespace(self)
+            ns = self._namespace = _namespace_factory(self)
         return ns
+
+
+def _no_namespace(backend: Backend) -> Any:
+    raise RuntimeError("anygrad's namespace is not registered yet: import anygrad first")
+
+
+# Set by anygrad._namespace at import (a face, several layers above this module).
+_namespace_factory: Any = _no_namespace
+
+
+def set_namespace_factory(factory: Any) -> None:
+    """Make ``factory(backend)`` build what :attr:`Backend.namespace` returns."""
+    global _namespace_factory
+    _namespace_factory = factory
+    for backend in _by_name.values():
+        backend._namespace = None
 
 
 _by_name: dict[str, Backend] = {}

@@ -13,7 +13,7 @@ import math
 from types import SimpleNamespace
 from typing import Any
 
-from . import _dtype, creation, ops
+from . import _backend, _dtype, creation, ops
 
 _CREATION = ("zeros", "ones", "empty", "full", "arange", "linspace", "eye", "asarray")
 
@@ -48,3 +48,7 @@ class Namespace:
             f"the anygrad namespace has no function {name!r} (not yet differentiable); "
             f"use the backend's own namespace on .array for non-differentiable work"
         )
+
+
+# Backend.namespace (layer 0) builds this face through the factory registered here.
+_backend.set_namespace_factory(Namespace)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import weakref
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -116,6 +116,28 @@ def _init(t: "Tensor", array: Any, backend: _backend.Backend, grad_fn: Any = Non
 def _make_tensor(array: Any, backend: _backend.Backend, grad_fn: Any = None, output_nr: int = 0) -> "Tensor":
     """Wrap a backend array in a new Tensor that owns a new storage (the internal constructor)."""
     return _init(_new(Tensor), array, backend, grad_fn, output_nr)
+
+
+class _RemovableHandle:
+    """What ``register_hook`` returns: ``remove()`` takes the hook out of its list."""
+
+    __slots__ = ("_list", "_entry")
+
+    def __init__(self, lst: list, entry: Any) -> None:
+        self._list = lst
+        self._entry = entry
+
+    def remove(self) -> None:
+        try:
+            self._list.remove(self._entry)
+        except ValueError:
+            pass
+
+    def __enter__(self) -> "_RemovableHandle":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
 
 
 def _check_grad(t: "Tensor", g: Any, what: str) -> None:
@@ -543,36 +565,10 @@ class Tensor(TensorMethods):
                     tv = t._view_fn
                     t._data = new_root if tv is None else tv(xp, new_root)
 
-    # -- autograd -----------------------------------------------------------------------
-    def backward(
-        self,
-        gradient: Any = None,
-        retain_graph: bool | None = None,
-        create_graph: bool = False,
-        inputs: Sequence["Tensor"] | None = None,
-    ) -> None:
-        """Accumulate the gradient of this tensor into the ``.grad`` of the graph's leaves.
-
-        Parameters
-        ----------
-        gradient : Tensor or array, optional
-            The vector in the vector-Jacobian product; required unless this is a scalar.
-        retain_graph : bool, optional
-            Keep the saved arrays for another backward (default: ``create_graph``).
-        create_graph : bool
-            Record the backward pass, for higher-order gradients.
-        inputs : sequence of Tensor, optional
-            Accumulate only into these tensors.
-        """
-        from .autograd.engine import backward
-
-        backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
-
+    # -- autograd (``backward`` is attached by anygrad.autograd.engine) -----------------
     def register_hook(self, hook: Callable[["Tensor"], Any]) -> Any:
         """Call ``hook(grad)`` when this tensor's gradient is computed; a returned Tensor
         replaces the gradient. Returns a handle with ``remove()``."""
-        from .autograd.function import _RemovableHandle
-
         if not self._requires_grad:
             raise RuntimeError(
                 "register_hook: cannot register a hook on a tensor that does not require grad"
@@ -669,9 +665,7 @@ class Tensor(TensorMethods):
     def __iter__(self) -> Iterator["Tensor"]:
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        from . import ops
-
-        return iter(ops.unstack(self, axis=0))
+        return iter(self.unbind(0))
 
     def __hash__(self) -> int:
         return id(self)
@@ -710,12 +704,6 @@ class Tensor(TensorMethods):
         if self.ndim == 0 and spec:
             return format(self.item(), spec)
         return repr(self)
-
-
-# Imported last: the autograd package imports this module for Tensor.
-from .autograd.grad_mode import _enabled  # noqa: E402
-
-_grad_enabled = _enabled.get
 
 
 def _rebuild(backend: str, array: np.ndarray, requires_grad: bool) -> Tensor:

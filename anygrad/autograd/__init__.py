@@ -10,6 +10,8 @@ from .function import Function, FunctionCtx, once_differentiable
 from .engine import backward, grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from . import functional
+# Registers the differentiable namespace the engine hands backward rules under create_graph.
+from .. import _namespace  # noqa: F401
 
 __all__ = [
     "Function", "FunctionCtx", "once_differentiable", "backward", "grad",

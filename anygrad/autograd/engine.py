@@ -98,6 +98,34 @@ def grad(
     return tuple(result)
 
 
+def _tensor_backward(
+    self: Tensor,
+    gradient: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Sequence[Tensor] | None = None,
+) -> None:
+    """Accumulate the gradient of this tensor into the ``.grad`` of the graph's leaves.
+
+    Parameters
+    ----------
+    gradient : Tensor or array, optional
+        The vector in the vector-Jacobian product; required unless this is a scalar.
+    retain_graph : bool, optional
+        Keep the saved arrays for another backward (default: ``create_graph``).
+    create_graph : bool
+        Record the backward pass, for higher-order gradients.
+    inputs : sequence of Tensor, optional
+        Accumulate only into these tensors.
+    """
+    backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
+
+
+# The Tensor layer sits below autograd, so the engine attaches the method at import.
+_tensor_backward.__name__, _tensor_backward.__qualname__ = "backward", "Tensor.backward"
+Tensor.backward = _tensor_backward  # type: ignore[attr-defined]
+
+
 # -- internals ---------------------------------------------------------------------------
 def _as_tuple(x: Any) -> tuple:
     if isinstance(x, (list, tuple)):
@@ -464,18 +492,11 @@ def _conform(node: Function, edge: tuple, g: Any, create_graph: bool) -> Any:
         if arr.dtype in backend.complex_dtypes and dt not in backend.complex_dtypes:
             # A real input of a complex operation gets the real part (PyTorch's rule; the
             # standard forbids casting complex to real).
-            if create_graph:
-                from ..ops.arithmetic import real
-
-                g = real(g)
-            else:
-                g = backend.xp.real(g)
+            g = (backend.namespace if create_graph else backend.xp).real(g)
             arr = g._data if create_graph else g
         if arr.dtype != dt:
             if create_graph:
-                from ..ops.conversion import astype
-
-                g = astype(g, backend.dtype_of(dt))
+                g = backend.namespace.astype(g, backend.dtype_of(dt))
             else:
                 g = backend.xp.astype(g, dt)
     return g
@@ -492,12 +513,8 @@ def _sum_to(g: Any, gshape: tuple, shape: tuple, node: Function, create_graph: b
     axes = tuple(range(lead)) + tuple(
         lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1
     )
-    if create_graph:
-        from ..ops.reduction import sum as _sum
-        from ..ops.shape import reshape
-
-        return reshape(_sum(g, axis=axes), shape) if axes else reshape(g, shape)
-    xp = node._backend.xp
+    # Under create_graph, anygrad's differentiable namespace records the reduction.
+    xp = node._backend.namespace if create_graph else node._backend.xp
     if axes:
         g = xp.sum(g, axis=axes)
     return xp.reshape(g, shape)

@@ -21,7 +21,7 @@ import weakref
 from typing import Any, Callable
 
 from .. import _backend
-from ..tensor import Storage, Tensor, _make_tensor
+from ..tensor import Storage, Tensor, _make_tensor, _RemovableHandle
 from .grad_mode import _anomaly, _enabled
 
 __all__ = ["Function", "FunctionCtx", "once_differentiable", "AccumulateGrad", "Node"]
@@ -398,26 +398,6 @@ def _raise_if_devices_mixed(cls: type, args: tuple, exc: Exception) -> None:
             f"{cls.__name__.lower()}: cannot combine tensors on device {devices[0]!r} and "
             f"device {devices[1]!r}; move one with .to(device=...)"
         ) from exc
-
-
-class _RemovableHandle:
-    __slots__ = ("_list", "_entry")
-
-    def __init__(self, lst: list, entry: Any) -> None:
-        self._list = lst
-        self._entry = entry
-
-    def remove(self) -> None:
-        try:
-            self._list.remove(self._entry)
-        except ValueError:
-            pass
-
-    def __enter__(self) -> "_RemovableHandle":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.remove()
 
 
 FunctionCtx = Function
