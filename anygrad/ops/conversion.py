@@ -64,9 +64,7 @@ class ToBackend(Function):
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
-        from ..tensor import Tensor
-
-        if isinstance(gy, Tensor):
+        if ctx.create_graph:
             return to_backend(gy, ctx.source.name, ctx.source_device), None, None
         from ..creation import _transfer
 

@@ -1,4 +1,4 @@
-"""Convolutions: conv1d, conv2d and conv_transpose2d, standard-only (DESIGN.md decision 8).
+"""conv1d, conv2d and conv_transpose2d, standard-only (docs/design.md, 'Convolution and pooling').
 
 Forward pads by concatenating zero blocks, gathers the ``kh*kw`` strided slices of the
 padded input (im2col as ``stack``) and does one broadcast ``matmul`` per group. The input
@@ -14,7 +14,6 @@ from typing import Any
 from ...autograd.function import Function
 from ...fastpaths import fast_path
 from ...ops._registry import OpSpec, register
-from ...tensor import Tensor
 from ._util import crop_axis, dilate_axis, pad_axis, pair
 
 __all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
@@ -127,7 +126,7 @@ class Conv2d(Function):
         stride, pads, dilation, groups, padded_hw, fast = ctx.opts
         needs = ctx.needs_input_grad
         cols, ctx.cols = ctx.cols, None
-        if fast and not isinstance(gy, Tensor):
+        if fast and not ctx.create_graph:
             # The backend's kernel, same meaning; under create_graph the generic code runs.
             gx, gw, gb = fast_path("conv2d_backward", xp)(x, w, cols, gy, stride, pads, dilation, needs)
             return gx, gw, gb, None, None, None, None
@@ -135,7 +134,7 @@ class Conv2d(Function):
         if needs[0]:
             gx = conv_input_grad(xp, gy, w, padded_hw, pads, stride, dilation, groups)
         if needs[1]:
-            if cols is None or isinstance(gy, Tensor):
+            if cols is None or ctx.create_graph:
                 cols, _, _ = im2col(xp, pad4(xp, x, pads), tuple(w.shape[2:]), stride, dilation, groups)
             gw = conv_weight_grad(xp, cols, gy, tuple(w.shape), groups)
         if len(needs) > 2 and needs[2]:

@@ -304,13 +304,13 @@ class _CrossEntropy(Function):
         (x,) = ctx.saved_tensors
         xp = ctx.xp
         axis, mask = ctx.axis, ctx.mask
-        if isinstance(gy, Tensor):  # create_graph: the mask enters as a constant Tensor
+        if ctx.create_graph:  # the mask enters as a constant Tensor
             mask = xp.asarray(mask)
         e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
         p = e / xp.sum(e, axis=axis, keepdims=True)
         g = p * xp.sum(mask, axis=axis, keepdims=True) - mask
         if ctx.reduction == "mean":
-            denom = ctx.denom if not isinstance(gy, Tensor) else xp.asarray(ctx.denom)
+            denom = xp.asarray(ctx.denom) if ctx.create_graph else ctx.denom
             return g * (gy / denom)
         if ctx.reduction == "sum":
             return g * gy

@@ -3,7 +3,7 @@
 A whole layer (one direction of one layer of ``nn.RNN``/``nn.LSTM``/``nn.GRU``) is one
 :class:`RNNLayer` node, and a cell step is the same node on a sequence of length one. Its
 forward loops over time on raw arrays; its backward is back-propagation through time
-written once against ``xp`` (DESIGN.md decision 3).
+written once against ``xp`` (docs/design.md, 'One definition per operation').
 
 Why a whole layer stays twice differentiable: the node's outputs are the hidden states of
 every step (and, for the LSTM, the cell states of every step). Every quantity of step ``t``
@@ -26,7 +26,6 @@ from typing import Any
 from ...autograd.function import Function
 from ...fastpaths import fast_path
 from ...ops._registry import OpSpec, register
-from ...tensor import Tensor
 
 __all__ = ["rnn_tanh_cell", "rnn_relu_cell", "lstm_cell", "gru_cell"]
 
@@ -232,7 +231,7 @@ class RNNLayer(Function):
             x, y, gy = xp.expand_dims(x, axis=0), xp.expand_dims(y, axis=0), xp.expand_dims(gy, axis=0)
             if c is not None:
                 c, gc = xp.expand_dims(c, axis=0), xp.expand_dims(gc, axis=0)
-        if isinstance(gy, Tensor):  # create_graph: recompute from connected inputs/outputs
+        if ctx.create_graph:  # recompute from connected inputs/outputs
             grads = layer_backward(xp, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, y, c, gy, gc,
                                    None, reverse, needs)
         else:
