@@ -31,6 +31,11 @@ How an import resolves: relative imports against the importing module's package;
 name counts too. Importing a submodule also runs its parents' ``__init__``; that edge is not
 counted (Python's package machinery, not a dependency the code chose).
 
+When a lower layer needs something only a higher one can give, the higher layer hands
+it down at import: ``anygrad.autograd.engine`` attaches ``Tensor.backward``, and
+``anygrad._namespace`` registers the factory behind ``Backend.namespace`` (the engine
+reduces gradients with that namespace under ``create_graph``, never through ``ops``).
+
 The only exception is :data:`PENDING_FACES`, and it has to shrink: an entry that no longer
 occurs fails the test too.
 """
