@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from . import (
     activation, arithmetic, comparison, conversion, decompositions, exponential, indexing,
-    linalg, logical, reduction, rounding, selection, shape, sorting, trigonometric, utilities,
+    linalg, logical, reduction, rounding, searching, set_functions, shape, sorting,
+    trigonometric, utilities,
 )
 from ._registry import ALIASES, REGISTRY, OpSpec, register
 
-_MODULES = (arithmetic, comparison, conversion, exponential, linalg, reduction, selection, shape,
-            indexing, sorting, activation, logical, rounding, trigonometric, decompositions,
-            utilities)
+_MODULES = (arithmetic, comparison, conversion, exponential, linalg, reduction, searching, shape,
+            indexing, sorting, set_functions, activation, logical, rounding, trigonometric,
+            decompositions, utilities)
 
 __all__ = sorted({name for m in _MODULES for name in m.__all__})
 

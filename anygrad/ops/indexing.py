@@ -1,5 +1,5 @@
 """Indexing and selection: ``getitem``/``setitem`` (``Tensor[...]``), take, gather,
-scatter_add, index_add, masked_fill, nonzero.
+scatter_add, index_add, masked_fill (nonzero is in :mod:`anygrad.ops.searching`).
 
 Every gather-like op's backward scatters into zeros through the one scatter-add kernel
 (:mod:`anygrad.ops._scatter`), so duplicate indices accumulate. Basic indexing (ints,
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor, _make_tensor
+from ..tensor import Tensor
 from ._registry import OpSpec, register
 from ._scatter import scatter_add as _kernel
 from ._util import check_index_range, unwrap
@@ -26,7 +26,7 @@ from .shape import Reshape, _axis, reshape
 
 __all__ = [
     "getitem", "setitem", "scatter", "take", "index_select", "take_along_axis", "gather", "scatter_add",
-    "index_add", "masked_fill", "nonzero",
+    "index_add", "masked_fill",
 ]
 
 
@@ -410,25 +410,6 @@ def _masked_fill_inputs(rng: Any, dtype: str) -> list:
 register(OpSpec("masked_fill", masked_fill, harness=lambda x, m: masked_fill(x, m, -1.5),
                 ref=lambda x, m: np.where(m, -1.5, x), nin=2, make_inputs=_masked_fill_inputs,
                 grad_inputs=(0,), category="indexing", method="masked_fill"))
-
-
-def nonzero(x: Any, /, *, as_tuple: bool = True) -> Any:
-    """Indices of the non-zero elements: a tuple of 1-D tensors (one per axis, the Array API)
-    or, with ``as_tuple=False``, one ``(n, x.ndim)`` tensor (PyTorch's default)."""
-    (arr,), backend = unwrap((x,), "nonzero")
-    xp = backend.xp
-    if len(arr.shape) == 0:
-        raise ValueError("nonzero: expected a tensor with at least one dimension, got a 0-d one")
-    parts = tuple(xp.nonzero(arr))
-    if as_tuple:
-        return tuple(_make_tensor(p, backend) for p in parts)
-    return _make_tensor(xp.stack(parts, axis=1), backend)
-
-
-register(OpSpec("nonzero", nonzero, harness=lambda x: nonzero(x, as_tuple=False),
-                ref=lambda x: np.stack(np.nonzero(x), axis=1), differentiable=False,
-                twice_differentiable=False, category="indexing", method="nonzero",
-                make_inputs=lambda rng, dtype: [(rng.random((3, 4)) > 0.5).astype(dtype)]))
 
 
 from ._getitem import getitem, scatter, setitem  # noqa: E402  (getitem builds on Take and IndexAdd)
