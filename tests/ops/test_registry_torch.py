@@ -164,6 +164,79 @@ def test_gradients_agree_with_pytorch(spec, variant):
     compare_with_torch(spec, variant)
 
 
+# -- the operation as PyTorch spells it ----------------------------------------------------
+# The comparison above runs anygrad's own forward under torch's autograd: it checks the
+# backward rules but trusts the entry's forward and options. Here PyTorch's function itself,
+# ``torch.<name>`` (looked up by name, never taken from the registry), gets the same inputs
+# and options, so a wrong entry (another function, an option ignored, a reference that agrees
+# with a wrong forward) cannot make its own test pass. The elementwise families, whose names
+# and options are PyTorch's, are compared, every option variant.
+ELEMENTWISE = ("arithmetic", "exponential", "trigonometric", "rounding", "special")
+
+
+def torch_function(name):
+    """``torch.<name>``; a failure where PyTorch has no function of that name."""
+    fn = getattr(torch, name, None)
+    assert callable(fn), (
+        f"torch has no function {name!r}: give the comparison PyTorch's name for it")
+    return fn
+
+
+def compare_with_torch_function(spec, variant, torch_fn=None):
+    """Assert that anygrad's values and gradients of ``spec``'s case ``variant`` are those of
+    PyTorch's own function (default ``torch.<spec.name>``) on the same inputs and options."""
+    name = spec.name if torch_fn is None else getattr(torch_fn, "__name__", repr(torch_fn))
+    torch_fn = torch_function(spec.name) if torch_fn is None else torch_fn
+    kwargs = spec.kwargs[variant]
+    host, seed = _host_inputs(spec, variant)
+    what = _describe(spec, variant, seed, host)
+    diff = grad_indices(spec, host)
+    picked, values, us, grads = _anygrad_vjp(spec, kwargs, host, diff, seed)
+    leaves = [torch.tensor(a, requires_grad=i in diff) for i, a in enumerate(host)]
+    outs = _outputs(torch_fn(*leaves, **kwargs))
+    for k, v in zip(picked, values):
+        np.testing.assert_allclose(v, outs[k].detach().numpy(), rtol=1e-12, atol=1e-12,
+                                   err_msg=f"{what}: anygrad's output {k} (actual) vs torch.{name}")
+    if spec.name in EXCLUDED:
+        return  # torch has no derivative for it (the reason is in EXCLUDED)
+    pairs = [(outs[k], torch.as_tensor(u)) for k, u in zip(picked, us) if outs[k].requires_grad]
+    gs = [None] * len(diff)
+    if pairs:
+        gs = torch.autograd.grad([o for o, _ in pairs], [leaves[i] for i in diff],
+                                 grad_outputs=[u for _, u in pairs], allow_unused=True)
+    for i, g, w in zip(diff, grads, gs):
+        w = np.zeros(host[i].shape) if w is None else w.detach().numpy()
+        np.testing.assert_allclose(
+            g, w, rtol=1e-10, atol=1e-12,
+            err_msg=f"{what}: anygrad's gradient (actual) vs torch.{name}'s for input {i}")
+
+
+def _function_params():
+    return [pytest.param(spec, variant, id=f"{spec.name}-{variant}")
+            for spec in sorted(REGISTRY.values(), key=lambda s: s.name)
+            if spec.category in ELEMENTWISE for variant in range(len(spec.kwargs))]
+
+
+@pytest.mark.parametrize("spec, variant", _function_params())
+def test_matches_the_torch_function(spec, variant):
+    compare_with_torch_function(spec, variant)
+
+
+def test_function_comparison_rejects_a_wrong_entry():
+    from dataclasses import replace
+
+    # Another function under the right name, with a reference that agrees with it.
+    other = replace(REGISTRY["add"], fn=anygrad.subtract, ref=np.subtract)
+    with pytest.raises(AssertionError, match="torch.add"):
+        compare_with_torch_function(other, 0)
+    # An option silently dropped.
+    rounding = REGISTRY["round"]
+    variant = next(i for i, kw in enumerate(rounding.kwargs) if kw.get("decimals"))
+    dropped = replace(rounding, harness=lambda x, **kw: anygrad.round(x))
+    with pytest.raises(AssertionError, match="torch.round"):
+        compare_with_torch_function(dropped, variant)
+
+
 def test_exclusions_are_registered_differentiable_ops():
     for name, reason in EXCLUDED.items():
         assert name in REGISTRY, f"EXCLUDED names {name!r}, which is not a registered operation"
