@@ -77,6 +77,12 @@ class Backend:
         self.complex_dtypes = frozenset(
             x for k, v in self.from_native.items() if v.kind == "c" for x in (k, v)
         )
+        if name == "jax":
+            # Without its 64-bit mode JAX silently makes these 32-bit. The mode is the user's
+            # to set (`jax.enable_x64` even changes it per thread), so these dtypes miss the
+            # table and `to_native` reads the mode on each request; other dtypes pay nothing.
+            for d in _JAX_X64:
+                self.native_dtype.pop(d, None)
 
     def __repr__(self) -> str:
         return f"<anygrad backend {self.name!r}>"
@@ -98,6 +104,8 @@ class Backend:
         else:
             native = self.native_dtype.get(_dtype.as_dtype(d))
         if native is None:
+            if self.name == "jax" and _dtype.as_dtype(d) in _JAX_X64:
+                return _jax_x64_native(_dtype.as_dtype(d))
             raise TypeError(f"backend {self.name!r} has no dtype {d}")
         return native
 
@@ -237,6 +245,34 @@ def set_namespace_factory(factory: Any) -> None:
         backend._namespace = None
 
 
+# JAX's 64-bit dtypes and the 32-bit ones it silently puts in their place when x64 is off.
+_JAX_X64 = {
+    _dtype.float64: _dtype.float32, _dtype.complex128: _dtype.complex64,
+    _dtype.int64: _dtype.int32, _dtype.uint64: _dtype.uint32,
+}
+
+
+def _jax_x64_native(d: _dtype.dtype) -> Any:
+    """JAX's ``d`` (a 64-bit dtype) when JAX's 64-bit mode is on; a clear error otherwise.
+
+    anygrad never turns the mode on itself (it is process-wide: every JAX program in the
+    process would change), and never hands back the 32-bit array JAX would make instead.
+    """
+    import jax
+
+    if not jax.config.jax_enable_x64:
+        raise TypeError(
+            f"{d.name} on the JAX backend needs JAX's 64-bit mode, which is off (JAX would "
+            f"silently make it {_JAX_X64[d].name}). Turn it on before using JAX: "
+            f'jax.config.update("jax_enable_x64", True), or the environment variable '
+            f"JAX_ENABLE_X64=1; or ask for {_JAX_X64[d].name}. anygrad does not change "
+            f"this process-wide setting for you."
+        )
+    import jax.numpy as jnp
+
+    return getattr(jnp, d.name)
+
+
 _by_name: dict[str, Backend] = {}
 _by_type: dict[type, Backend | None] = {}
 
@@ -256,10 +292,6 @@ def _load(name: str) -> Backend:
 
         return Backend(name, xp, torch.Tensor)
     if name == "jax":
-        import jax
-
-        # float64 silently becomes float32 without x64; anygrad promises float64.
-        jax.config.update("jax_enable_x64", True)
         import jax.numpy as xp
 
         return Backend(name, xp, type(xp.asarray(0.0)))
@@ -316,7 +348,8 @@ def backend_of_array(array: Any) -> Backend | None:
 
 
 def backends() -> list[str]:
-    """Names of the backends usable on this machine, default first."""
+    """Names of the backends usable on this machine, in the fixed order of
+    ``numpy, array_api_strict, torch, jax, cupy`` (whichever is the default backend)."""
     usable = []
     for name in BACKEND_NAMES:
         try:

@@ -29,6 +29,8 @@ def _transfer(array: Any, src: _backend.Backend, dst: _backend.Backend) -> Any:
     """Move an array between backends: DLPack where possible, else through the host."""
     if dst.name == "numpy":
         return src.to_numpy(array)
+    if dst.name == "jax":  # a 64-bit array without JAX's x64 mode: an error, not truncation
+        dst.to_native(src.dtype_of(array.dtype))
     if src.name != "cupy" or dst.name == "cupy":
         try:
             return dst.xp.from_dlpack(array)

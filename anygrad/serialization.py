@@ -352,7 +352,7 @@ class _Decoder:
         if d is _dtype.bfloat16:
             array = _bfloat16_array(host, b, self.device)
         else:
-            native = b.native_dtype.get(d)
+            native = b.native_dtype.get(d) or b.to_native(d)  # to_native: JAX x64 error
             if native is None:
                 raise TypeError(f"load: backend {b.name!r} has no dtype {d.name}")
             array = b.xp.asarray(host, dtype=native, device=self.device) if b.name != "numpy" else host

@@ -30,6 +30,8 @@ class SoftPlus(Function):
 
 def main() -> None:
     values = np.array([-30.0, -1.0, 0.0, 0.5, 30.0])
+    if "jax" in anygrad.backends():  # float64 on JAX needs its 64-bit mode; anygrad never sets it
+        __import__("jax").config.update("jax_enable_x64", True)
     for name in anygrad.backends():
         x = anygrad.tensor(values, dtype="float64", backend=name, requires_grad=True)
         y = SoftPlus.apply(x)

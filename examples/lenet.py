@@ -209,6 +209,8 @@ def reduce_totals(total_loss: float, correct: int, seen: int) -> tuple[float, in
 
 def train(args: argparse.Namespace) -> dict:
     backend = args.backend
+    if backend == "jax":  # int64 labels (as PyTorch) need JAX's 64-bit mode; anygrad never sets it
+        __import__("jax").config.update("jax_enable_x64", True)
     torch.set_default_backend(backend)
     device = args.device
     xtr, ytr, xte, yte = load_data(args, limit=args.limit)

@@ -7,11 +7,19 @@ CuPy run where installed and are skipped with a reason otherwise.
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
-import anygrad
-from anygrad.testing import BACKEND_MATRIX, hypothesis_profiles
+# The suite checks float64 on JAX, so it asks for JAX's 64-bit mode itself, as a user must:
+# anygrad never turns it on (tests/test_jax_x64.py checks both). The variable also reaches
+# the subprocesses (doc builds, examples); JAX reads it when first imported.
+os.environ["JAX_ENABLE_X64"] = "1"
+if "jax" in sys.modules:
+    sys.modules["jax"].config.update("jax_enable_x64", True)
+
+import anygrad  # noqa: E402
+from anygrad.testing import BACKEND_MATRIX, hypothesis_profiles  # noqa: E402
 
 hypothesis_profiles.register()
 

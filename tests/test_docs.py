@@ -7,6 +7,8 @@ folder, plus fast checks of the registry-generated table of operations.
 from __future__ import annotations
 
 import importlib.util
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -225,3 +227,135 @@ def test_docs_extra_installs_what_the_build_needs():
     conf = (DOCS / "conf.py").read_text(encoding="utf-8")
     for ext in ("myst_parser", "numpydoc", "anygrad_mathml"):
         assert f'"{ext}"' in conf
+
+
+# -- cross-references ---------------------------------------------------------------------
+# Where prose (docstrings, comments, the docs, the READMEs) names a Markdown file or a section
+# of docs/design.md, the target must exist: renamed files and sections must not leave stale
+# pointers behind, and the design is cited by section name, never by a number.
+DESIGN = DOCS / "design.md"
+_SCANNED = ("anygrad", "docs", "examples", "benchmarks", "tests")
+# Named in prose but deliberately not in the repository.
+_NOT_IN_REPO = {
+    "SNAPSHOT.md",                # beside the official test suite in shared/array-api-tests
+    "benchmarks/gpu_results.md",  # the report benchmarks/gpu.sh writes
+}
+_MD_PATH = re.compile(r"(?<![\w./])((?:(?:\.\.?|\w[\w.-]*)/)*\w[\w-]*\.md)(?![\w/])")
+_URL = re.compile(r"https?://\S+")
+_Q = "[\"'\u2018\u201c]"
+_UNQ = "[\"'\u2019\u201d]"
+_NAME = "([^\"'\u2019\u201d]{3,80})"
+_DESIGN_CITES = (
+    re.compile(rf"design\.md`?\)?[,:]?\s*\(?(?:section\s+)?{_Q}{_NAME}{_UNQ}"),
+    re.compile(rf"section\s+{_Q}{_NAME}{_UNQ}\s+(?:of|in)\s+`?(?:docs/)?design\.md"),
+    re.compile(rf"{_Q}{_NAME}{_UNQ}\s+section\s+(?:of|in)\s+`?(?:docs/)?design\.md"),
+)
+# "decision 7", also wrapped onto the next line of a comment (not a heading over a list).
+_NUMBERED = re.compile(r"\bdecisions?[ \t]*(?:\n[ \t]*#*)?[ \t]+(?:no\.[ \t]*)?\d+",
+                       re.IGNORECASE)
+
+
+def _prose_files() -> list[Path]:
+    files = [p for p in ROOT.glob("*.md")]
+    for top in _SCANNED:
+        for p in sorted((ROOT / top).rglob("*")):
+            rel = p.relative_to(ROOT).parts
+            if any(part.startswith((".", "_build")) or part == "__pycache__" for part in rel):
+                continue
+            if p.suffix in (".py", ".md", ".rst", ".sh") and p.is_file() and p != Path(__file__):
+                files.append(p)
+    return files
+
+
+def _exists_exactly(base: Path, rel: str) -> bool:
+    """``base / rel`` exists with every component spelt as given (also on macOS/Windows)."""
+    here = base
+    for part in Path(rel).parts:
+        if part in (".", ".."):
+            here = here / part
+            continue
+        if not here.is_dir() or part not in os.listdir(here):
+            return False
+        here = here / part
+    return True
+
+
+def _flat(text: str) -> str:
+    """Text with line breaks (and the comment marks that continue a sentence) as spaces."""
+    return re.sub(r"\s*\n\s*(?:#+\s+)?", " ", text)
+
+
+def _design_titles() -> list[str]:
+    """docs/design.md's headings and the bold titles of its numbered items, lower case."""
+    titles, fenced = [], False
+    for line in DESIGN.read_text(encoding="utf-8").splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced and line.startswith("#"):
+            titles.append(line.lstrip("#").strip())
+        elif not fenced:
+            titles += re.findall(r"^\s*\d+\.\s+\*\*(.+?)\*\*", line)
+    return [t.lower() for t in titles]
+
+
+def _names_a_title(name: str, titles: list[str]) -> bool:
+    name = name.strip().rstrip(".,;:").lower()
+    return any(t == name or (t.startswith(name) and not t[len(name)].isalnum()) for t in titles)
+
+
+def test_markdown_files_named_in_prose_exist():
+    missing = []
+    for path in _prose_files():
+        text = _URL.sub("", path.read_text(encoding="utf-8", errors="replace"))
+        for ref in set(_MD_PATH.findall(text)):
+            if ref in _NOT_IN_REPO:
+                continue
+            bases = (ROOT, path.parent, DOCS)
+            if not any(_exists_exactly(base, ref) for base in bases):
+                missing.append(f"{path.relative_to(ROOT)}: {ref}")
+    assert not missing, f"Markdown files named but not in the repository: {sorted(missing)}"
+
+
+def test_design_citations_name_existing_sections():
+    titles = _design_titles()
+    assert "decisions" in titles and any(t.startswith("views and in-place") for t in titles)
+    cited, stale = 0, []
+    for path in _prose_files():
+        text = _flat(path.read_text(encoding="utf-8", errors="replace"))
+        for pattern in _DESIGN_CITES:
+            for name in pattern.findall(text):
+                cited += 1
+                if not _names_a_title(name, titles):
+                    stale.append(f"{path.relative_to(ROOT)}: {name!r}")
+    assert not stale, f"citations of docs/design.md naming no heading or item: {stale}"
+    assert cited >= 6, f"only {cited} citations of docs/design.md found: is the pattern broken?"
+
+
+def test_design_is_cited_by_name_not_by_number():
+    numbered = []
+    for path in _prose_files():
+        text = path.read_text(encoding="utf-8", errors="replace")
+        numbered += [f"{path.relative_to(ROOT)}: {m}" for m in _NUMBERED.findall(text)]
+    assert not numbered, (
+        f"cite docs/design.md by section name ('docs/design.md, \"Decisions\"'): {numbered}"
+    )
+
+
+def test_cross_reference_patterns():
+    titles = ["decisions", "views and in-place operations behave as in pytorch."]
+    assert _names_a_title("Views and in-place operations", titles)
+    assert _names_a_title("Decisions", titles)
+    assert not _names_a_title("Views and in", titles[:1])
+    assert not _names_a_title("Decision", titles)
+    found = [p.findall(_flat(t)) for p, t in zip(_DESIGN_CITES, (
+        "see docs/design.md, 'Decisions' for why",
+        "the\n# section 'Decisions' of docs/design.md",
+        "(the \u201cDecisions\u201d section in design.md)",
+    ))]
+    assert found == [["Decisions"]] * 3
+    assert _MD_PATH.findall("[x](docs/a_b.md), see ../README.md or design.md.") == [
+        "docs/a_b.md", "../README.md", "design.md"]
+    assert _MD_PATH.findall("${OUT:-benchmarks/x.md}") == ["benchmarks/x.md"]
+    assert _NUMBERED.findall("as decision 7 says, # see\n# Decision\n#  8") == [
+        "decision 7", "Decision\n#  8"]
+    assert not _NUMBERED.findall("## Decisions\n\n1. **Views**")

@@ -4,9 +4,9 @@ Besides ``scatter_add`` this holds the convolution and max-pooling kernels of a 
 training step. They follow the generic standard-only code of
 :mod:`anygrad.nn.functional._conv` / ``_pool`` exactly (same results, same tie rule), but
 build the im2col columns with one strided copy of a ``sliding_window_view`` and do col2im
-by in-place additions into a buffer allocated here (DESIGN.md, decision 1: only arrays
-allocated in the same function are ever written). ``tune_allocator`` is an explicit opt-in
-for glibc's allocator; nothing here changes global state at import.
+by in-place additions into a buffer allocated here (docs/design.md, 'How to add an operation':
+only arrays allocated in the same function are ever written). ``tune_allocator`` is an
+explicit opt-in for glibc's allocator; nothing here changes global state at import.
 """
 
 from __future__ import annotations

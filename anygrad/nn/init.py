@@ -1,6 +1,6 @@
 """``anygrad.nn.init``: in-place initialisers with PyTorch's fan and gain rules.
 
-Every draw happens on the host with anygrad's seeded generator (DESIGN.md decision 6), so
+Every draw happens on the host with anygrad's seeded generator (docs/design.md, 'Randomness'), so
 one seed gives the same weights on every backend. All functions run under ``no_grad`` and
 return the tensor they fill.
 """

@@ -1,4 +1,4 @@
-"""The scatter-add kernel (DESIGN.md decision 7): ``out[..., index[i], ...] += source[..., i, ...]``.
+"""Scatter-add: ``out[..., index[i], ...] += source[..., i, ...]`` (docs/design.md, 'Backend fast paths').
 
 The standard has no scatter-add that accumulates duplicate indices, yet the backward of every
 gather (integer indexing, ``take``, ``gather``, embeddings) needs one. :func:`scatter_add`

@@ -48,7 +48,7 @@ def unwrap(args: tuple, op: str) -> tuple[list, _backend.Backend]:
     return out, backend or _backend.get_default_backend()
 
 
-# -- type promotion where the standard leaves mixed kinds open (DESIGN.md decision 10) -----
+# -- mixed-kind type promotion, left open by the standard (docs/design.md, 'Errors are raised') --
 # PyTorch's category rule: bool < integer < floating < complex; the operand of the higher
 # kind keeps its dtype (a Python float or complex brings the default dtype instead), and
 # true division of integers gives the default float dtype. Same-kind pairs keep the
