@@ -162,6 +162,10 @@ def test_repr_like_pytorch():
     assert repr(x * 2) == "tensor([2., 4.], grad_fn=<MulBackward0>)"
     assert repr(anygrad.tensor([1, 2])) == "tensor([1, 2])"
     assert "dtype=anygrad.float64" in repr(anygrad.tensor([1.0], dtype="float64"))
+
+
+def test_repr_names_a_backend_other_than_numpy():
+    pytest.importorskip("torch")
     assert "backend='torch'" in repr(anygrad.tensor([1.0], backend="torch"))
 
 
