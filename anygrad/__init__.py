@@ -36,6 +36,13 @@ from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, s
 from .serialization import load, save
 from . import ops
 from .ops import *  # noqa: F401,F403 - the operation catalogue, listed in ops.__all__
+from . import _faces, _tensor_methods
+
+# The faces: hand-written Tensor methods first, then every registered operation's PyTorch-
+# style function (replacing the plain one imported above where its signature differs),
+# methods, in-place variants and operators.
+_tensor_methods.attach()
+_faces.attach(globals(), _tensor_methods.HAND_WRITTEN)
 
 __version__ = "0.1.0"
 

@@ -18,7 +18,6 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from . import _backend, _dtype
-from ._tensor_methods import TensorMethods
 
 __all__ = ["Tensor", "Size", "Storage"]
 
@@ -245,7 +244,7 @@ def make_view(out: "Tensor", parent: "Tensor", fn: Callable, *, overlap: bool = 
     return out
 
 
-class Tensor(TensorMethods):
+class Tensor:
     """A multi-dimensional array on any Array API backend, with automatic differentiation.
 
     Parameters

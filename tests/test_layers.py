@@ -35,9 +35,8 @@ When a lower layer needs something only a higher one can give, the higher layer 
 it down at import: ``anygrad.autograd.engine`` attaches ``Tensor.backward``, and
 ``anygrad._namespace`` registers the factory behind ``Backend.namespace`` (the engine
 reduces gradients with that namespace under ``create_graph``, never through ``ops``).
-
-The only exception is :data:`PENDING_FACES`, and it has to shrink: an entry that no longer
-occurs fails the test too.
+The faces (``_faces``, ``_tensor_methods``) attach the registry's operations and the
+hand-written methods to the Tensor class the same way. There are no exceptions.
 """
 
 from __future__ import annotations
@@ -45,7 +44,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "anygrad"
 
@@ -63,6 +61,7 @@ LAYERS: dict[str, int] = {
     "anygrad.ops.*": 3,
     "anygrad.fastpaths.*": 3,
     "anygrad._tensor_methods": 4,
+    "anygrad._faces": 4,
     "anygrad._namespace": 4,
     "anygrad.linalg": 4,
     "anygrad.autograd": 4,
@@ -79,16 +78,6 @@ LAYERS: dict[str, int] = {
 }
 
 LAYER_NAMES = ("dtypes/backends", "tensor", "autograd core", "ops", "faces", "library")
-
-# Temporary: the Tensor class still inherits its operation methods from the hand-written
-# TensorMethods mixin, whose one-line methods call the package's functions (``_ag.exp``).
-# Faces generated from the registry and attached at import replace it (issue 16); then
-# this set is emptied.
-PENDING_FACES: set[tuple[str, str]] = {
-    ("anygrad.tensor", "anygrad._tensor_methods"),
-    ("anygrad._tensor_methods", "anygrad"),
-}
-
 
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
@@ -205,19 +194,8 @@ def test_imports_go_down_only():
         low, high = layer_of(importer), layer_of(target)
         if low is None or high is None or high <= low:
             continue
-        if (importer, target) in PENDING_FACES:
-            continue
         upward.append(
             f"{_where(importer, line)}: {importer} (layer {low}, {LAYER_NAMES[low]}) imports "
             f"{target} (layer {high}, {LAYER_NAMES[high]})"
         )
     assert not upward, f"{len(upward)} upward import(s):\n" + "\n".join(upward)
-
-
-@pytest.mark.parametrize("edge", sorted(PENDING_FACES), ids=" -> ".join)
-def test_pending_faces_still_occur(edge):
-    importer, target = edge
-    assert any(e[0] == importer and e[2] == target for e in EDGES), (
-        f"{importer} no longer imports {target}: remove the entry from PENDING_FACES"
-    )
-    assert layer_of(target) > layer_of(importer), f"{edge} is not upward: remove it"

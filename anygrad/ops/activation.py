@@ -85,7 +85,7 @@ def relu(x: Any, /) -> Any:
 
 register(OpSpec("relu", relu, ref=lambda x: np.maximum(x, 0.0), domain="nonzero",
                 category="activation", method="relu",
-                notes="gradient 0 at x == 0; second derivative 0 away from 0"))
+                notes="gradient 0 at x == 0; second derivative 0 away from 0", inplace=True))
 
 
 class LeakyReLU(Function):
@@ -210,7 +210,7 @@ sigmoid = rules.unary(
     >>> import anygrad
     >>> anygrad.sigmoid(anygrad.tensor([-1000.0, 0.0, 1000.0]))
     tensor([0.0, 0.5, 1.0])
-    """, forward=_sigmoid, ref=lambda x: 1 / (1 + np.exp(-x)))
+    """, forward=_sigmoid, ref=lambda x: 1 / (1 + np.exp(-x)), inplace=True)
 
 
 class Softplus(Function):
@@ -320,7 +320,7 @@ def _softmax_ref(x: Any, axis: int = -1) -> Any:
 
 
 register(OpSpec("softmax", softmax, ref=_softmax_ref, kwargs=({"axis": -1}, {"axis": 0}),
-                shapes=lambda _: ((3, 4),), category="activation", method="softmax"))
+                shapes=lambda _: ((3, 4),), category="activation", method="softmax", torch_args=("dim",)))
 
 
 class LogSoftmax(Function):
@@ -357,7 +357,7 @@ def _log_softmax_ref(x: Any, axis: int = -1) -> Any:
 
 register(OpSpec("log_softmax", log_softmax, ref=_log_softmax_ref,
                 kwargs=({"axis": -1}, {"axis": 0}), shapes=lambda _: ((3, 4),),
-                category="activation", method="log_softmax"))
+                category="activation", method="log_softmax", torch_args=("dim",)))
 
 
 class LogSumExp(Function):
@@ -407,4 +407,4 @@ register(OpSpec("logsumexp", logsumexp,
                 ref=lambda x, axis=None, keepdims=False: np.log(np.sum(np.exp(x), axis=axis,
                                                                        keepdims=keepdims)),
                 kwargs=({}, {"axis": 1}, {"axis": 0, "keepdims": True}, {"axis": (0, 1)}),
-                shapes=lambda _: ((3, 4),), category="activation", method="logsumexp"))
+                shapes=lambda _: ((3, 4),), category="activation", method="logsumexp", torch_args=("dim", "keepdim")))

@@ -68,7 +68,7 @@ def add(x1: Any, x2: Any, /, *, alpha: Any = None) -> Any:
 
 
 register(OpSpec("add", add, ref=np.add, nin=2, shapes="broadcast", method="add",
-                category="arithmetic"))
+                category="arithmetic", inplace=True, operators=("__add__", "__radd__", "__iadd__")))
 
 
 class Sub(Function):
@@ -91,8 +91,8 @@ def subtract(x1: Any, x2: Any, /, *, alpha: Any = None) -> Any:
     return Sub.apply(x1, x2)
 
 
-register(OpSpec("subtract", subtract, ref=np.subtract, nin=2, shapes="broadcast", method="sub",
-                category="arithmetic"))
+register(OpSpec("subtract", subtract, ref=np.subtract, nin=2, shapes="broadcast", method=("sub", "subtract"),
+                category="arithmetic", inplace=True, operators=("__sub__", "__rsub__", "__isub__")))
 
 
 class Mul(Function):
@@ -119,8 +119,8 @@ def multiply(x1: Any, x2: Any, /) -> Any:
     return Mul.apply(x1, x2)
 
 
-register(OpSpec("multiply", multiply, ref=np.multiply, nin=2, shapes="broadcast", method="mul",
-                category="arithmetic"))
+register(OpSpec("multiply", multiply, ref=np.multiply, nin=2, shapes="broadcast", method=("mul", "multiply"),
+                category="arithmetic", inplace=True, operators=("__mul__", "__rmul__", "__imul__")))
 
 
 class Div(Function):
@@ -164,7 +164,7 @@ def divide(x1: Any, x2: Any, /, *, rounding_mode: str | None = None) -> Any:
 
 
 register(OpSpec("divide", divide, ref=np.divide, nin=2, shapes="broadcast",
-                domain=("real", "nonzero"), method="div", category="arithmetic"))
+                domain=("real", "nonzero"), method=("div", "divide", "true_divide"), category="arithmetic", inplace=True, operators=("__truediv__", "__rtruediv__", "__itruediv__")))
 
 
 def _integer(v: Any) -> bool:
@@ -185,8 +185,8 @@ def _astype(t: Any, dtype: Any) -> Any:
     return astype(t, dtype)
 
 
-negative = rules.unary("negative", lambda xp, g: -g, "``-x``.", node="Neg", method="neg",
-                       ref=np.negative)
+negative = rules.unary("negative", lambda xp, g: -g, "``-x``.", node="Neg", method=("neg", "negative"),
+                       ref=np.negative, inplace=True, operators=("__neg__",))
 
 
 def positive(x: Any, /) -> Any:
@@ -196,7 +196,7 @@ def positive(x: Any, /) -> Any:
     return asarray(x)
 
 
-register(OpSpec("positive", positive, ref=np.positive, category="arithmetic"))
+register(OpSpec("positive", positive, ref=np.positive, category="arithmetic", operators=("__pos__",)))
 
 
 class Pow(Function):
@@ -252,7 +252,7 @@ def pow(x1: Any, x2: Any, /) -> Any:  # noqa: A001 - the Array API name
 
 
 register(OpSpec("pow", pow, ref=np.power, nin=2, shapes="broadcast", domain=("positive", "small"),
-                method="pow", category="arithmetic"))
+                method="pow", category="arithmetic", inplace=True, operators=("__pow__", "__rpow__", "__ipow__")))
 
 
 def square(x: Any, /) -> Any:
@@ -260,7 +260,7 @@ def square(x: Any, /) -> Any:
     return Mul.apply(x, x)
 
 
-register(OpSpec("square", square, ref=np.square, method="square", category="arithmetic"))
+register(OpSpec("square", square, ref=np.square, method="square", category="arithmetic", inplace=True))
 
 
 def reciprocal(x: Any, /) -> Any:
@@ -269,7 +269,7 @@ def reciprocal(x: Any, /) -> Any:
 
 
 register(OpSpec("reciprocal", reciprocal, ref=np.reciprocal, domain="nonzero",
-                method="reciprocal", category="arithmetic"))
+                method="reciprocal", category="arithmetic", inplace=True))
 
 
 def _mask(xp: Any, cond: Any, like: Any) -> Any:
@@ -279,10 +279,10 @@ def _mask(xp: Any, cond: Any, like: Any) -> Any:
 
 
 sqrt = rules.unary("sqrt", lambda xp, g, y: g / (2 * y), "Square root, elementwise.",
-                   ref=np.sqrt, domain="positive")
+                   ref=np.sqrt, domain="positive", inplace=True)
 rsqrt = rules.unary("rsqrt", lambda xp, g, x, y: g * (-0.5) * (y / x),
                     "``1 / sqrt(x)``, elementwise (PyTorch).", forward=lambda xp, x: 1.0 / xp.sqrt(x),
-                    ref=lambda x: 1.0 / np.sqrt(x), domain="positive")
+                    ref=lambda x: 1.0 / np.sqrt(x), domain="positive", inplace=True)
 
 
 class Abs(Function):
@@ -302,8 +302,8 @@ def abs(x: Any, /) -> Any:  # noqa: A001 - the Array API name
     return Abs.apply(x)
 
 
-register(OpSpec("abs", abs, ref=np.abs, domain="nonzero", method="abs", category="arithmetic",
-                notes="gradient sign(x), 0 at x == 0"))
+register(OpSpec("abs", abs, ref=np.abs, domain="nonzero", method=("abs", "absolute"), category="arithmetic",
+                notes="gradient sign(x), 0 at x == 0", inplace=True, operators=("__abs__",)))
 
 
 class Maximum(Function):
@@ -420,21 +420,21 @@ def clip(x: Any, /, min: Any = None, max: Any = None) -> Any:  # noqa: A002
 
 
 register(OpSpec("clip", clip, ref=lambda x, min=None, max=None: np.clip(x, min, max),
-                method="clamp", category="arithmetic",
+                method=("clamp", "clip"), category="arithmetic",
                 kwargs=({"min": -1.0, "max": 1.0}, {"min": -0.5}, {"max": 0.5}),
-                notes="gradient to x inside [min, max] (inclusive), to tensor bounds where active"))
+                notes="gradient to x inside [min, max] (inclusive), to tensor bounds where active", aliases=("clamp",), inplace=True))
 
 
 hypot = rules.binary("hypot", lambda xp, g, x1, x2, y: g * x1 / y,
                      lambda xp, g, x1, x2, y: g * x2 / y,
                      "``sqrt(x1**2 + x2**2)`` without overflow, elementwise with broadcasting.",
-                     ref=np.hypot, domain="nonzero")
+                     ref=np.hypot, domain="nonzero", inplace=True)
 # d(|x1| s)/dx1 = sign(x1) s; sign(y) is s wherever x1 != 0, and the product is 0 at x1 == 0.
 copysign = rules.binary("copysign", lambda xp, g, x1, x2, y: g * (xp.sign(x1) * xp.sign(y)),
                         lambda xp, g, x1, x2, y: xp.zeros_like(g),
                         "``|x1|`` with the sign of ``x2``; the gradient wrt ``x2`` is zero.",
                         node="CopySign", ref=np.copysign, domain="nonzero",
-                        notes="zero gradient with respect to the sign source")
+                        notes="zero gradient with respect to the sign source", inplace=True)
 
 
 # -- complex numbers ------------------------------------------------------------------------
@@ -575,11 +575,11 @@ def _complex(x: Any, y: Any) -> Any:
 # complex path (and the backward rule) on every backend.
 register(OpSpec("real", real, harness=lambda x, y: real(_complex(x, y)),
                 ref=lambda x, y: x, nin=2,
-                shapes="same", method="real", category="complex",
+                shapes="same", method=None, category="complex",
                 notes="tested on z = x + iy; gradient g + 0j (PyTorch); real input: returned as is"))
 register(OpSpec("imag", imag, harness=lambda x, y: imag(_complex(x, y)),
                 ref=lambda x, y: y, nin=2,
-                shapes="same", method="imag", category="complex",
+                shapes="same", method=None, category="complex",
                 notes="complex input only; tested on z = x + iy; gradient 0 + g*1j (PyTorch)"))
 register(OpSpec("conj", conj, harness=lambda x, y: imag(conj(_complex(x, y))),
                 ref=lambda x, y: -y, nin=2,

@@ -31,11 +31,11 @@ def _special_inputs(rng: Any, dtype: str) -> list:
 
 
 def _register_nd(name: str, fn: Any, ref: Any, nin: int, make_inputs: Any, method: Any,
-                 notes: str = "", kwargs: tuple = ({},)) -> None:
+                 notes: str = "", kwargs: tuple = ({},), **faces: Any) -> None:
     register(OpSpec(name, fn, ref=ref, nin=nin, shapes="broadcast" if nin == 2 else "unary",
                     make_inputs=make_inputs, differentiable=False, twice_differentiable=False,
                     category="comparison", method=method, notes=notes or "bool result",
-                    kwargs=kwargs))
+                    kwargs=kwargs, **faces))
 
 
 def equal(x1: Any, x2: Any, /) -> Any:
@@ -43,7 +43,7 @@ def equal(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("equal", x1, x2)
 
 
-_register_nd("equal", equal, np.equal, 2, _compare_inputs, "eq")
+_register_nd("equal", equal, np.equal, 2, _compare_inputs, "eq", inplace=True, operators=("__eq__",))
 
 
 def not_equal(x1: Any, x2: Any, /) -> Any:
@@ -51,7 +51,7 @@ def not_equal(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("not_equal", x1, x2)
 
 
-_register_nd("not_equal", not_equal, np.not_equal, 2, _compare_inputs, "ne")
+_register_nd("not_equal", not_equal, np.not_equal, 2, _compare_inputs, ("ne", "not_equal"), inplace=True, operators=("__ne__",))
 
 
 def less(x1: Any, x2: Any, /) -> Any:
@@ -59,7 +59,7 @@ def less(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("less", x1, x2)
 
 
-_register_nd("less", less, np.less, 2, _compare_inputs, "lt")
+_register_nd("less", less, np.less, 2, _compare_inputs, ("lt", "less"), inplace=True, operators=("__lt__",))
 
 
 def less_equal(x1: Any, x2: Any, /) -> Any:
@@ -67,7 +67,7 @@ def less_equal(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("less_equal", x1, x2)
 
 
-_register_nd("less_equal", less_equal, np.less_equal, 2, _compare_inputs, "le")
+_register_nd("less_equal", less_equal, np.less_equal, 2, _compare_inputs, ("le", "less_equal"), inplace=True, operators=("__le__",))
 
 
 def greater(x1: Any, x2: Any, /) -> Any:
@@ -75,7 +75,7 @@ def greater(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("greater", x1, x2)
 
 
-_register_nd("greater", greater, np.greater, 2, _compare_inputs, "gt")
+_register_nd("greater", greater, np.greater, 2, _compare_inputs, ("gt", "greater"), inplace=True, operators=("__gt__",))
 
 
 def greater_equal(x1: Any, x2: Any, /) -> Any:
@@ -83,7 +83,7 @@ def greater_equal(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("greater_equal", x1, x2)
 
 
-_register_nd("greater_equal", greater_equal, np.greater_equal, 2, _compare_inputs, "ge")
+_register_nd("greater_equal", greater_equal, np.greater_equal, 2, _compare_inputs, ("ge", "greater_equal"), inplace=True, operators=("__ge__",))
 
 
 def isfinite(x: Any, /) -> Any:
@@ -172,7 +172,7 @@ def allclose(x1: Any, x2: Any, /, *, rtol: float = 1e-05, atol: float = 1e-08,
 
 
 _register_nd("allclose", allclose, lambda a, b, **k: np.allclose(a, b, **k), 2, _isclose_inputs,
-             "allclose", notes="returns a Python bool")
+             "allclose", notes="returns a Python bool", torch_args=("rtol", "atol", "equal_nan"))
 
 
 def nextafter(x1: Any, x2: Any, /) -> Any:

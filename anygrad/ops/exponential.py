@@ -17,20 +17,20 @@ _LN10 = math.log(10.0)
 
 rules = Rules(__name__, category="exponential")
 
-exp = rules.unary("exp", lambda xp, g, y: g * y, "``e ** x``, elementwise.", ref=np.exp)
+exp = rules.unary("exp", lambda xp, g, y: g * y, "``e ** x``, elementwise.", ref=np.exp, inplace=True)
 # The standard has no exp2; pow(2, x) is exact at integers, unlike exp(x * ln 2).
 exp2 = rules.unary("exp2", lambda xp, g, y: g * (y * _LN2), "``2 ** x``, elementwise.",
-                   forward=lambda xp, x: xp.pow(2.0, x), ref=np.exp2)
+                   forward=lambda xp, x: xp.pow(2.0, x), ref=np.exp2, inplace=True)
 expm1 = rules.unary("expm1", lambda xp, g, y: g * (y + 1),
-                    "``exp(x) - 1``, accurate for small ``x``.", ref=np.expm1)
+                    "``exp(x) - 1``, accurate for small ``x``.", ref=np.expm1, inplace=True)
 log = rules.unary("log", lambda xp, g, x: g / x, "Natural logarithm, elementwise.", ref=np.log,
-                  domain="positive")
+                  domain="positive", inplace=True)
 log1p = rules.unary("log1p", lambda xp, g, x: g / (x + 1),
-                    "``log(1 + x)``, accurate for small ``x``.", ref=np.log1p, domain="positive")
+                    "``log(1 + x)``, accurate for small ``x``.", ref=np.log1p, domain="positive", inplace=True)
 log2 = rules.unary("log2", lambda xp, g, x: g / (x * _LN2), "Base-2 logarithm, elementwise.",
-                   ref=np.log2, domain="positive")
+                   ref=np.log2, domain="positive", inplace=True)
 log10 = rules.unary("log10", lambda xp, g, x: g / (x * _LN10), "Base-10 logarithm, elementwise.",
-                    ref=np.log10, domain="positive")
+                    ref=np.log10, domain="positive", inplace=True)
 # exp(x - y) <= 1 with y = logaddexp(x1, x2): no overflow, whatever the magnitudes.
 logaddexp = rules.binary("logaddexp", lambda xp, g, x1, x2, y: g * xp.exp(x1 - y),
                          lambda xp, g, x1, x2, y: g * xp.exp(x2 - y),

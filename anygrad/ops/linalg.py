@@ -107,8 +107,8 @@ def _matmul_shapes(rng: Any) -> tuple:
     return cases[int(rng.integers(len(cases)))]
 
 
-register(OpSpec("matmul", matmul, ref=np.matmul, nin=2, shapes=_matmul_shapes, method="matmul",
-                category="linalg", notes="every broadcasting case, 1-D operands included"))
+register(OpSpec("matmul", matmul, ref=np.matmul, nin=2, shapes=_matmul_shapes, method=("matmul", "mm", "bmm", "mv"),
+                category="linalg", notes="every broadcasting case, 1-D operands included", operators=("__matmul__", "__rmatmul__", "__imatmul__")))
 
 
 def _inverse(perm: tuple) -> tuple:
@@ -265,7 +265,7 @@ def _diagonal_fn(xp: Any, a: Any, offset: int, perm: Any) -> Any:
 
 register(OpSpec("diagonal", diagonal, ref=lambda x, offset=0: np.diagonal(x, offset, -2, -1),
                 category="linalg", method="diagonal", shapes=lambda rng: ((2, 3, 4),),
-                kwargs=({}, {"offset": 1}, {"offset": -1})))
+                kwargs=({}, {"offset": 1}, {"offset": -1}), torch_args=("offset", "dim1", "dim2")))
 
 
 def trace(x: Any, /, *, offset: int = 0, dtype: Any = None) -> Any:
@@ -316,7 +316,7 @@ def cross(x1: Any, x2: Any, /, *, axis: int = -1, dim: int | None = None) -> Any
 
 
 register(OpSpec("cross", cross, ref=lambda a, b, axis=-1: np.cross(a, b, axis=axis), nin=2,
-                shapes=lambda rng: ((2, 3), (2, 3)), category="linalg", method="cross"))
+                shapes=lambda rng: ((2, 3), (2, 3)), category="linalg", method="cross", torch_args=("dim",)))
 
 
 # -- norms ---------------------------------------------------------------------------------
@@ -452,4 +452,4 @@ def norm(x: Any, /, p: Any = "fro", dim: Any = None, keepdim: bool = False) -> A
 
 
 register(OpSpec("norm", norm, ref=lambda x, p="fro", dim=None: np.linalg.norm(np.ravel(x)) if dim is None and p == "fro" else _np_vector_norm(x, 2 if p == "fro" else p, dim, False),
-                category="linalg", method="norm", kwargs=({}, {"p": 1, "dim": 0}, {"p": 3})))
+                category="linalg", method="norm", kwargs=({}, {"p": 1, "dim": 0}, {"p": 3}), torch_args=("p", "dim", "keepdim")))

@@ -31,12 +31,14 @@ def _ints(nin: int, shift: bool = False) -> Any:
     return make
 
 
-def _reg(name: str, fn: Any, ref: Any, nin: int, make: Any, method: Any = None) -> None:
+def _reg(name: str, fn: Any, ref: Any, nin: int, make: Any, method: Any = None,
+         **faces: Any) -> None:
     register(OpSpec(name, fn, ref=ref, nin=nin, shapes="broadcast" if nin == 2 else "unary",
                     make_inputs=make, differentiable=False, twice_differentiable=False,
                     dtypes=("bool",) if name.startswith("logical") else ("int64",),
                     category="logical", method=method,
-                    notes="bool result" if name.startswith("logical") else "integer result"))
+                    notes="bool result" if name.startswith("logical") else "integer result",
+                    **faces))
 
 
 def logical_and(x1: Any, x2: Any, /) -> Any:
@@ -44,7 +46,7 @@ def logical_and(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("logical_and", x1, x2)
 
 
-_reg("logical_and", logical_and, np.logical_and, 2, _bools(2), "logical_and")
+_reg("logical_and", logical_and, np.logical_and, 2, _bools(2), "logical_and", inplace=True)
 
 
 def logical_or(x1: Any, x2: Any, /) -> Any:
@@ -52,7 +54,7 @@ def logical_or(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("logical_or", x1, x2)
 
 
-_reg("logical_or", logical_or, np.logical_or, 2, _bools(2), "logical_or")
+_reg("logical_or", logical_or, np.logical_or, 2, _bools(2), "logical_or", inplace=True)
 
 
 def logical_xor(x1: Any, x2: Any, /) -> Any:
@@ -60,7 +62,7 @@ def logical_xor(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("logical_xor", x1, x2)
 
 
-_reg("logical_xor", logical_xor, np.logical_xor, 2, _bools(2), "logical_xor")
+_reg("logical_xor", logical_xor, np.logical_xor, 2, _bools(2), "logical_xor", inplace=True)
 
 
 def logical_not(x: Any, /) -> Any:
@@ -68,7 +70,7 @@ def logical_not(x: Any, /) -> Any:
     return nondifferentiable("logical_not", x)
 
 
-_reg("logical_not", logical_not, np.logical_not, 1, _bools(1), "logical_not")
+_reg("logical_not", logical_not, np.logical_not, 1, _bools(1), "logical_not", inplace=True)
 
 
 def bitwise_and(x1: Any, x2: Any, /) -> Any:
@@ -76,7 +78,7 @@ def bitwise_and(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("bitwise_and", x1, x2)
 
 
-_reg("bitwise_and", bitwise_and, np.bitwise_and, 2, _ints(2))
+_reg("bitwise_and", bitwise_and, np.bitwise_and, 2, _ints(2), method="bitwise_and", inplace=True)
 
 
 def bitwise_or(x1: Any, x2: Any, /) -> Any:
@@ -84,7 +86,7 @@ def bitwise_or(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("bitwise_or", x1, x2)
 
 
-_reg("bitwise_or", bitwise_or, np.bitwise_or, 2, _ints(2))
+_reg("bitwise_or", bitwise_or, np.bitwise_or, 2, _ints(2), method="bitwise_or", inplace=True)
 
 
 def bitwise_xor(x1: Any, x2: Any, /) -> Any:
@@ -92,7 +94,7 @@ def bitwise_xor(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("bitwise_xor", x1, x2)
 
 
-_reg("bitwise_xor", bitwise_xor, np.bitwise_xor, 2, _ints(2))
+_reg("bitwise_xor", bitwise_xor, np.bitwise_xor, 2, _ints(2), method="bitwise_xor", inplace=True)
 
 
 def bitwise_invert(x: Any, /) -> Any:
@@ -100,7 +102,7 @@ def bitwise_invert(x: Any, /) -> Any:
     return nondifferentiable("bitwise_invert", x)
 
 
-_reg("bitwise_invert", bitwise_invert, np.invert, 1, _ints(1))
+_reg("bitwise_invert", bitwise_invert, np.invert, 1, _ints(1), method="bitwise_not", aliases=("bitwise_not",), inplace=True)
 
 
 def bitwise_left_shift(x1: Any, x2: Any, /) -> Any:
@@ -108,7 +110,7 @@ def bitwise_left_shift(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("bitwise_left_shift", x1, x2)
 
 
-_reg("bitwise_left_shift", bitwise_left_shift, np.left_shift, 2, _ints(2, shift=True))
+_reg("bitwise_left_shift", bitwise_left_shift, np.left_shift, 2, _ints(2, shift=True), method="bitwise_left_shift", inplace=True, operators=("__lshift__",))
 
 
 def bitwise_right_shift(x1: Any, x2: Any, /) -> Any:
@@ -116,4 +118,4 @@ def bitwise_right_shift(x1: Any, x2: Any, /) -> Any:
     return nondifferentiable("bitwise_right_shift", x1, x2)
 
 
-_reg("bitwise_right_shift", bitwise_right_shift, np.right_shift, 2, _ints(2, shift=True))
+_reg("bitwise_right_shift", bitwise_right_shift, np.right_shift, 2, _ints(2, shift=True), method="bitwise_right_shift", inplace=True, operators=("__rshift__",))

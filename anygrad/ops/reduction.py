@@ -114,7 +114,7 @@ def sum(  # noqa: A001 - the Array API name
 _AXES = ({}, {"axis": 0}, {"axis": -1, "keepdims": True}, {"axis": (0, 1)})
 
 register(OpSpec("sum", sum, ref=lambda x, **k: np.sum(x, **k), method="sum", category="reduction",
-                kwargs=_AXES))
+                kwargs=_AXES, torch_args=("dim", "keepdim")))
 
 
 class Prod(Function):
@@ -173,7 +173,7 @@ def prod(
 
 register(OpSpec("prod", prod, ref=lambda x, **k: np.prod(x, **k), method="prod",
                 category="reduction", kwargs=_AXES,
-                notes="exact gradient with zeros in the input (one or several)"))
+                notes="exact gradient with zeros in the input (one or several)", torch_args=("dim", "keepdim")))
 
 
 class Mean(Function):
@@ -205,7 +205,7 @@ def mean(
 
 register(OpSpec("mean", mean, ref=lambda x, **k: np.mean(x, **k), method="mean",
                 category="reduction",
-                kwargs=({}, {"axis": 1}, {"axis": 0, "keepdims": True}, {"axis": (0, -1)})))
+                kwargs=({}, {"axis": 1}, {"axis": 0, "keepdims": True}, {"axis": (0, -1)}), torch_args=("dim", "keepdim")))
 
 
 class Var(Function):
@@ -412,9 +412,9 @@ def amin(x: Any, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None
 
 
 register(OpSpec("amax", amax, ref=lambda x, **k: np.max(x, **k), method="amax",
-                category="reduction", kwargs=_AXES, notes="gradient shared evenly among ties"))
+                category="reduction", kwargs=_AXES, notes="gradient shared evenly among ties", torch_args=("dim", "keepdim")))
 register(OpSpec("amin", amin, ref=lambda x, **k: np.min(x, **k), method="amin",
-                category="reduction", kwargs=_AXES, notes="gradient shared evenly among ties"))
+                category="reduction", kwargs=_AXES, notes="gradient shared evenly among ties", torch_args=("dim", "keepdim")))
 
 
 # -- cumulative ----------------------------------------------------------------------------
@@ -466,7 +466,7 @@ def cumulative_sum(x: Any, /, *, axis: int | None = None, dtype: Any = None,
 
 
 register(OpSpec("cumulative_sum", cumulative_sum, ref=lambda x, axis: np.cumsum(x, axis=axis),
-                method="cumsum", category="reduction", kwargs=({"axis": 0}, {"axis": -1})))
+                method="cumsum", category="reduction", kwargs=({"axis": 0}, {"axis": -1}), aliases=("cumsum",), inplace=True, torch_args=("dim",)))
 
 
 class CumulativeProd(Function):
@@ -519,7 +519,7 @@ def cumulative_prod(x: Any, /, *, axis: int | None = None, dtype: Any = None,
 
 register(OpSpec("cumulative_prod", cumulative_prod, ref=lambda x, axis: np.cumprod(x, axis=axis),
                 method="cumprod", category="reduction", kwargs=({"axis": 0}, {"axis": -1}),
-                notes="exact gradient with zeros in the input"))
+                notes="exact gradient with zeros in the input", aliases=("cumprod",), inplace=True, torch_args=("dim",)))
 
 
 # -- non-differentiable --------------------------------------------------------------------
@@ -565,9 +565,11 @@ def _tuple(axis: Any) -> Any:
 for _name, _ref in (("argmax", np.argmax), ("argmin", np.argmin)):
     register(OpSpec(_name, globals()[_name], ref=_ref, method=_name, category="reduction",
                     differentiable=False, twice_differentiable=False,
+                    torch_args=("dim", "keepdim"),
                     kwargs=({}, {"axis": 0}, {"axis": -1, "keepdims": True})))
 for _name, _ref in (("all", np.all), ("any", np.any), ("count_nonzero", np.count_nonzero)):
-    register(OpSpec(_name, globals()[_name], ref=_ref, method=_name if _name != "count_nonzero" else None,
+    register(OpSpec(_name, globals()[_name], ref=_ref, method=_name,
+                    torch_args=("dim",) if _name == "count_nonzero" else ("dim", "keepdim"),
                     category="reduction", differentiable=False, twice_differentiable=False,
                     kwargs=({}, {"axis": 0}, {"axis": -1, "keepdims": True})))
 del _name, _ref

@@ -21,13 +21,13 @@ __all__ = ["ceil", "floor", "round", "trunc", "sign", "floor_divide", "remainder
 rules = Rules(__name__, category="rounding")
 
 ceil = rules.unary("ceil", STEP, "Smallest integer-valued number ``>= x``, elementwise (zero "
-                   "gradient).", ref=np.ceil)
+                   "gradient).", ref=np.ceil, inplace=True)
 floor = rules.unary("floor", STEP, "Largest integer-valued number ``<= x``, elementwise (zero "
-                    "gradient).", ref=np.floor)
+                    "gradient).", ref=np.floor, inplace=True)
 trunc = rules.unary("trunc", STEP, "Round toward zero, elementwise (zero gradient).",
-                    ref=np.trunc)
+                    ref=np.trunc, method=("trunc", "fix"), inplace=True)
 sign = rules.unary("sign", STEP, "-1, 0 or 1 according to the sign of ``x`` (zero gradient).",
-                   ref=np.sign)
+                   ref=np.sign, method=("sign", "sgn"), inplace=True)
 
 
 class Round(_Step):
@@ -54,7 +54,7 @@ def round(x: Any, /, *, decimals: int = 0) -> Any:  # noqa: A001 - the Array API
 
 
 register(OpSpec("round", round, ref=lambda x, decimals=0: np.round(x, decimals), method="round",
-                category="rounding", kwargs=({}, {"decimals": 1}, {"decimals": -1}), notes=STEP_NOTE))
+                category="rounding", kwargs=({}, {"decimals": 1}, {"decimals": -1}), notes=STEP_NOTE, inplace=True))
 
 
 class FloorDivide(_Step):
@@ -72,7 +72,7 @@ def floor_divide(x1: Any, x2: Any, /) -> Any:
 
 register(OpSpec("floor_divide", floor_divide, ref=np.floor_divide, nin=2, shapes="broadcast",
                 domain=("real", "nonzero"), method="floor_divide", category="rounding",
-                notes=STEP_NOTE))
+                notes=STEP_NOTE, inplace=True, operators=("__floordiv__", "__rfloordiv__", "__ifloordiv__")))
 
 
 class Remainder(Function):
@@ -102,7 +102,7 @@ def remainder(x1: Any, x2: Any, /) -> Any:
 
 register(OpSpec("remainder", remainder, ref=np.remainder, nin=2, shapes="broadcast",
                 domain=("real", "nonzero"), method="remainder", category="rounding",
-                notes="gradient 1 wrt x1 and -floor(x1 / x2) wrt x2, except at the jumps"))
+                notes="gradient 1 wrt x1 and -floor(x1 / x2) wrt x2, except at the jumps", inplace=True, operators=("__mod__", "__rmod__", "__imod__")))
 
 
 class Fmod(Function):
@@ -136,4 +136,4 @@ def fmod(x1: Any, x2: Any, /) -> Any:
 
 register(OpSpec("fmod", fmod, ref=np.fmod, nin=2, shapes="broadcast",
                 domain=("real", "nonzero"), method="fmod", category="rounding",
-                notes="gradient 1 wrt x1 and -trunc(x1 / x2) wrt x2, except at the jumps"))
+                notes="gradient 1 wrt x1 and -trunc(x1 / x2) wrt x2, except at the jumps", inplace=True))

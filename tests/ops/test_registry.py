@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 
 import anygrad
+from anygrad._tensor_methods import HAND_WRITTEN
 from anygrad.autograd import gradcheck, gradgradcheck
 from anygrad.ops import ALIASES, REGISTRY
 from anygrad.testing import (
@@ -322,9 +323,18 @@ def test_spec_is_consistent(spec):
     required = {"numpy", "array_api_strict"}
     assert not {b.partition("-")[0] for b in spec.skip_backends} & required, (
         f"{spec.name}: skip_backends names a required backend: {spec.skip_backends}")
-    if spec.method is not None:
-        assert hasattr(anygrad.Tensor, spec.method), (
-            f"{spec.name}: Tensor has no method {spec.method!r}")
+    # The faces come from the entry: each method is the generated face of fn (or one of the
+    # few hand-written methods that choose between operations), with its in-place variant.
+    methods = (spec.method,) if isinstance(spec.method, str) else (spec.method or ())
+    for m in methods:
+        method = getattr(anygrad.Tensor, m, None)
+        assert method is not None, f"{spec.name}: Tensor has no method {m!r}"
+        assert m in HAND_WRITTEN or method is spec.fn or method.__wrapped__ is spec.fn, (
+            f"{spec.name}: Tensor.{m} is not generated from the entry")
+        if spec.inplace:
+            assert callable(getattr(anygrad.Tensor, m + "_", None)), f"{spec.name}: no {m}_"
+    for op in spec.operators:
+        assert op in vars(anygrad.Tensor), f"{spec.name}: Tensor has no operator {op}"
 
 
 DIFFERENTIABLE = [s for s in SPECS if s.differentiable]
