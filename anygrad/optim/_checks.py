@@ -14,11 +14,11 @@ from typing import Any
 __all__ = ["PER_PARAMETER_STATE", "check_loaded_state"]
 
 # State entries that hold one value per element of their parameter (moments, momentum,
-# running sums). Others are scalars (step, mu_product) or, for LBFGS, flat vectors over
+# running sums). Others are scalars (step, mu_product, ASGD's eta and mu) or, for LBFGS, flat vectors over
 # all parameters, and are not compared with one parameter's shape.
 PER_PARAMETER_STATE = frozenset({
     "exp_avg", "exp_avg_sq", "max_exp_avg_sq", "momentum_buffer", "square_avg", "grad_avg",
-    "sum", "exp_inf",
+    "sum", "exp_inf", "acc_delta", "prev", "step_size", "ax",
 })
 
 

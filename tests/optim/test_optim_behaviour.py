@@ -58,6 +58,10 @@ MAKERS = {
     "Adagrad": lambda ps: optim.Adagrad(ps, lr=0.1, lr_decay=0.01),
     "Adamax": lambda ps: optim.Adamax(ps, lr=0.05),
     "NAdam": lambda ps: optim.NAdam(ps, lr=0.05),
+    "Adadelta": lambda ps: optim.Adadelta(ps, lr=0.5, weight_decay=0.01),
+    "RAdam": lambda ps: optim.RAdam(ps, lr=0.05, weight_decay=0.1, decoupled_weight_decay=True),
+    "Rprop": lambda ps: optim.Rprop(ps, lr=0.05, step_sizes=(1e-3, 0.2)),
+    "ASGD": lambda ps: optim.ASGD(ps, lr=0.05, lambd=0.01, t0=2),
     "LBFGS": lambda ps: optim.LBFGS(ps, lr=0.5, max_iter=3, history_size=4),
     "LBFGS-wolfe": lambda ps: optim.LBFGS(ps, lr=1, max_iter=3, line_search_fn="strong_wolfe"),
 }
@@ -241,6 +245,56 @@ def _ref_rmsprop(x, steps, lr, alpha, eps, centered, mom):
     return x
 
 
+def _ref_adadelta(x, steps, lr, rho, eps):
+    sq = np.zeros_like(x); acc = np.zeros_like(x)
+    for _ in range(steps):
+        g = _grad(x)
+        sq = rho * sq + (1 - rho) * g * g
+        delta = np.sqrt(acc + eps) / np.sqrt(sq + eps) * g
+        acc = rho * acc + (1 - rho) * delta * delta
+        x = x - lr * delta
+    return x
+
+
+def _ref_radam(x, steps, lr, b1, b2, eps):
+    m = np.zeros_like(x); v = np.zeros_like(x)
+    rho_inf = 2 / (1 - b2) - 1
+    for t in range(1, steps + 1):
+        g = _grad(x)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        m_hat = m / (1 - b1**t)
+        rho_t = rho_inf - 2 * t * b2**t / (1 - b2**t)
+        if rho_t > 5:
+            r = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+            x = x - lr * m_hat * r * np.sqrt(1 - b2**t) / (np.sqrt(v) + eps)
+        else:
+            x = x - lr * m_hat
+    return x
+
+
+def _ref_rprop(x, steps, lr, etas, sizes):
+    prev = np.zeros_like(x); size = np.full_like(x, lr)
+    for _ in range(steps):
+        g = _grad(x)
+        s = np.sign(g * prev)
+        size = np.clip(size * np.where(s > 0, etas[1], np.where(s < 0, etas[0], 1.0)), *sizes)
+        g = np.where(s < 0, 0.0, g)
+        x = x - np.sign(g) * size
+        prev = g
+    return x
+
+
+def _ref_asgd(x, steps, lr, lambd, alpha, t0):
+    eta, mu, ax = lr, 1.0, np.zeros_like(x)
+    for t in range(1, steps + 1):
+        x = x * (1 - lambd * eta) - eta * _grad(x)
+        ax = ax + mu * (x - ax)
+        eta = lr / (1 + lambd * lr * t) ** alpha
+        mu = 1 / max(1, t - t0)
+    return x, ax
+
+
 REFERENCES = [
     (lambda ps: optim.Adam(ps, lr=0.05, betas=(0.8, 0.9)),
      lambda x: _ref_adam(x, 20, 0.05, 0.8, 0.9, 1e-8)),
@@ -252,6 +306,14 @@ REFERENCES = [
      lambda x: _ref_sgd(x, 20, 0.05, 0.9, 0.0, True, 0.0)),
     (lambda ps: optim.RMSprop(ps, lr=0.01, centered=True, momentum=0.5),
      lambda x: _ref_rmsprop(x, 20, 0.01, 0.99, 1e-8, True, 0.5)),
+    (lambda ps: optim.Adadelta(ps, lr=0.5, rho=0.8),
+     lambda x: _ref_adadelta(x, 20, 0.5, 0.8, 1e-6)),
+    (lambda ps: optim.RAdam(ps, lr=0.05),
+     lambda x: _ref_radam(x, 20, 0.05, 0.9, 0.999, 1e-8)),
+    (lambda ps: optim.Rprop(ps, lr=0.05, etas=(0.4, 1.3), step_sizes=(1e-3, 0.1)),
+     lambda x: _ref_rprop(x, 20, 0.05, (0.4, 1.3), (1e-3, 0.1))),
+    (lambda ps: optim.ASGD(ps, lr=0.05, lambd=0.01, alpha=0.6),
+     lambda x: _ref_asgd(x, 20, 0.05, 0.01, 0.6, 1e6)[0]),
 ]
 
 
@@ -277,6 +339,16 @@ def test_numpy_reference(backend, index):
     (lambda ps: optim.Adamax(ps, betas=(0.9, 1.5)), "Adamax"),
     (lambda ps: optim.RMSprop(ps, alpha=-0.5), "alpha"),
     (lambda ps: optim.Adagrad(ps, lr_decay=-1), "lr_decay"),
+    (lambda ps: optim.Adadelta(ps, lr=-1), "Adadelta: invalid learning rate, expected lr >= 0, got -1"),
+    (lambda ps: optim.Adadelta(ps, rho=1.5), "Adadelta: invalid rho value"),
+    (lambda ps: optim.Adadelta(ps, eps=-1e-6), "Adadelta: invalid epsilon"),
+    (lambda ps: optim.RAdam(ps, betas=(0.9, 1.0)), "RAdam: invalid beta parameter at index 1"),
+    (lambda ps: optim.RAdam(ps, weight_decay=-0.1), "RAdam: invalid weight_decay"),
+    (lambda ps: optim.Rprop(ps, lr=-0.01), "Rprop: invalid learning rate"),
+    (lambda ps: optim.Rprop(ps, etas=(1.2, 0.5)), "Rprop: invalid eta values.*got 1.2, 0.5"),
+    (lambda ps: optim.Rprop(ps, step_sizes=1.0), "Rprop: step_sizes must be a pair"),
+    (lambda ps: optim.ASGD(ps, lr=-0.01), "ASGD: invalid learning rate"),
+    (lambda ps: optim.ASGD(ps, weight_decay=-1), "ASGD: invalid weight_decay"),
     (lambda ps: optim.LBFGS(ps, line_search_fn="armijo"), "line_search_fn"),
     (lambda ps: optim.SGD(ps + ps, lr=0.1), "appears twice"),
     (lambda ps: optim.SGD([{"params": ps}, {"params": ps}], lr=0.1), "more than one parameter group"),
@@ -288,6 +360,33 @@ def test_invalid_arguments(make, match):
     p = anygrad.zeros(3, requires_grad=True)
     with pytest.raises(ValueError, match=match):
         make([p])
+
+
+def test_asgd_averages_the_iterates(backend):
+    """``state["ax"]`` is the last iterate before ``t0`` steps and their running mean after."""
+    p = _param(backend)
+    opt = optim.ASGD([p], lr=0.05, lambd=0.01, t0=5)
+    _steps(backend, opt, p, 12)
+    x, ax = _ref_asgd(np.array([0.5, -1.0, 2.0]), 12, 0.05, 0.01, 0.75, 5)
+    np.testing.assert_allclose(np.asarray(p.detach()), x, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(np.asarray(opt.state[p]["ax"].detach()), ax, rtol=0, atol=1e-12)
+    assert not np.allclose(ax, x)
+    assert opt.state[p]["step"] == 12 and opt.state[p]["mu"] == 1 / 7
+
+
+def test_rprop_ignores_the_gradient_magnitude(backend):
+    """Rprop moves by its step sizes only: a gradient scaled by 1000 gives the same steps."""
+    runs = []
+    for scale in (1.0, 1000.0):
+        p = _param(backend)
+        opt = optim.Rprop([p], lr=0.1)
+        for _ in range(5):
+            p.grad = anygrad.tensor(scale * _grad(np.asarray(p.detach())), dtype=anygrad.float64,
+                                    device=p.device, backend=p.backend)
+            opt.step()
+        runs.append(np.asarray(p.detach()))
+        assert set(opt.state[p]) == {"step", "prev", "step_size"}
+    np.testing.assert_array_equal(runs[0], runs[1])
 
 
 def test_invalid_param_types():
