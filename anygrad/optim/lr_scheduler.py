@@ -17,7 +17,8 @@ from .optimizer import Optimizer
 __all__ = [
     "LRScheduler", "LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR",
     "LinearLR", "ExponentialLR", "SequentialLR", "PolynomialLR", "CosineAnnealingLR",
-    "ReduceLROnPlateau", "CosineAnnealingWarmRestarts", "OneCycleLR",
+    "ChainedScheduler", "ReduceLROnPlateau", "CosineAnnealingWarmRestarts", "CyclicLR",
+    "OneCycleLR",
 ]
 
 
@@ -372,6 +373,84 @@ class SequentialLR(LRScheduler):
             s.load_state_dict(saved)
 
 
+class ChainedScheduler(LRScheduler):
+    """Step several schedulers of one optimizer together: each :meth:`step` calls every
+    scheduler's ``step()`` in order, so their (chainable) factors multiply.
+
+    Parameters
+    ----------
+    schedulers : sequence of LRScheduler
+        The schedulers, all of ``optimizer`` (``ReduceLROnPlateau`` cannot be chained: its
+        ``step`` needs a metric).
+    optimizer : Optimizer, optional
+        The optimizer (default: the first scheduler's).
+
+    Raises
+    ------
+    ValueError
+        If ``schedulers`` is empty, holds a ``ReduceLROnPlateau`` or schedulers of another
+        optimizer.
+    TypeError
+        If an element is not a scheduler (has no ``optimizer``).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> from anygrad import optim
+    >>> from anygrad.optim import lr_scheduler as S
+    >>> opt = optim.SGD([anygrad.zeros(2, requires_grad=True)], lr=1.0)
+    >>> sched = S.ChainedScheduler([S.ConstantLR(opt, factor=0.5, total_iters=2),
+    ...                             S.ExponentialLR(opt, gamma=0.9)])
+    >>> lrs = []
+    >>> for _ in range(4):
+    ...     lrs.append(round(sched.get_last_lr()[0], 4))
+    ...     opt.step()
+    ...     sched.step()
+    >>> lrs
+    [0.5, 0.45, 0.81, 0.729]
+    """
+
+    def __init__(self, schedulers: Sequence[LRScheduler], optimizer: Optimizer | None = None) -> None:
+        if len(schedulers) < 1:
+            raise ValueError("ChainedScheduler: expected at least one scheduler, got none")
+        optimizer = optimizer or schedulers[0].optimizer
+        for i, s in enumerate(schedulers):
+            if not hasattr(s, "optimizer"):
+                raise TypeError(
+                    f"ChainedScheduler: expected schedulers, got {type(s).__name__} at index {i}"
+                )
+            if isinstance(s, ReduceLROnPlateau):
+                raise ValueError(
+                    f"ChainedScheduler: ReduceLROnPlateau (index {i}) cannot be chained, its "
+                    f"step() needs a metric"
+                )
+            if s.optimizer is not optimizer:
+                raise ValueError(
+                    f"ChainedScheduler: scheduler {type(s).__name__} at index {i} belongs to "
+                    f"another optimizer"
+                )
+        self._schedulers = list(schedulers)
+        self.optimizer = optimizer
+        self._last_lr = _lrs(self._schedulers[-1].optimizer)
+
+    def step(self) -> None:  # type: ignore[override]
+        for scheduler in self._schedulers:
+            scheduler.step()
+        self._last_lr = _lrs(self._schedulers[-1].optimizer)
+
+    def state_dict(self) -> dict[str, Any]:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
+        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state = dict(state_dict)
+        schedulers = state.pop("_schedulers")
+        self.__dict__.update(state)
+        for s, saved in zip(self._schedulers, schedulers):
+            s.load_state_dict(saved)
+
+
 class ReduceLROnPlateau(LRScheduler):
     """Reduce the learning rate by ``factor`` when a metric stops improving for
     ``patience`` epochs; ``step(metric)`` takes the metric."""
@@ -518,106 +597,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self._last_lr = _lrs(self.optimizer)
 
 
-class OneCycleLR(LRScheduler):
-    """The 1cycle policy: warm up to ``max_lr`` then anneal far below the start, cycling
-    momentum (or Adam's beta1) the other way."""
+# The cyclic policies live in their own module (file size); it imports the base class
+# above, so it comes last.
+from ._lr_cyclic import CyclicLR, OneCycleLR  # noqa: E402
 
-    def __init__(self, optimizer: Optimizer, max_lr: float | Sequence[float], total_steps: int | None = None,
-                 epochs: int | None = None, steps_per_epoch: int | None = None, pct_start: float = 0.3,
-                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
-                 base_momentum: float | Sequence[float] = 0.85, max_momentum: float | Sequence[float] = 0.95,
-                 div_factor: float = 25.0, final_div_factor: float = 1e4, three_phase: bool = False,
-                 last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"OneCycleLR: expected an Optimizer, got {type(optimizer).__name__}")
-        self.optimizer = optimizer
-        if total_steps is not None:
-            if not isinstance(total_steps, int) or total_steps <= 0:
-                raise ValueError(f"OneCycleLR: expected a positive integer total_steps, got {total_steps!r}")
-            self.total_steps = total_steps
-        elif epochs is not None and steps_per_epoch is not None:
-            if not isinstance(epochs, int) or epochs <= 0:
-                raise ValueError(f"OneCycleLR: expected a positive integer epochs, got {epochs!r}")
-            if not isinstance(steps_per_epoch, int) or steps_per_epoch <= 0:
-                raise ValueError(
-                    f"OneCycleLR: expected a positive integer steps_per_epoch, got {steps_per_epoch!r}"
-                )
-            self.total_steps = epochs * steps_per_epoch
-        else:
-            raise ValueError("OneCycleLR: give either total_steps or both epochs and steps_per_epoch")
-        if three_phase:
-            self._schedule_phases = [
-                {"end_step": float(pct_start * self.total_steps) - 1, "start_lr": "initial_lr",
-                 "end_lr": "max_lr", "start_momentum": "max_momentum", "end_momentum": "base_momentum"},
-                {"end_step": float(2 * pct_start * self.total_steps) - 2, "start_lr": "max_lr",
-                 "end_lr": "initial_lr", "start_momentum": "base_momentum", "end_momentum": "max_momentum"},
-                {"end_step": self.total_steps - 1, "start_lr": "initial_lr", "end_lr": "min_lr",
-                 "start_momentum": "max_momentum", "end_momentum": "max_momentum"},
-            ]
-        else:
-            self._schedule_phases = [
-                {"end_step": float(pct_start * self.total_steps) - 1, "start_lr": "initial_lr",
-                 "end_lr": "max_lr", "start_momentum": "max_momentum", "end_momentum": "base_momentum"},
-                {"end_step": self.total_steps - 1, "start_lr": "max_lr", "end_lr": "min_lr",
-                 "start_momentum": "base_momentum", "end_momentum": "max_momentum"},
-            ]
-        if not isinstance(pct_start, float) or not 0 <= pct_start <= 1:
-            raise ValueError(f"OneCycleLR: expected a float pct_start in [0, 1], got {pct_start!r}")
-        if anneal_strategy not in ("cos", "linear"):
-            raise ValueError(f"OneCycleLR: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}")
-        self._anneal_func_type = anneal_strategy
-        max_lrs = _format_param("OneCycleLR max_lr", optimizer, max_lr)
-        if last_epoch == -1:
-            for m, group in zip(max_lrs, optimizer.param_groups):
-                group["initial_lr"] = m / div_factor
-                group["max_lr"] = m
-                group["min_lr"] = group["initial_lr"] / final_div_factor
-        self.cycle_momentum = cycle_momentum
-        if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError(
-                    "OneCycleLR: cycle_momentum needs an optimizer with a momentum or betas option"
-                )
-            self.use_beta1 = "betas" in optimizer.defaults
-            max_ms = _format_param("OneCycleLR max_momentum", optimizer, max_momentum)
-            base_ms = _format_param("OneCycleLR base_momentum", optimizer, base_momentum)
-            if last_epoch == -1:
-                for m, b, group in zip(max_ms, base_ms, optimizer.param_groups):
-                    if self.use_beta1:
-                        group["betas"] = (m, *group["betas"][1:])
-                    else:
-                        group["momentum"] = m
-                    group["max_momentum"] = m
-                    group["base_momentum"] = b
-        super().__init__(optimizer, last_epoch)
-
-    def _anneal(self, start: float, end: float, pct: float) -> float:
-        if self._anneal_func_type == "cos":
-            return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
-        return (end - start) * pct + start
-
-    def get_lr(self) -> list[float]:
-        step_num = self.last_epoch
-        if step_num > self.total_steps:
-            raise ValueError(
-                f"OneCycleLR: tried to step {step_num} times; total_steps is {self.total_steps}"
-            )
-        lrs = []
-        for group in self.optimizer.param_groups:
-            start_step = 0.0
-            for i, phase in enumerate(self._schedule_phases):
-                end_step = phase["end_step"]
-                if step_num <= end_step or i == len(self._schedule_phases) - 1:
-                    pct = (step_num - start_step) / (end_step - start_step)
-                    lr = self._anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct)
-                    if self.cycle_momentum:
-                        momentum = self._anneal(group[phase["start_momentum"]], group[phase["end_momentum"]], pct)
-                    break
-                start_step = phase["end_step"]
-            lrs.append(lr)
-            if self.cycle_momentum:
-                if self.use_beta1:
-                    group["betas"] = (momentum, *group["betas"][1:])
-                else:
-                    group["momentum"] = momentum
-        return lrs
+CyclicLR.__module__ = OneCycleLR.__module__ = __name__  # their public home

@@ -44,6 +44,25 @@ CASES = {
     "SequentialLR-cos": lambda opt, mod: mod.SequentialLR(
         opt, [mod.ConstantLR(opt, factor=0.3, total_iters=4), mod.CosineAnnealingLR(opt, T_max=10),
               mod.StepLR(opt, step_size=3)], milestones=[6, 20]),
+    "CyclicLR": _plain("CyclicLR", base_lr=[0.1, 0.2], max_lr=[0.5, 1.0], step_size_up=4),
+    "CyclicLR-triangular2": _plain("CyclicLR", base_lr=0.05, max_lr=0.8, step_size_up=3,
+                                   step_size_down=5, mode="triangular2",
+                                   base_momentum=[0.7, 0.75], max_momentum=0.95),
+    "CyclicLR-exp_range": _plain("CyclicLR", base_lr=0.1, max_lr=1.0, step_size_up=5,
+                                 mode="exp_range", gamma=0.97),
+    "CyclicLR-no-momentum": _plain("CyclicLR", base_lr=0.1, max_lr=0.3, step_size_up=2,
+                                   step_size_down=7, cycle_momentum=False),
+    "CyclicLR-scale_fn": _plain("CyclicLR", base_lr=0.1, max_lr=0.6, step_size_up=4,
+                                scale_fn=lambda x: 1 / (1 + 0.1 * x), scale_mode="iterations"),
+    "ChainedScheduler": lambda opt, mod: mod.ChainedScheduler(
+        [mod.ConstantLR(opt, factor=0.5, total_iters=6), mod.ExponentialLR(opt, gamma=0.95)]),
+    "ChainedScheduler-3": lambda opt, mod: mod.ChainedScheduler(
+        [mod.LinearLR(opt, start_factor=0.2, total_iters=5), mod.MultiStepLR(opt, [8, 20]),
+         mod.CosineAnnealingLR(opt, T_max=15)], optimizer=opt),
+    "SequentialLR-chained": lambda opt, mod: mod.SequentialLR(
+        opt, [mod.ChainedScheduler([mod.ConstantLR(opt, factor=0.4, total_iters=3),
+                                    mod.ExponentialLR(opt, gamma=0.9)]),
+              mod.StepLR(opt, step_size=4, gamma=0.5)], milestones=[10]),
     "ReduceLROnPlateau": _plain("ReduceLROnPlateau", patience=2, factor=0.5, cooldown=1),
     "ReduceLROnPlateau-max-abs": _plain("ReduceLROnPlateau", mode="max", threshold_mode="abs",
                                         patience=1, min_lr=[0.01, 0.2]),
@@ -125,5 +144,54 @@ def test_scheduler_errors():
         S.CosineAnnealingWarmRestarts(opt, T_0=0)
     with pytest.raises(ValueError, match="factor"):
         S.ReduceLROnPlateau(opt, factor=1.5)
+    with pytest.raises(ValueError, match="CyclicLR: mode must be"):
+        S.CyclicLR(opt, base_lr=0.1, max_lr=1.0, mode="triangle")
+    with pytest.raises(ValueError, match="step_size_up > 0"):
+        S.CyclicLR(opt, base_lr=0.1, max_lr=1.0, step_size_up=0)
+    with pytest.raises(ValueError, match="expected 1 values"):
+        S.CyclicLR(opt, base_lr=[0.1, 0.2], max_lr=1.0)
+    with pytest.raises(ValueError, match="cycle_momentum needs"):
+        S.CyclicLR(optim.Adagrad([anygrad.zeros(2, requires_grad=True)]), base_lr=0.1, max_lr=1.0)
+    with pytest.raises(ValueError, match="at least one scheduler"):
+        S.ChainedScheduler([])
+    with pytest.raises(ValueError, match="cannot be chained"):
+        S.ChainedScheduler([S.StepLR(opt, 2), S.ReduceLROnPlateau(opt)])
+    other = optim.SGD([anygrad.zeros(2, requires_grad=True)], lr=0.1)
+    with pytest.raises(ValueError, match="another optimizer"):
+        S.ChainedScheduler([S.StepLR(opt, 2), S.StepLR(other, 2)])
+    with pytest.raises(TypeError, match="expected schedulers"):
+        S.ChainedScheduler([S.StepLR(opt, 2), object()])
     with pytest.raises(KeyError, match="initial_lr"):
         S.StepLR(optim.SGD([anygrad.zeros(2, requires_grad=True)], lr=0.1), 2, last_epoch=3)
+
+
+class _Decay:
+    """A callable scale_fn with state: its attributes travel in CyclicLR's state dict."""
+
+    def __init__(self, rate):
+        self.rate = rate
+
+    def __call__(self, x):
+        return 1 / (1 + self.rate * x)
+
+
+def test_cyclic_scale_fn_object_state():
+    def fresh(rate):
+        opt = optim.Adam([anygrad.zeros(2, requires_grad=True)], lr=0.1)
+        return opt, S.CyclicLR(opt, base_lr=0.1, max_lr=0.5, step_size_up=3,
+                               scale_fn=_Decay(rate), scale_mode="cycle")
+
+    opt, sched = fresh(0.5)
+    _run(opt, sched, "betas", 5)
+    state = sched.state_dict()
+    assert state["_scale_fn_custom"] == {"rate": 0.5}
+    rest, moms = _run(opt, sched, "betas", 10, 5)
+    opt2, sched2 = fresh(0.0)
+    opt2.load_state_dict(opt.state_dict())
+    sched2.load_state_dict(state)
+    assert sched2._scale_fn_custom.rate == 0.5
+    rest2, _ = _run(opt2, sched2, "betas", 10, 5)
+    # opt2 holds the state after all 15 steps; the rates depend only on the scheduler.
+    assert rest2 == rest
+    assert moms[0][0][0] != moms[1][0][0]  # beta1 cycles with the rate
+    assert S.CyclicLR.__module__ == "anygrad.optim.lr_scheduler"
