@@ -63,9 +63,6 @@ class TensorMethods:
     __ror__ = __or__
     __rxor__ = __xor__
 
-    def __getitem__(self, key: Any) -> Any:
-        return ops.getitem(self, key)
-
     def __setitem__(self, key: Any, value: Any) -> None:
         _setitem_(self, key, value)
 
@@ -97,9 +94,6 @@ class TensorMethods:
         if src.dtype != self.dtype:
             src = src.to(self.dtype)
         return _overwrite(self, src, "copy_")
-
-    def masked_fill_(self, mask: Any, value: Any) -> Any:
-        return _inplace(self, ops.masked_fill(self, mask, value), "masked_fill_")
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Any:
         """Fill with uniform samples from ``[a, b)`` drawn on the host."""
@@ -227,113 +221,15 @@ class TensorMethods:
     def t(self) -> Any:
         return self.T
 
-    def view(self, *shape: Any) -> Any:
-        from . import _dtype
-
-        if len(shape) == 1 and (isinstance(shape[0], _dtype.dtype) or isinstance(shape[0], str)):
-            raise TypeError("view(dtype) is not supported: anygrad arrays are never reinterpreted")
-        from .ops.shape import view
-
-        return view(self, _sizes(shape))
-
-    def reshape(self, *shape: Any) -> Any:
-        return ops.reshape(self, _sizes(shape))
-
     def view_as(self, other: Any) -> Any:
         return ops.reshape(self, tuple(other.shape))
 
     reshape_as = view_as
 
-    def permute(self, *dims: Any) -> Any:
-        return ops.permute_dims(self, _sizes(dims))
-
-    def transpose(self, dim0: int, dim1: int) -> Any:
-        return ops.swapaxes(self, dim0, dim1)
-
-    swapaxes = transpose
-
-    def unsqueeze(self, dim: int) -> Any:
-        return ops.expand_dims(self, axis=dim)
-
-    def squeeze(self, dim: Any = None) -> Any:
-        """Remove size-1 dimensions (only those among ``dim`` if given; as PyTorch, a listed
-        dimension of another size is left in place rather than raising)."""
-        if dim is not None:
-            n = self.ndim
-            dims = dim if isinstance(dim, (tuple, list)) else (dim,)
-            dim = tuple(d for d in dims if self.shape[d % n if n else 0] == 1) if n else None
-        return ops.squeeze(self, dim=dim)
-
-    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Any:
-        return ops.flatten(self, start_dim, end_dim)
-
-    def unflatten(self, dim: int, sizes: Any) -> Any:
-        return ops.unflatten(self, dim, sizes)
-
-    def flip(self, *dims: Any) -> Any:
-        return ops.flip(self, axis=_sizes(dims) if dims else None)
-
-    def roll(self, shifts: Any, dims: Any = None) -> Any:
-        return ops.roll(self, shifts, axis=dims)
-
-    def tril(self, diagonal: int = 0) -> Any:
-        return ops.tril(self, k=diagonal)
-
-    def triu(self, diagonal: int = 0) -> Any:
-        return ops.triu(self, k=diagonal)
-
-    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Any:
-        return ops.diff(self, n=n, axis=dim, prepend=prepend, append=append)
-
-    def isin(self, test_elements: Any, *, invert: bool = False) -> Any:
-        return ops.isin(self, test_elements, invert=invert)
-
-    def expand(self, *sizes: Any) -> Any:
-        return ops.expand(self, *sizes)
-
     def expand_as(self, other: Any) -> Any:
         return ops.broadcast_to(self, tuple(other.shape))
 
-    def broadcast_to(self, shape: Any) -> Any:
-        return ops.broadcast_to(self, shape)
-
-    def repeat(self, *sizes: Any) -> Any:
-        return ops.tile(self, _sizes(sizes))
-
-    def tile(self, *reps: Any) -> Any:
-        return ops.tile(self, _sizes(reps))
-
-    def repeat_interleave(self, repeats: Any, dim: Any = None) -> Any:
-        return ops.repeat(self, repeats, axis=dim)
-
-    def split(self, split_size_or_sections: Any, dim: int = 0) -> Any:
-        return ops.split(self, split_size_or_sections, dim=dim)
-
-    def chunk(self, chunks: int, dim: int = 0) -> Any:
-        return ops.chunk(self, chunks, dim=dim)
-
-    def unbind(self, dim: int = 0) -> Any:
-        return ops.unstack(self, axis=dim)
-
-    def movedim(self, source: Any, destination: Any) -> Any:
-        return ops.moveaxis(self, source, destination)
-
-    moveaxis = movedim
-
     # -- indexing and selection -------------------------------------------------------------
-    def gather(self, dim: int, index: Any) -> Any:
-        return ops.gather(self, dim, index)
-
-    def scatter(self, dim: int, index: Any, src: Any = None, *, value: Any = None,
-                reduce: Any = None) -> Any:
-        return ops.scatter(self, dim, index, src, value=value, reduce=reduce)
-
-    def scatter_add(self, dim: int, index: Any, src: Any) -> Any:
-        return ops.scatter_add(self, dim, index, src)
-
-    def index_add(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Any:
-        return ops.index_add(self, dim, index, source, alpha=alpha)
-
     def index_select(self, dim: int, index: Any) -> Any:
         return ops.take(self, index, axis=dim)
 
@@ -342,18 +238,6 @@ class TensorMethods:
 
     def take_along_dim(self, indices: Any, dim: Any = None) -> Any:
         return ops.take_along_axis(self, indices, axis=-1 if dim is None else dim)
-
-    def masked_fill(self, mask: Any, value: Any) -> Any:
-        return ops.masked_fill(self, mask, value)
-
-    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
-        return ops.sort(self, dim=dim, descending=descending, stable=stable)
-
-    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
-        return ops.argsort(self, axis=dim, descending=descending, stable=stable)
-
-    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:  # noqa: A002
-        return ops.topk(self, k, dim=dim, largest=largest, sorted=sorted)
 
     def where(self, condition: Any, other: Any) -> Any:
         return ops.where(condition, self, other)
@@ -445,10 +329,9 @@ def _tensor_split(self: Any, indices_or_sections: Any, dim: int = 0) -> tuple:
 TensorMethods.narrow = _narrow
 TensorMethods.select = _select
 TensorMethods.tensor_split = _tensor_split
-TensorMethods.swapdims = TensorMethods.swapaxes = TensorMethods.transpose
 
 # PyTorch's in-place variants of the hand-written methods above that compute one result.
-_INPLACE = ("frac", "index_add", "scatter", "scatter_add", "tril", "triu")
+_INPLACE = ("frac",)
 
 
 def attach() -> None:

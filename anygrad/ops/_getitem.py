@@ -391,7 +391,7 @@ def _setitem_inputs(rng: Any, dtype: str) -> list:
 
 register(OpSpec("setitem", setitem,
                 harness=lambda x, v: setitem(x, slice(1, None, 2), v), ref=None,
-                nin=2, make_inputs=_setitem_inputs, category="indexing", method="__setitem__",
+                nin=2, make_inputs=_setitem_inputs, category="indexing", method=None,
                 notes="tested as x[1::2] = v (v broadcast)"))
 
 
@@ -451,4 +451,4 @@ def _scatter_inputs(rng: Any, dtype: str) -> list:
 register(OpSpec("scatter", scatter,
                 harness=lambda x, i, s: scatter(x, 0, i, s), ref=None, nin=3,
                 make_inputs=_scatter_inputs, category="indexing", method="scatter",
-                grad_inputs=(0, 2), notes="tested as scatter(x, 0, index, src)"))
+                grad_inputs=(0, 2), notes="tested as scatter(x, 0, index, src)", inplace=True))

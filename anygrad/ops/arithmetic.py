@@ -67,8 +67,9 @@ def add(x1: Any, x2: Any, /, *, alpha: Any = None) -> Any:
     return Add.apply(x1, x2)
 
 
-register(OpSpec("add", add, ref=np.add, nin=2, shapes="broadcast", method="add",
-                category="arithmetic", inplace=True, operators=("__add__", "__radd__", "__iadd__")))
+register(OpSpec("add", add, ref=lambda x1, x2, alpha=1: x1 + alpha * x2, nin=2,
+                shapes="broadcast", kwargs=({}, {"alpha": 2.5}), method="add", category="arithmetic",
+                inplace=True, operators=("__add__", "__radd__", "__iadd__")))
 
 
 class Sub(Function):
@@ -163,8 +164,15 @@ def divide(x1: Any, x2: Any, /, *, rounding_mode: str | None = None) -> Any:
     raise ValueError(f"divide: rounding_mode must be None, 'floor' or 'trunc', got {rounding_mode!r}")
 
 
-register(OpSpec("divide", divide, ref=np.divide, nin=2, shapes="broadcast",
-                domain=("real", "nonzero"), method=("div", "divide", "true_divide"), category="arithmetic", inplace=True, operators=("__truediv__", "__rtruediv__", "__itruediv__")))
+def _divide_ref(x1: Any, x2: Any, rounding_mode: str | None = None) -> Any:
+    q = x1 / x2
+    return {"trunc": np.trunc, "floor": np.floor}[rounding_mode](q) if rounding_mode else q
+
+
+register(OpSpec("divide", divide, ref=_divide_ref, nin=2, shapes="broadcast",
+                domain=("real", "nonzero"), kwargs=({}, {"rounding_mode": "trunc"}),
+                method=("div", "divide", "true_divide"), category="arithmetic", inplace=True,
+                operators=("__truediv__", "__rtruediv__", "__itruediv__")))
 
 
 def _integer(v: Any) -> bool:
@@ -251,8 +259,9 @@ def pow(x1: Any, x2: Any, /) -> Any:  # noqa: A001 - the Array API name
     return Pow.apply(x1, x2)
 
 
-register(OpSpec("pow", pow, ref=np.power, nin=2, shapes="broadcast", domain=("positive", "small"),
-                method="pow", category="arithmetic", inplace=True, operators=("__pow__", "__rpow__", "__ipow__")))
+register(OpSpec("pow", pow, ref=np.power, nin=2, shapes="broadcast", domain=("positive", "real"),
+                method="pow", category="arithmetic", inplace=True,
+                operators=("__pow__", "__rpow__", "__ipow__")))
 
 
 def square(x: Any, /) -> Any:
@@ -422,7 +431,8 @@ def clip(x: Any, /, min: Any = None, max: Any = None) -> Any:  # noqa: A002
 register(OpSpec("clip", clip, ref=lambda x, min=None, max=None: np.clip(x, min, max),
                 method=("clamp", "clip"), category="arithmetic",
                 kwargs=({"min": -1.0, "max": 1.0}, {"min": -0.5}, {"max": 0.5}),
-                notes="gradient to x inside [min, max] (inclusive), to tensor bounds where active", aliases=("clamp",), inplace=True))
+                notes="gradient to x inside [min, max] (inclusive), to tensor bounds where active",
+                aliases=("clamp",), inplace=True))
 
 
 hypot = rules.binary("hypot", lambda xp, g, x1, x2, y: g * x1 / y,

@@ -21,8 +21,21 @@ exp = rules.unary("exp", lambda xp, g, y: g * y, "``e ** x``, elementwise.", ref
 # The standard has no exp2; pow(2, x) is exact at integers, unlike exp(x * ln 2).
 exp2 = rules.unary("exp2", lambda xp, g, y: g * (y * _LN2), "``2 ** x``, elementwise.",
                    forward=lambda xp, x: xp.pow(2.0, x), ref=np.exp2, inplace=True)
+
+
+def _expm1(xp: Any, x: Any) -> Any:
+    y = xp.expm1(x)
+    if not xp.isdtype(x.dtype, "complex floating"):
+        return y
+    # NumPy's complex expm1 deviates from C99 at zeros and infinities (NaN + NaN j for
+    # inf + 0j); there exp(x) - 1 has no cancellation and gives the standard's values.
+    odd = ~xp.isfinite(x) | (x == 0)
+    return xp.where(odd, xp.exp(x) - 1, y)
+
+
 expm1 = rules.unary("expm1", lambda xp, g, y: g * (y + 1),
-                    "``exp(x) - 1``, accurate for small ``x``.", ref=np.expm1, inplace=True)
+                    "``exp(x) - 1``, accurate for small ``x``.", forward=_expm1, ref=np.expm1,
+                    inplace=True)
 log = rules.unary("log", lambda xp, g, x: g / x, "Natural logarithm, elementwise.", ref=np.log,
                   domain="positive", inplace=True)
 log1p = rules.unary("log1p", lambda xp, g, x: g / (x + 1),
@@ -84,4 +97,4 @@ erf = rules.unary(
     >>> anygrad.erf(anygrad.tensor([0.0, 1.0]))
     tensor([0.0000, 0.8427])
     """, forward=erf_standard, ref=lambda x: np.vectorize(math.erf, otypes=[np.float64])(x),
-    method=None, category="special")
+    domain=(-5.0, 5.0), method=None, category="special")

@@ -130,7 +130,7 @@ def _index_add_inputs(rng: Any, dtype: str) -> list:
 register(OpSpec("index_add", index_add,
                 harness=lambda x, s: index_add(x, 0, [0, 2, 0, 3, 0], s), ref=None,
                 nin=2, make_inputs=_index_add_inputs, category="indexing", method="index_add",
-                notes="tested with duplicate indices [0, 2, 0, 3, 0]"))
+                notes="tested with duplicate indices [0, 2, 0, 3, 0]", inplace=True))
 
 
 class Take(Function):
@@ -188,7 +188,7 @@ def take_checked(x: Any, indices: Any, axis: int, op: str, negative: bool) -> An
 register(OpSpec("take", aliases=("index_select",), fn=take,
                 harness=lambda x: take(x, [2, 0, 2, -1], axis=1),
                 ref=lambda x: np.take(x, [2, 0, 2, -1], axis=1), category="indexing",
-                method="index_select", shapes=lambda rng: ((3, 4),),
+                method=None, shapes=lambda rng: ((3, 4),),
                 notes="tested with duplicate and negative indices"))
 
 
@@ -327,7 +327,7 @@ register(OpSpec("take_along_axis",
                 take_along_axis,
                 harness=lambda x: take_along_axis(x, [[0, 0, 2], [1, 1, 1], [3, 0, -1]], axis=1),
                 ref=lambda x: np.take_along_axis(x, np.array([[0, 0, 2], [1, 1, 1], [3, 0, -1]]), 1),
-                category="indexing", method="take_along_dim", shapes=lambda rng: ((3, 4),)))
+                category="indexing", method=None, shapes=lambda rng: ((3, 4),)))
 
 
 def scatter_add(x: Any, /, dim: int, index: Any, src: Any) -> Any:
@@ -367,7 +367,7 @@ def _scatter_add_inputs(rng: Any, dtype: str) -> list:
 register(OpSpec("scatter_add", scatter_add,
                 harness=lambda x, s: scatter_add(x, 0, [[0, 2, 2, 1], [0, 0, 2, 1]], s),
                 ref=None, nin=2, make_inputs=_scatter_add_inputs,
-                category="indexing", method="scatter_add", notes="tested with duplicate indices"))
+                category="indexing", method="scatter_add", notes="tested with duplicate indices", inplace=True))
 
 
 # -- masked_fill and nonzero ------------------------------------------------------------------------
@@ -409,7 +409,7 @@ def _masked_fill_inputs(rng: Any, dtype: str) -> list:
 
 register(OpSpec("masked_fill", masked_fill, harness=lambda x, m: masked_fill(x, m, -1.5),
                 ref=lambda x, m: np.where(m, -1.5, x), nin=2, make_inputs=_masked_fill_inputs,
-                grad_inputs=(0,), category="indexing", method="masked_fill"))
+                grad_inputs=(0,), category="indexing", method="masked_fill", inplace=True))
 
 
 from ._getitem import getitem, scatter, setitem  # noqa: E402  (getitem builds on Take and IndexAdd)

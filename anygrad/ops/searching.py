@@ -50,7 +50,7 @@ def _where_inputs(rng: Any, dtype: str) -> list:
 
 
 register(OpSpec("where", where, ref=np.where, nin=3, make_inputs=_where_inputs,
-                grad_inputs=(1, 2), category="selection", method="where"))
+                grad_inputs=(1, 2), category="selection", method=None))
 
 
 def nonzero(x: Any, /, *, as_tuple: bool = True) -> Any:
@@ -68,7 +68,7 @@ def nonzero(x: Any, /, *, as_tuple: bool = True) -> Any:
 
 register(OpSpec("nonzero", nonzero, harness=lambda x: nonzero(x, as_tuple=False),
                 ref=lambda x: np.stack(np.nonzero(x), axis=1), differentiable=False,
-                twice_differentiable=False, category="indexing", method="nonzero",
+                twice_differentiable=False, category="indexing", method=None,
                 make_inputs=lambda rng, dtype: [(rng.random((3, 4)) > 0.5).astype(dtype)]))
 
 

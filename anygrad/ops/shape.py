@@ -20,11 +20,12 @@ from ..autograd.function import Function
 from ..tensor import Tensor, make_view
 from ._registry import OpSpec, register
 
+# PyTorch's spellings (permute, transpose, movedim, unsqueeze, cat, unbind) are the
+# registry aliases of these operations, generated with PyTorch's signatures by the faces.
 __all__ = [
-    "reshape", "view", "broadcast_to", "permute_dims", "permute", "swapaxes", "transpose", "moveaxis",
-    "movedim", "expand_dims", "unsqueeze", "squeeze", "flatten", "unflatten", "flip", "roll",
-    "concat", "cat", "stack", "unstack", "unbind", "split", "chunk", "broadcast_arrays",
-    "expand", "tile", "repeat", "tril", "triu", "diff", "meshgrid",
+    "reshape", "view", "broadcast_to", "permute_dims", "swapaxes", "moveaxis", "expand_dims",
+    "squeeze", "flatten", "unflatten", "flip", "roll", "concat", "stack", "unstack", "split",
+    "chunk", "broadcast_arrays", "expand", "tile", "repeat", "tril", "triu", "diff", "meshgrid",
 ]
 
 
@@ -129,6 +130,9 @@ def view(x: Any, /, *shape: Any) -> Any:
     the layout does not allow it (use :func:`reshape` there)."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
+    if len(shape) == 1 and not isinstance(shape[0], int):
+        raise TypeError(f"view: expected a shape, got {shape[0]!r}; view(dtype) is not supported "
+                        "(anygrad never reinterprets an array's bytes)")
     src = tuple(x.shape)
     return _reshaped(x, resolve_shape(shape, math.prod(src), "view", src), "view", True)
 
@@ -139,7 +143,7 @@ register(OpSpec("view", view, harness=lambda x: view(x, 2, 6), ref=lambda x: np.
 
 
 register(OpSpec("reshape", reshape, ref=lambda x, shape: np.reshape(x, shape), method="reshape",
-                category="shape", kwargs=({"shape": (-1,)}, {"shape": (2, -1)})))
+                category="shape", kwargs=({"shape": (-1,)}, {"shape": (2, -1)}), torch_args=("*shape",)))
 
 
 class BroadcastTo(Function):
@@ -173,7 +177,7 @@ def broadcast_to(x: Any, /, shape: Any) -> Any:
 
 register(OpSpec("broadcast_to", broadcast_to, ref=lambda x, shape: np.broadcast_to(x, shape),
                 category="shape", kwargs=({"shape": (2, 4, 3)},),
-                shapes=lambda rng: ((4, 1),)))
+                shapes=lambda rng: ((4, 1),), method="broadcast_to"))
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -237,14 +241,7 @@ def _permuted(x: Any, axes: tuple) -> Any:
 
 register(OpSpec("permute_dims", aliases=("permute",), fn=permute_dims, ref=lambda x, axes: np.transpose(x, axes),
                 category="shape", method="permute", kwargs=({"axes": (1, 0)},),
-                shapes=lambda rng: ((3, 4),)))
-
-
-def permute(x: Any, /, *dims: Any) -> Any:
-    """PyTorch's ``permute``: ``permute(x, (1, 0))`` or ``permute(x, 1, 0)``."""
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = tuple(dims[0])
-    return permute_dims(x, dims)
+                shapes=lambda rng: ((3, 4),), torch_args=("*axes",)))
 
 
 def swapaxes(x: Any, axis1: int, axis2: int, /) -> Any:
@@ -258,13 +255,8 @@ def swapaxes(x: Any, axis1: int, axis2: int, /) -> Any:
 
 register(OpSpec("swapaxes", aliases=("transpose",), fn=swapaxes,
                 harness=lambda x: swapaxes(x, 0, 2), ref=lambda x: np.swapaxes(x, 0, 2),
-                category="shape", method="transpose", shapes=lambda rng: ((2, 3, 4),),
+                category="shape", method=("transpose", "swapaxes", "swapdims"), shapes=lambda rng: ((2, 3, 4),),
                 notes="tested as swapaxes(x, 0, 2)"))
-
-
-def transpose(x: Any, dim0: int, dim1: int, /) -> Any:
-    """PyTorch's ``transpose``: exchange two dimensions."""
-    return swapaxes(x, dim0, dim1)
 
 
 def moveaxis(x: Any, source: Any, destination: Any, /) -> Any:
@@ -284,10 +276,8 @@ def moveaxis(x: Any, source: Any, destination: Any, /) -> Any:
 
 register(OpSpec("moveaxis", aliases=("movedim",), fn=moveaxis,
                 harness=lambda x: moveaxis(x, 0, 2), ref=lambda x: np.moveaxis(x, 0, 2),
-                category="shape", method="movedim", shapes=lambda rng: ((2, 3, 4),),
+                category="shape", method=("movedim", "moveaxis"), shapes=lambda rng: ((2, 3, 4),),
                 notes="tested as moveaxis(x, 0, 2)"))
-
-movedim = moveaxis
 
 
 # -- adding and removing axes (all reshapes) -------------------------------------------
@@ -304,18 +294,18 @@ def expand_dims(x: Any, /, axis: Any = 0, *, dim: Any = None) -> Any:
 
 
 register(OpSpec("expand_dims", aliases=("unsqueeze",), fn=expand_dims, ref=lambda x, axis: np.expand_dims(x, axis),
-                category="shape", method="unsqueeze", kwargs=({"axis": 0}, {"axis": -1})))
-
-
-def unsqueeze(x: Any, /, dim: int) -> Any:
-    """PyTorch's ``unsqueeze``: a new axis of size 1 at ``dim``."""
-    return expand_dims(x, axis=dim)
+                category="shape", method="unsqueeze", kwargs=({"axis": 0}, {"axis": -1}), torch_args=("dim=axis",)))
 
 
 def squeeze(x: Any, /, axis: Any = None, *, dim: Any = None) -> Any:
-    """``x`` without the size-1 axes ``axis`` (all size-1 axes when ``axis`` is None)."""
-    axis = _pick(axis, dim, None, "squeeze")
+    """``x`` without the size-1 axes ``axis`` (all size-1 axes when ``axis`` is None); the
+    standard's ``axis`` must name size-1 axes, PyTorch's ``dim`` skips the others."""
     shape = tuple(x.shape)
+    if dim is not None and axis is None and shape:
+        # PyTorch's dim: a listed dimension of another size than 1 is left in place.
+        dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+        dim = tuple(d for d in dims if shape[_axis(d, len(shape), "squeeze")] == 1)
+    axis = _pick(axis, dim, None, "squeeze")
     if axis is None:
         axes = {i for i, s in enumerate(shape) if s == 1}
     else:
@@ -331,7 +321,7 @@ def squeeze(x: Any, /, axis: Any = None, *, dim: Any = None) -> Any:
 
 register(OpSpec("squeeze", squeeze, ref=lambda x, axis=None: np.squeeze(x, axis),
                 category="shape", method="squeeze", kwargs=({}, {"axis": 1}),
-                shapes=lambda rng: ((3, 1, 2, 1),)))
+                shapes=lambda rng: ((3, 1, 2, 1),), torch_args=("dim",)))
 
 
 def flatten(x: Any, /, start_dim: int = 0, end_dim: int = -1) -> Any:
@@ -388,7 +378,7 @@ def flip(x: Any, /, *, axis: Any = None, dims: Any = None) -> Any:
 
 register(OpSpec("flip", flip, ref=lambda x, axis=None: np.flip(x, axis), category="shape",
                 method="flip", kwargs=({}, {"axis": 0}, {"axis": (0, 1)}),
-                shapes=lambda rng: ((3, 4),)))
+                shapes=lambda rng: ((3, 4),), torch_args=("*dims",)))
 
 
 class Roll(Function):
@@ -419,7 +409,7 @@ def roll(x: Any, /, shift: Any, *, axis: Any = None, dims: Any = None) -> Any:
 register(OpSpec("roll", roll, ref=lambda x, shift, axis=None: np.roll(x, shift, axis),
                 category="shape", method="roll",
                 kwargs=({"shift": 2}, {"shift": -1, "axis": 1}, {"shift": (1, 2), "axis": (0, 1)}),
-                shapes=lambda rng: ((3, 4),)))
+                shapes=lambda rng: ((3, 4),), torch_args=("shifts=shift", "dims")))
 
 
 # -- joining and splitting ------------------------------------------------------------------
@@ -475,9 +465,7 @@ def concat(arrays: Any, /, *, axis: int | None = 0, dim: Any = None) -> Any:
 register(OpSpec("concat", aliases=("cat",), fn=concat, harness=lambda *xs, **k: concat(xs, **k),
                 ref=lambda *xs, **k: np.concatenate(xs, **k), nin=3, category="shape",
                 kwargs=({"axis": 0}, {"axis": -2}), shapes=lambda rng: ((2, 3), (4, 3), (1, 3)),
-                notes="varargs wrapper: concat((x1, x2, x3), axis=...)"))
-
-cat = concat
+                notes="varargs wrapper: concat((x1, x2, x3), axis=...)", torch_args=("dim",)))
 
 
 class Stack(Function):
@@ -507,7 +495,7 @@ def stack(arrays: Any, /, *, axis: int = 0, dim: Any = None) -> Any:
 
 register(OpSpec("stack", stack, harness=lambda *xs, **k: stack(xs, **k),
                 ref=lambda *xs, **k: np.stack(xs, **k), nin=2, shapes="same", category="shape",
-                kwargs=({"axis": 0}, {"axis": -1}), notes="varargs wrapper: stack((x1, x2), axis=...)"))
+                kwargs=({"axis": 0}, {"axis": -1}), notes="varargs wrapper: stack((x1, x2), axis=...)", torch_args=("dim",)))
 
 
 class Unstack(Function):
@@ -542,12 +530,7 @@ register(OpSpec("unstack", aliases=("unbind",), fn=unstack,
                 harness=lambda x, **k: stack(unstack(x, **k), axis=0),
                 ref=lambda x, axis=0: np.moveaxis(x, axis, 0), category="shape",
                 method="unbind", kwargs=({"axis": 0}, {"axis": 1}), shapes=lambda rng: ((3, 4),),
-                notes="tested as stack(unstack(x))"))
-
-
-def unbind(x: Any, /, dim: int = 0) -> tuple:
-    """PyTorch's ``unbind``: the slices of ``x`` along ``dim``."""
-    return unstack(x, axis=dim)
+                notes="tested as stack(unstack(x))", torch_args=("dim",)))
 
 
 class Split(Function):
@@ -676,8 +659,8 @@ def tile(x: Any, /, repetitions: Any) -> Any:
 
 
 register(OpSpec("tile", tile, ref=lambda x, repetitions: np.tile(x, repetitions), category="shape",
-                method="tile", kwargs=({"repetitions": (2, 3)}, {"repetitions": (2, 1, 2)}),
-                shapes=lambda rng: ((2, 3),)))
+                method=("tile", "repeat"), kwargs=({"repetitions": (2, 3)}, {"repetitions": (2, 1, 2)}),
+                shapes=lambda rng: ((2, 3),), torch_args=("*repetitions",)))
 
 
 def repeat(x: Any, repeats: Any, /, *, axis: int | None = None, dim: Any = None) -> Any:
@@ -709,7 +692,7 @@ def repeat(x: Any, repeats: Any, /, *, axis: int | None = None, dim: Any = None)
 
 register(OpSpec("repeat", repeat, ref=lambda x, repeats, axis=None: np.repeat(x, repeats, axis),
                 category="shape", method="repeat_interleave",
-                kwargs=({"repeats": 2}, {"repeats": 3, "axis": 1}), shapes=lambda rng: ((2, 3),)))
+                kwargs=({"repeats": 2}, {"repeats": 3, "axis": 1}), shapes=lambda rng: ((2, 3),), torch_args=("dim",)))
 
 
 # -- triangles, differences, grids ------------------------------------------------------------
@@ -765,7 +748,7 @@ def tril(x: Any, /, *, k: int = 0, diagonal: Any = None) -> Any:
 
 
 register(OpSpec("tril", tril, ref=lambda x, k=0: np.tril(x, k), category="shape", method="tril",
-                kwargs=({}, {"k": 1}, {"k": -1}), shapes=lambda rng: ((2, 3, 4),)))
+                kwargs=({}, {"k": 1}, {"k": -1}), shapes=lambda rng: ((2, 3, 4),), torch_args=("diagonal",), inplace=True))
 
 
 def triu(x: Any, /, *, k: int = 0, diagonal: Any = None) -> Any:
@@ -784,7 +767,7 @@ def triu(x: Any, /, *, k: int = 0, diagonal: Any = None) -> Any:
 
 
 register(OpSpec("triu", triu, ref=lambda x, k=0: np.triu(x, k), category="shape", method="triu",
-                kwargs=({}, {"k": 1}, {"k": -1}), shapes=lambda rng: ((2, 3, 4),)))
+                kwargs=({}, {"k": 1}, {"k": -1}), shapes=lambda rng: ((2, 3, 4),), torch_args=("diagonal",), inplace=True))
 
 
 def _diff_edge(edge: Any, x: Any, axis: int, name: str) -> Any:
@@ -862,7 +845,7 @@ register(OpSpec("diff", diff, harness=lambda x, p, a, **k: diff(x, prepend=p, ap
                 ref=lambda x, p, a, **k: np.diff(x, prepend=p, append=a, **k), nin=3,
                 make_inputs=_diff_inputs, category="shape", method="diff",
                 kwargs=({}, {"n": 2, "axis": 0}),
-                notes="tested with prepend and append arrays"))
+                notes="tested with prepend and append arrays", torch_args=("n", "dim", "prepend", "append")))
 
 
 def meshgrid(*arrays: Any, indexing: str = "xy") -> list:

@@ -88,7 +88,7 @@ def sort(
 register(OpSpec("sort", sort, ref=lambda x, axis=-1, descending=False: (
     -np.sort(-x, axis=axis) if descending else np.sort(x, axis=axis)), category="sorting",
     method="sort", kwargs=({}, {"axis": 0}, {"descending": True}), shapes=lambda rng: ((3, 5),),
-    notes="gradient moves to the original positions; ties follow the stable order"))
+    notes="gradient moves to the original positions; ties follow the stable order", torch_args=("dim", "descending")))
 
 
 def argsort(
@@ -105,7 +105,7 @@ def argsort(
 
 register(OpSpec("argsort", argsort, ref=lambda x, axis=-1: np.argsort(x, axis=axis, kind="stable"),
                 differentiable=False, twice_differentiable=False, category="sorting",
-                method="argsort", kwargs=({}, {"axis": 0}), shapes=lambda rng: ((3, 5),)))
+                method="argsort", kwargs=({}, {"axis": 0}), shapes=lambda rng: ((3, 5),), torch_args=("dim", "descending")))
 
 
 def topk(

@@ -153,7 +153,9 @@ def test_split_and_chunk_sizes(backend):
 def test_errors(backend):
     x = T(B, backend)
     with pytest.raises(ValueError, match="squeeze"):
-        anygrad.squeeze(x, 0)
+        anygrad.squeeze(x, axis=0)  # the standard's axis must name a size-1 axis
+    # PyTorch's dim (by position on the PyTorch face) leaves a larger dimension in place.
+    assert tuple(anygrad.squeeze(x, 0).shape) == tuple(x.shape)
     with pytest.raises(ValueError, match="permute_dims"):
         anygrad.permute_dims(x, (0, 0))
     with pytest.raises(ValueError, match="concat"):
