@@ -20,7 +20,7 @@ from ..autograd.function import Function
 from ..tensor import Tensor, make_view
 from ._registry import OpSpec, register
 from ._scatter import scatter_add as _kernel
-from ._util import check_index_range, unwrap
+from ._operands import check_index_range, unwrap
 from .indexing import _index_array, _scatter_any, _zeros
 
 __all__ = ["getitem", "setitem", "scatter"]

@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 from ..autograd.function import Function
 from ._registry import OpSpec, register
-from ._util import promote_operands
+from ._operands import promote_operands
 
 __all__ = ["Rules", "STEP", "STEP_NOTE"]
 

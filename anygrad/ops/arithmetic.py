@@ -18,7 +18,7 @@ from ..autograd.function import Function
 from ._registry import OpSpec, register
 from ._rules import Rules
 from ..tensor import Tensor, make_view
-from ._util import _PY_KIND, check_integer_power, conj_if_complex, is_complex, promote_operands
+from ._operands import _PY_KIND, check_integer_power, conj_if_complex, is_complex, promote_operands
 
 __all__ = ["add", "subtract", "multiply", "divide", "negative", "positive", "pow", "square",
            "reciprocal", "sqrt", "rsqrt", "abs", "maximum", "minimum", "clip", "hypot", "copysign",

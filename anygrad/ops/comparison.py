@@ -12,7 +12,7 @@ import numpy as np
 
 from ..tensor import _make_tensor
 from ._registry import OpSpec, register
-from ._util import nondifferentiable, unwrap
+from ._operands import nondifferentiable, unwrap
 
 __all__ = ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
            "isfinite", "isinf", "isnan", "signbit", "isclose", "allclose", "nextafter"]

@@ -600,7 +600,7 @@ def matrix_rank(x: Any, /, *, rtol: Any = None, atol: Any = None, hermitian: boo
     """
     from .. import _dtype
     from ..tensor import _make_tensor
-    from ._util import unwrap
+    from ._operands import unwrap
 
     (arr, rt, at), backend = unwrap((x, rtol, atol), "matrix_rank")
     shape = tuple(arr.shape)

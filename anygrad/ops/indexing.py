@@ -21,7 +21,7 @@ from ..autograd.function import Function
 from ..tensor import Tensor
 from ._registry import OpSpec, register
 from ._scatter import scatter_add as _kernel
-from ._util import check_index_range, unwrap
+from ._operands import check_index_range, unwrap
 from .shape import Reshape, _axis, reshape
 
 __all__ = [

@@ -17,7 +17,7 @@ from array_api_compat import device as _device
 from ..autograd.function import Function
 from ..tensor import Tensor, make_view
 from ._registry import OpSpec, register
-from ._util import conj_if_complex
+from ._operands import conj_if_complex
 from .reduction import Extremum, _options, expand_reduced, normalize_axis
 from .reduction import sum as _sum
 from .shape import _permute_fn, reshape

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ._registry import OpSpec, register
-from ._util import nondifferentiable
+from ._operands import nondifferentiable
 
 __all__ = ["logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and",
            "bitwise_or", "bitwise_xor", "bitwise_invert", "bitwise_left_shift",

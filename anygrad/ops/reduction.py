@@ -18,7 +18,7 @@ from array_api_compat import device as _device
 from ..autograd.function import Function
 from ..tensor import Tensor
 from ._registry import OpSpec, register
-from ._util import nondifferentiable
+from ._operands import nondifferentiable
 
 __all__ = ["sum", "prod", "mean", "var", "std", "max", "min", "amax", "amin",
            "cumulative_sum", "cumulative_prod", "argmax", "argmin", "all", "any",

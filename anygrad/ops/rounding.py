@@ -14,7 +14,7 @@ import numpy as np
 from ..autograd.function import Function
 from ._registry import OpSpec, register
 from ._rules import STEP, STEP_NOTE, Rules, _Step
-from ._util import check_nonzero_divisor, promote_operands
+from ._operands import check_nonzero_divisor, promote_operands
 
 __all__ = ["ceil", "floor", "round", "trunc", "sign", "floor_divide", "remainder", "fmod"]
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..tensor import _make_tensor
 from ._registry import OpSpec, register
-from ._util import unwrap
+from ._operands import unwrap
 
 __all__ = ["unique_values", "unique_all", "unique_counts", "unique_inverse", "isin"]
 

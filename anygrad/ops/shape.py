@@ -682,7 +682,7 @@ def repeat(x: Any, repeats: Any, /, *, axis: int | None = None, dim: Any = None)
         y = Reshape.apply(x, shape[:axis + 1] + (1,) + shape[axis + 1:])
         y = broadcast_to(y, shape[:axis + 1] + (repeats,) + shape[axis + 1:])
         return Reshape.apply(y, shape[:axis] + (shape[axis] * repeats,) + shape[axis + 1:])
-    from ._util import unwrap
+    from ._operands import unwrap
 
     (r,), backend = unwrap((repeats,), "repeat")
     xp = backend.xp

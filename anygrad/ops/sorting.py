@@ -16,7 +16,7 @@ import numpy as np
 from ..autograd.function import Function
 from ..tensor import _make_tensor
 from ._registry import OpSpec, register
-from ._util import unwrap
+from ._operands import unwrap
 from .shape import _axis
 
 __all__ = ["sort", "argsort", "topk"]

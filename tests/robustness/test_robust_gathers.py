@@ -144,7 +144,7 @@ def test_empty_index_is_fine(backend):
 
 
 def test_check_index_range_helper_is_exported():
-    from anygrad.ops._util import check_index_range
+    from anygrad.ops._operands import check_index_range
 
     with pytest.raises(IndexError) as info:
         check_index_range(np, np.array([0, 7]), 5, "myop", dim=2)

@@ -11,7 +11,7 @@ import anygrad as _ag
 from ...autograd.function import Function
 from ...ops._inplace import inplace as _inplace
 from ...ops._registry import OpSpec, register
-from ...ops._util import check_index_range
+from ...ops._operands import check_index_range
 from ...ops.indexing import take_checked
 from ...random import host_generator
 from ...tensor import Tensor

@@ -1,4 +1,5 @@
-"""Helpers shared by operation modules."""
+"""What operation modules share about their operands: backend resolution, PyTorch's type
+promotion, and the checks that turn bad operands into clear errors."""
 
 from __future__ import annotations
 
