@@ -141,10 +141,13 @@ def asarray(
 
     A Tensor is returned unchanged when no conversion is asked for.
     """
-    if isinstance(obj, Tensor) and dtype is None and device is None and not copy and (
-        backend is None or _backend.get_backend(backend) is obj._backend
-    ):
-        return obj
+    if isinstance(obj, Tensor) and (backend is None or _backend.get_backend(backend) is obj._backend):
+        if dtype is None and device is None and not copy:
+            return obj
+        if obj.requires_grad:
+            # A conversion or copy of a tracked tensor stays on the graph (the namespace's
+            # asarray, built from differentiable operations by a higher layer).
+            return obj._backend.namespace.asarray(obj, dtype=dtype, device=device, copy=copy)
     array, b = _to_array(obj, dtype=dtype, device=device, backend=backend, copy=copy)
     t = _finish(array, b, requires_grad)
     if not copy and not isinstance(obj, (list, tuple, int, float, bool, complex)):
@@ -164,11 +167,19 @@ def from_numpy(array: np.ndarray, *, backend: Any = None) -> Tensor:
     return asarray(array, backend=backend)
 
 
-def from_dlpack(x: Any, /, *, backend: Any = None) -> Tensor:
-    """A tensor from any object implementing DLPack, on ``backend`` (default backend)."""
+def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None,
+                backend: Any = None) -> Tensor:
+    """A tensor from any object implementing DLPack, on ``backend`` (default backend).
+
+    ``device`` and ``copy`` are the standard's: the device to place the result on, and
+    whether to copy (True), never copy (False, raising if the exporter cannot share) or
+    share where possible (None).
+    """
     b = _backend.resolve(backend)
-    t = _make_tensor(b.xp.from_dlpack(x), b)
-    t._storage.exported = True  # shares the producer's memory
+    kwargs = {k: v for k, v in (("device", b.parse_device(device)), ("copy", copy)) if v is not None}
+    t = _make_tensor(b.xp.from_dlpack(x, **kwargs), b)
+    if not copy:
+        t._storage.exported = True  # shares the producer's memory
     return t
 
 

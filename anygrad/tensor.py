@@ -669,13 +669,29 @@ class Tensor:
     def __hash__(self) -> int:
         return id(self)
 
+    def to_device(self, device: Any, /, *, stream: Any = None) -> "Tensor":
+        """This tensor on ``device`` of its backend (the standard's ``to_device``);
+        differentiable, and ``self`` when it is there already."""
+        if stream is not None:
+            raise ValueError("to_device: streams are not supported (stream must be None)")
+        return self.to(device=device)
+
     def __array_namespace__(self, *, api_version: str | None = None) -> Any:
         """anygrad's differentiable Array API namespace for this tensor's backend."""
         return self._backend.namespace
 
-    def __dlpack__(self, *args: Any, **kwargs: Any) -> Any:
+    def __dlpack__(self, *, stream: Any = None, max_version: Any = None, dl_device: Any = None,
+                   copy: bool | None = None) -> Any:
+        if self._requires_grad:
+            # A DLPack consumer sees raw memory: the gradient would be silently lost.
+            raise RuntimeError(
+                "__dlpack__: can't export a tensor that requires grad; use tensor.detach() "
+                "first (gradients do not flow through DLPack)"
+            )
         self._storage.exported = True
-        return self._data.__dlpack__(*args, **kwargs)
+        kwargs = {k: v for k, v in (("stream", stream), ("max_version", max_version),
+                                    ("dl_device", dl_device), ("copy", copy)) if v is not None}
+        return self._data.__dlpack__(**kwargs)
 
     def __dlpack_device__(self) -> Any:
         return self._data.__dlpack_device__()

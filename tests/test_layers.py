@@ -11,7 +11,7 @@ layer  modules
 2      autograd core: ``autograd.function``, ``autograd.engine``,
        ``autograd.grad_mode``
 3      operations: ``ops.*``, ``fastpaths.*``
-4      the faces: ``_tensor_methods``, ``_namespace``, ``linalg``, the
+4      the faces: ``_tensor_methods``, ``_namespace``, ``array_api``, ``linalg``, the
        ``autograd`` package ``__init__``, ``autograd.gradcheck``,
        ``autograd.functional``
 5      the library: ``nn.*``, ``optim.*``, ``data.*``, ``distributed.*``,
@@ -63,6 +63,7 @@ LAYERS: dict[str, int] = {
     "anygrad._tensor_methods": 4,
     "anygrad._faces": 4,
     "anygrad._namespace": 4,
+    "anygrad.array_api": 4,
     "anygrad.linalg": 4,
     "anygrad.autograd": 4,
     "anygrad.autograd.gradcheck": 4,

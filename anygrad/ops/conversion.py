@@ -35,7 +35,10 @@ def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> A
 
     backend = x._backend if isinstance(x, Tensor) else (_backend.backend_of_array(x) or _backend.get_default_backend())
     native = backend.to_native(dtype)
-    out = AsType.apply(x, native)
+    if not copy and isinstance(x, Tensor) and x._data.dtype == native:
+        out = x  # the standard: copy=False returns the input when the dtype matches
+    else:
+        out = AsType.apply(x, native)
     if device is not None:
         out = to_backend(out, backend.name, device)
     return out

@@ -184,11 +184,22 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, dim: int | None = None) -> An
 
     if dim is not None:
         axis = dim
+    s1, s2 = tuple(x1.shape), tuple(x2.shape)
+    m = min(len(s1), len(s2))
+    if not -m <= axis < m:
+        raise ValueError(f"vecdot: axis {axis} is out of range for shapes {s1} and {s2}")
+    if axis >= 0:  # counted from the end, as the standard says
+        axis -= m
+    a1, a2 = s1[axis], s2[axis]
+    if a1 != a2:  # the contracted axis is never broadcast (the standard)
+        raise ValueError(f"vecdot: shapes {s1} and {s2} differ along axis {axis} ({a1} != {a2})")
     if x1.dtype.kind == "c":
         from .. import ops
 
         x1 = ops.conj(x1)
-    return _sum(multiply(x1, x2), axis=axis)
+    prod = multiply(x1, x2)
+    # Integer products keep their dtype (sum alone would widen uint8 to uint64).
+    return _sum(prod, axis=axis, dtype=prod.dtype)
 
 
 register(OpSpec("vecdot", vecdot, ref=lambda a, b, axis=-1: np.sum(a * b, axis=axis), nin=2,

@@ -7,6 +7,7 @@ return zeros, as PyTorch does, so that graphs through them still run.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -61,8 +62,18 @@ class FloorDivide(_Step):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
         x, y = promote_operands(ctx.xp, x, y)
-        check_nonzero_divisor(ctx.xp, x, y, "floor_divide")
-        return ctx.xp.floor_divide(x, y)
+        xp = ctx.xp
+        check_nonzero_divisor(xp, x, y, "floor_divide")
+        q = xp.floor_divide(x, y)
+        if xp.isdtype(q.dtype, "real floating"):
+            # NumPy's floor_divide deviates from the standard's floor(x1 / x2) at infinite
+            # operands (NaN for inf // 2, -1.0 for 1 // -inf where -0.0 is right).
+            q = xp.where(_isinf(xp, x) | _isinf(xp, y), xp.floor(x / y), q)
+        return q
+
+
+def _isinf(xp: Any, v: Any) -> Any:
+    return math.isinf(v) if isinstance(v, (int, float)) else xp.isinf(v)
 
 
 def floor_divide(x1: Any, x2: Any, /) -> Any:
