@@ -88,9 +88,15 @@ class _Encoder:
         if isinstance(obj, dict):
             kind = "odict" if isinstance(obj, collections.OrderedDict) else "dict"
             return {"t": kind, "items": [[self.encode(k), self.encode(v)] for k, v in obj.items()]}
+        hint = ""
+        if callable(getattr(obj, "state_dict", None)):
+            # torch.save(model) pickles the whole object; anygrad never pickles, so code
+            # written that way needs the state-dict idiom instead.
+            hint = (f"; save its state instead: anygrad.save(obj.state_dict(), f), and restore "
+                    f"with obj.load_state_dict(anygrad.load(f))")
         raise TypeError(
             f"save: cannot save an object of type {type(obj).__name__}; expected tensors, "
-            "numbers, strings, bools, None, dtypes and dicts/lists/tuples of them"
+            f"numbers, strings, bools, None, dtypes and dicts/lists/tuples of them{hint}"
         )
 
     def _array(self, host: np.ndarray, dtype_name: str) -> dict[str, Any]:

@@ -107,6 +107,14 @@ def test_unsupported_object_raises():
         anygrad.save({"x": object()}, io.BytesIO())
 
 
+def test_saving_a_module_points_to_its_state_dict():
+    # torch.save(model, f) pickles the model; anygrad never pickles (nothing is written).
+    buf = io.BytesIO()
+    with pytest.raises(TypeError, match=r"Linear.*anygrad.save\(obj.state_dict\(\), f\)"):
+        anygrad.save(anygrad.nn.Linear(2, 2), buf)
+    assert buf.getvalue() == b""
+
+
 def _valid_bytes() -> bytes:
     buf = io.BytesIO()
     anygrad.save({"w": anygrad.arange(10, dtype=anygrad.float32), "n": 1}, buf)
