@@ -19,8 +19,11 @@ from ._backend import (
     backends,
     default_backend,
     get_default_backend,
+    get_default_device,
     set_default_backend,
+    set_default_device,
 )
+from ._device import device
 from ._dtype import (
     bfloat16, bool, cdouble, cfloat, complex64, complex128, double, dtype, finfo, float,
     float16, float32, float64, get_default_dtype, half, iinfo, int, int8, int16, int32, int64,
@@ -54,10 +57,12 @@ newaxis = None
 
 # The PyTorch-style sub-packages, available after `import anygrad` as after `import torch`.
 from . import data, distributed, linalg, nn, optim, utils  # noqa: E402
+from . import accelerator, cuda  # noqa: E402 - torch.cuda and torch.accelerator, truthfully
 
 __all__ = [
     "Tensor", "Size", "autograd", "ops", "nn", "optim", "data", "utils", "linalg", "distributed",
     "backends", "default_backend", "get_default_backend", "set_default_backend",
+    "device", "get_default_device", "set_default_device", "cuda", "accelerator",
     "dtype", "finfo", "iinfo", "get_default_dtype", "set_default_dtype",
     "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "float16", "bfloat16", "float32", "float64", "complex64", "complex128",

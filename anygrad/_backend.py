@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from . import _dtype
+from . import _device, _dtype
 
 __all__ = [
     "Backend",
@@ -118,7 +118,10 @@ class Backend:
         return array_api_compat.device(array)
 
     def parse_device(self, device: Any) -> Any:
-        """Accept the backend's own device objects and their usual string spellings."""
+        """Accept the backend's own device objects, :class:`anygrad.device` objects and their
+        usual string spellings."""
+        if isinstance(device, _device.device):
+            device = str(device)
         if device is None or not isinstance(device, (str, int)):
             return device
         if self.name == "numpy":
@@ -387,6 +390,27 @@ def set_default_backend(name: str) -> None:
     """Make ``name`` the default backend for creation functions."""
     get_backend(name)
     _default_name.set(name)
+
+
+def set_default_device(device: Any) -> None:
+    """PyTorch's ``set_default_device``: ``"cuda"`` makes the GPU backend (CuPy) the
+    default; ``"cpu"`` leaves a CPU default backend alone and replaces CuPy by NumPy."""
+    kind = _device.device(device).type if not isinstance(device, _device.device) else device.type
+    if kind == "cuda":
+        try:
+            get_backend("cupy")
+        except Exception as exc:
+            raise RuntimeError(
+                f"set_default_device: {str(device)!r} needs a CUDA GPU, which anygrad uses "
+                f"through CuPy, and CuPy is not usable here ({exc})") from exc
+        _default_name.set("cupy")
+    elif _default_name.get() == "cupy":
+        _default_name.set("numpy")
+
+
+def get_default_device() -> Any:
+    """``device("cuda")`` when the default backend is CuPy, else ``device("cpu")``."""
+    return _device.device("cuda" if _default_name.get() == "cupy" else "cpu")
 
 
 @contextlib.contextmanager

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _dtype, creation, ops
+from . import _device, _dtype, creation, ops
 from ._faces import inplace_method
 from .autograd.grad_mode import is_grad_enabled
 from .ops._inplace import inplace as _inplace
@@ -118,6 +118,8 @@ class TensorMethods:
         from . import _backend, _dtype
 
         for a in args:
+            if isinstance(a, _device.device):
+                a = str(a)
             if isinstance(a, Tensor):
                 dtype, device, backend = a.dtype, a.device, a._backend
             elif isinstance(a, str) and a in _backend.BACKEND_NAMES:

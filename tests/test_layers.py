@@ -51,6 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent / "anygrad"
 LAYERS: dict[str, int] = {
     "anygrad._dtype": 0,
     "anygrad._backend": 0,
+    "anygrad._device": 0,
     "anygrad.random": 0,
     "anygrad.tensor": 1,
     "anygrad._printing": 1,
@@ -74,6 +75,8 @@ LAYERS: dict[str, int] = {
     "anygrad.data.*": 5,
     "anygrad.distributed.*": 5,
     "anygrad.serialization": 5,
+    "anygrad.cuda": 5,
+    "anygrad.accelerator": 5,
     "anygrad.utils.*": 5,
     "anygrad.testing.*": 5,
 }
