@@ -104,7 +104,9 @@ class CyclicLR(LRScheduler):
                 f"scale_fn is given, got {mode!r}"
             )
         if scale_mode not in ("cycle", "iterations"):
-            raise ValueError(f"CyclicLR: scale_mode must be 'cycle' or 'iterations', got {scale_mode!r}")
+            raise ValueError(
+                f"CyclicLR: scale_mode must be 'cycle' or 'iterations', got {scale_mode!r}"
+            )
         self.mode = mode
         self.gamma = gamma
         self._scale_fn_custom = scale_fn
@@ -121,7 +123,8 @@ class CyclicLR(LRScheduler):
             self.base_momentums = _format_param("CyclicLR base_momentum", optimizer, base_momentum)
             self.max_momentums = _format_param("CyclicLR max_momentum", optimizer, max_momentum)
             if last_epoch == -1:
-                for m, b, group in zip(self.max_momentums, self.base_momentums, optimizer.param_groups):
+                for m, b, group in zip(self.max_momentums, self.base_momentums,
+                                       optimizer.param_groups):
                     _set_momentum(group, self.use_beta1, m)
                     group["max_momentum"] = m
                     group["base_momentum"] = b

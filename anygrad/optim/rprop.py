@@ -65,10 +65,8 @@ class Rprop(Optimizer):
         _check_common("Rprop", group["lr"])
         for key in ("etas", "step_sizes"):
             value = group[key]
-            try:
-                _, _ = value
-            except (TypeError, ValueError):
-                raise ValueError(f"Rprop: {key} must be a pair, got {value!r}") from None
+            if not isinstance(value, (tuple, list)) or len(value) != 2:
+                raise ValueError(f"Rprop: {key} must be a pair, got {value!r}")
         etaminus, etaplus = group["etas"]
         if not 0.0 < etaminus < 1.0 < etaplus:
             raise ValueError(

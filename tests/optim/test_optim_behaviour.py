@@ -199,6 +199,34 @@ def test_training_with_autograd(backend):
         assert losses[-1] < 0.05 * losses[0]
 
 
+def test_new_optimizers_train_a_float32_model(backend):
+    """A float32 nn.Linear fit with anygrad's own gradients and a StepLR, as PyTorch's MNIST
+    example pairs Adadelta with StepLR: the loss goes down on every backend."""
+    dev = backend.device_obj()
+    rng = np.random.default_rng(0)
+    x = anygrad.tensor(rng.standard_normal((32, 3)), dtype=anygrad.float32, device=dev)
+    y = x @ anygrad.tensor([[1.0], [-2.0], [0.5]], device=dev) + 0.3
+    # Adadelta starts with steps of about sqrt(eps) and speeds up slowly: a smaller bar.
+    for make, bar in ((lambda ps: optim.Adadelta(ps, lr=1.0), 0.95),
+                      (lambda ps: optim.RAdam(ps, lr=0.1), 0.5),
+                      (lambda ps: optim.Rprop(ps, lr=0.05), 0.5),
+                      (lambda ps: optim.ASGD(ps, lr=0.1), 0.5)):
+        anygrad.manual_seed(0)
+        model = anygrad.nn.Linear(3, 1).to(device=dev)
+        opt = make(model.parameters())
+        sched = optim.lr_scheduler.StepLR(opt, step_size=10, gamma=0.7)
+        losses = []
+        for _ in range(30):
+            opt.zero_grad()
+            loss = ((model(x) - y) ** 2).mean()
+            loss.backward()
+            opt.step()
+            sched.step()
+            losses.append(loss.item())
+        assert model.weight.dtype == anygrad.float32 and model.weight.backend == backend.name
+        assert np.isfinite(losses).all() and losses[-1] < bar * losses[0], type(opt).__name__
+
+
 def test_closure_returns_loss(backend):
     p = _param(backend)
     opt = optim.Adam([p])
@@ -266,7 +294,8 @@ def _ref_radam(x, steps, lr, b1, b2, eps):
         m_hat = m / (1 - b1**t)
         rho_t = rho_inf - 2 * t * b2**t / (1 - b2**t)
         if rho_t > 5:
-            r = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+            r = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
+                        / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
             x = x - lr * m_hat * r * np.sqrt(1 - b2**t) / (np.sqrt(v) + eps)
         else:
             x = x - lr * m_hat
@@ -339,7 +368,8 @@ def test_numpy_reference(backend, index):
     (lambda ps: optim.Adamax(ps, betas=(0.9, 1.5)), "Adamax"),
     (lambda ps: optim.RMSprop(ps, alpha=-0.5), "alpha"),
     (lambda ps: optim.Adagrad(ps, lr_decay=-1), "lr_decay"),
-    (lambda ps: optim.Adadelta(ps, lr=-1), "Adadelta: invalid learning rate, expected lr >= 0, got -1"),
+    (lambda ps: optim.Adadelta(ps, lr=-1),
+     "Adadelta: invalid learning rate, expected lr >= 0, got -1"),
     (lambda ps: optim.Adadelta(ps, rho=1.5), "Adadelta: invalid rho value"),
     (lambda ps: optim.Adadelta(ps, eps=-1e-6), "Adadelta: invalid epsilon"),
     (lambda ps: optim.RAdam(ps, betas=(0.9, 1.0)), "RAdam: invalid beta parameter at index 1"),
