@@ -4,6 +4,8 @@ every order of derivative."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ._rules import Rules
@@ -30,8 +32,21 @@ sinh = rules.unary("sinh", lambda xp, g, x: g * xp.cosh(x), "Hyperbolic sine, el
                    ref=np.sinh, inplace=True)
 cosh = rules.unary("cosh", lambda xp, g, x: g * xp.sinh(x), "Hyperbolic cosine, elementwise.",
                    ref=np.cosh, inplace=True)
+
+
+def _tanh(xp: Any, x: Any) -> Any:
+    y = xp.tanh(x)
+    if not xp.isdtype(x.dtype, "complex floating"):
+        return y
+    # At real part +-inf, C99 (NumPy) gives +-1 + 0 sin(2b) j; the standard gives the zero
+    # imaginary part b's sign. conj flips just that sign.
+    b = xp.imag(x)
+    flip = xp.isinf(xp.real(x)) & xp.isfinite(b) & (xp.signbit(xp.imag(y)) != xp.signbit(b))
+    return xp.where(flip, xp.conj(y), y)
+
+
 tanh = rules.unary("tanh", lambda xp, g, y: g * (1 - y * y), "Hyperbolic tangent, elementwise.",
-                   ref=np.tanh, inplace=True)
+                   forward=_tanh, ref=np.tanh, inplace=True)
 asinh = rules.unary("asinh", lambda xp, g, x: g / xp.sqrt(x * x + 1),
                     "Inverse hyperbolic sine, elementwise.", ref=np.arcsinh, method=("asinh", "arcsinh"), inplace=True)
 # sqrt(x - 1) sqrt(x + 1), not sqrt(x*x - 1): the same for real x > 1, and the principal
