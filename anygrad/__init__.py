@@ -58,6 +58,7 @@ newaxis = None
 # The PyTorch-style sub-packages, available after `import anygrad` as after `import torch`.
 from . import data, distributed, linalg, nn, optim, utils  # noqa: E402
 from . import accelerator, cuda  # noqa: E402 - torch.cuda and torch.accelerator, truthfully
+from . import fft  # noqa: E402 - torch.fft's counterpart
 
 __all__ = [
     "Tensor", "Size", "autograd", "ops", "nn", "optim", "data", "utils", "linalg", "distributed",

@@ -11,6 +11,7 @@ from . import (
     linalg, logical, reduction, rounding, searching, set_functions, shape, sorting,
     trigonometric, utilities,
 )
+from . import fft  # the fft extension: its functions stay under ops.fft / anygrad.fft
 from ._registry import ALIASES, REGISTRY, OpSpec, register
 
 _MODULES = (arithmetic, comparison, conversion, exponential, linalg, reduction, searching, shape,
