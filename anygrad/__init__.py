@@ -36,6 +36,7 @@ from .creation import (
     randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like,
 )
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from ._printing import set_printoptions
 from .serialization import load, save
 from . import ops
 from .ops import *  # noqa: F401,F403 - the operation catalogue, listed in ops.__all__
@@ -76,6 +77,7 @@ __all__ = [
     "normal", "bernoulli", "multinomial",
     "Generator", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
     "save", "load",
+    "set_printoptions",
     "e", "pi", "inf", "nan", "newaxis",
     *ops.__all__,
 ]

@@ -159,6 +159,11 @@ def test_set_printoptions():
         set_printoptions(profile="long")
 
 
+def test_set_printoptions_is_public_as_in_torch():
+    assert anygrad.set_printoptions is set_printoptions
+    assert "set_printoptions" in anygrad.__all__
+
+
 def test_printoptions_context_restores():
     with printoptions(precision=1, linewidth=20):
         assert repr(anygrad.tensor([0.25])) == "tensor([0.2])"

@@ -209,7 +209,7 @@ sigmoid = rules.unary(
     --------
     >>> import anygrad
     >>> anygrad.sigmoid(anygrad.tensor([-1000.0, 0.0, 1000.0]))
-    tensor([0.0, 0.5, 1.0])
+    tensor([0.0000, 0.5000, 1.0000])
     """, forward=_sigmoid, ref=lambda x: 1 / (1 + np.exp(-x)), inplace=True)
 
 
@@ -305,7 +305,7 @@ def softmax(x: Any, /, axis: int | None = None, *, dim: int | None = None,
     --------
     >>> import anygrad
     >>> anygrad.softmax(anygrad.tensor([1000.0, 1000.0]), dim=0)
-    tensor([0.5, 0.5])
+    tensor([0.5000, 0.5000])
     """
     if dtype is not None:
         from .conversion import astype

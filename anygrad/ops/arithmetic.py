@@ -423,7 +423,7 @@ def clip(x: Any, /, min: Any = None, max: Any = None) -> Any:  # noqa: A002
     --------
     >>> import anygrad
     >>> anygrad.clip(anygrad.tensor([-2.0, 0.5, 3.0]), -1.0, 1.0)
-    tensor([-1.0,  0.5,  1.0])
+    tensor([-1.0000,  0.5000,  1.0000])
     """
     return Clip.apply(x, min, max)
 
@@ -551,7 +551,7 @@ def conj(x: Any, /) -> Any:
     --------
     >>> import anygrad
     >>> anygrad.conj(anygrad.tensor([1.0 + 2.0j]))
-    tensor([1.-2.j], dtype=anygrad.complex64)
+    tensor([1.-2.j])
     """
     x = _as_tensor(x)
     if not x.dtype.is_complex:

@@ -49,7 +49,7 @@ def round(x: Any, /, *, decimals: int = 0) -> Any:  # noqa: A001 - the Array API
     --------
     >>> import anygrad
     >>> anygrad.round(anygrad.tensor([0.5, 1.5, 1.26]), decimals=1)
-    tensor([0.5, 1.5, 1.3])
+    tensor([0.5000, 1.5000, 1.3000])
     """
     return Round.apply(x, decimals)
 
