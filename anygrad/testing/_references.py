@@ -450,6 +450,39 @@ def _pairwise_ref(x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6,
     return np.sum(np.abs(x1 - x2 + eps) ** p, axis=-1, keepdims=keepdim) ** (1 / p)
 
 
+# -- anygrad/nn/functional/_attention.py --------------------------------------------------
+def _attention_weights_ref(q: Any, k: Any, keep: Any = None, bias: Any = 0.0,
+                           scale: Any = None) -> Any:
+    s = q @ np.swapaxes(k, -1, -2) * (1 / np.sqrt(q.shape[-1]) if scale is None else scale)
+    s = s + bias + (0.0 if keep is None else np.where(keep, 0.0, -np.inf))
+    e = np.exp(s - s.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _sdpa_ref(q: Any, k: Any, v: Any, attn_mask: Any = None, dropout_p: float = 0.0,
+              is_causal: bool = False, scale: Any = None, enable_gqa: bool = False) -> Any:
+    if enable_gqa:
+        k, v = (np.repeat(t, q.shape[-3] // t.shape[-3], axis=-3) for t in (k, v))
+    keep = np.tril(np.ones((q.shape[-2], k.shape[-2]), bool)) if is_causal else None
+    if attn_mask is not None and attn_mask.dtype == bool:
+        keep, attn_mask = attn_mask, None
+    w = _attention_weights_ref(q, k, keep, 0.0 if attn_mask is None else attn_mask, scale)
+    return _dropout_ref(w, dropout_p) @ v
+
+
+def _mha_ref(q: Any, k: Any, v: Any, w: Any, b: Any, ow: Any, ob: Any, pad: Any = None,
+             need_weights: bool = True, average_attn_weights: bool = True) -> Any:
+    heads, (n, e) = 2, q.shape[1:]
+
+    def split(x: Any, wi: Any, bi: Any) -> Any:  # (T, N, E) -> (N, heads, T, E / heads)
+        return (x @ wi.T + bi).reshape(x.shape[0], n, heads, -1).transpose(1, 2, 0, 3)
+
+    qh, kh, vh = map(split, (q, k, v), np.split(w, 3), np.split(b, 3))
+    a = _attention_weights_ref(qh, kh, None if pad is None else ~pad[:, None, None, :])
+    out = (a @ vh).transpose(2, 0, 1, 3).reshape(q.shape[0], n, e) @ ow.T + ob
+    return (out, a.mean(axis=1) if average_attn_weights else a) if need_weights else out
+
+
 # -- anygrad/nn/functional/_activation.py --------------------------------------------------
 def _softmin_ref(x: Any, dim: int) -> Any:
     e = np.exp(-x + np.max(x, axis=dim, keepdims=True))
@@ -547,6 +580,8 @@ REFERENCES: dict[str, Callable[..., Any]] = {
     "nn.functional.rnn_relu_cell": _ref_rnn(lambda v: np.maximum(v, 0.0)),
     "nn.functional.lstm_cell": _ref_lstm,
     "nn.functional.gru_cell": _ref_gru,
+    "nn.functional.scaled_dot_product_attention": _sdpa_ref,
+    "nn.functional.multi_head_attention_forward": _mha_ref,
     "cholesky": _cholesky_ref,
     "qr": _qr_ref,
     "svd": _svd_ref,
