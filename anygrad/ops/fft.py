@@ -430,9 +430,21 @@ def ifftshift(x: Any, /, *, axes: int | Sequence[int] | None = None) -> Any:
 
 
 # -- sample frequencies ---------------------------------------------------------------------
+def _backend_for(device: Any, backend: Any) -> Any:
+    """``backend``; else the library a device object belongs to (``torch.device``,
+    ``array_api_strict.Device``, a JAX or CuPy device: ``x.device`` handed back by array-API
+    code); else the default backend."""
+    if backend is None and device is not None and not isinstance(device, (str, int)):
+        lib = type(device).__module__.partition(".")[0]
+        lib = {"jaxlib": "jax"}.get(lib, lib)
+        if lib in _backend.backends():
+            return _backend.get_backend(lib)
+    return _backend.resolve(backend)
+
+
 def _freq(op: str, n: Any, d: float, dtype: Any, device: Any, backend: Any) -> Any:
     n = _size(n, op)
-    b = _backend.resolve(backend)
+    b = _backend_for(device, backend)
     dt = _dtype.get_default_dtype() if dtype is None else _dtype.as_dtype(dtype)
     if dt.kind != "f":
         raise ValueError(f"{op}: dtype must be a real floating-point dtype, got {dt}")
@@ -446,7 +458,8 @@ def fftfreq(n: int, /, *, d: float = 1.0, dtype: Any = None, device: Any = None,
     spacing ``d``: ``[0, 1, ..., n//2 - 1 + n%2, -(n//2), ..., -1] / (d * n)``.
 
     ``dtype`` defaults to the default float dtype; ``backend`` (an anygrad extension) to
-    the default backend. Not differentiable (a constant).
+    the library of ``device`` when that is a device object (``x.device``), else to the
+    default backend. Not differentiable (a constant).
 
     Examples
     --------

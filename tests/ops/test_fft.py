@@ -288,6 +288,12 @@ def test_sample_frequencies(backend, name):
     got = f(7, d=0.25, dtype=anygrad.float64, device=backend.device_obj(), backend=backend.name)
     assert got.backend == backend.name and got.device == T(X34, backend).device
     assert_close(got, getattr(np.fft, name)(7, d=0.25), rtol=0, atol=1e-15)
+    # A tensor's device object, handed back as array-API code does (xp.fft.fftfreq(n,
+    # device=x.device)), names its library even when another backend is the default.
+    dev = T(X34, backend).device
+    with anygrad.default_backend("numpy"):
+        on_dev = f(7, d=0.25, device=dev, dtype=anygrad.float64)
+    assert on_dev.backend == backend.name and on_dev.device == dev
     default = f(4)  # the default backend (the fixture's) and the default float dtype
     assert default.dtype == anygrad.get_default_dtype() and default.backend == backend.name
     assert not default.requires_grad
