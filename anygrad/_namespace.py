@@ -74,7 +74,7 @@ class Info:
     def default_dtypes(self, *, device: Any = None) -> dict:
         """anygrad's defaults (PyTorch's: float32 unless ``set_default_dtype`` changed it;
         int64 for integers and indices), the same on every device."""
-        self._check_device(device)
+        self._device(device)
         return {
             "real floating": _dtype.get_default_dtype(),
             "complex floating": _dtype.default_complex_dtype(),
@@ -86,19 +86,18 @@ class Info:
         """The dtypes the backend holds on ``device`` (default: its default device), as
         anygrad dtypes, optionally only those of ``kind`` (as :func:`isdtype`)."""
         b = self._b()
-        self._check_device(device)
-        native = self._native_info().dtypes(device=b.parse_device(device), kind=kind)
-        out = {}
-        for name, d in native.items():
-            if name in _dtype.ALL:
-                out[name] = b.dtype_of(d)
-        return out
+        native = self._native_info().dtypes(device=self._device(device), kind=kind)
+        return {name: b.dtype_of(d) for name, d in native.items() if name in _dtype.ALL}
 
-    def _check_device(self, device: Any) -> None:
-        if device is not None and isinstance(device, str) and self._b().name != "numpy":
-            return
-        if device is not None and device not in self.devices() and not isinstance(device, str):
-            raise ValueError(f"__array_namespace_info__: unknown device {device!r}")
+    def _device(self, device: Any) -> Any:
+        """``device`` as the backend's device object; a ValueError if it has no such device."""
+        if device is None:
+            return None
+        dev = self._b().parse_device(device)
+        if dev not in self.devices():
+            raise ValueError(f"__array_namespace_info__: backend {self._b().name!r} has no "
+                             f"device {device!r}; its devices are {self.devices()}")
+        return dev
 
 
 def _default_float(dtype: Any) -> Any:

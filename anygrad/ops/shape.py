@@ -181,10 +181,15 @@ register(OpSpec("broadcast_to", broadcast_to, ref=lambda x, shape: np.broadcast_
 
 
 # -- helpers ------------------------------------------------------------------------------
+class AxisError(IndexError, ValueError):
+    """An axis out of range: an ``IndexError`` as the standard (``expand_dims``) and PyTorch
+    say, and a ``ValueError`` as NumPy's ``AxisError`` is."""
+
+
 def _axis(axis: Any, ndim: int, op: str) -> int:
     a = int(axis)
     if not -ndim <= a < max(ndim, 1):
-        raise ValueError(f"{op}: axis {axis} is out of bounds for a tensor of dimension {ndim}")
+        raise AxisError(f"{op}: axis {axis} is out of bounds for a tensor of dimension {ndim}")
     return a % ndim if ndim else 0
 
 
