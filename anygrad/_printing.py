@@ -232,16 +232,18 @@ def _host_values(t: Any) -> np.ndarray:
 
 
 def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:
-    # PyTorch's line-length count, off by a few characters, kept so that lines wrap alike.
+    # PyTorch's line-length count, off by a few characters, and its length of a dtype
+    # ("torch.int32", two shorter than "anygrad.int32"): kept so that lines wrap alike.
     last_line_len = len(text) - text.rfind("\n") + 1
     parts = [text]
     for suffix in suffixes:
-        if last_line_len + len(suffix) + 2 > _OPTS.linewidth:
+        n = len(suffix) - (len("anygrad.") - len("torch.")) * suffix.startswith("dtype=")
+        if last_line_len + n + 2 > _OPTS.linewidth:
             parts.append(",\n" + " " * indent + suffix)
-            last_line_len = indent + len(suffix)
+            last_line_len = indent + n
         else:
             parts.append(", " + suffix)
-            last_line_len += len(suffix) + 2
+            last_line_len += n + 2
     return "".join(parts) + ")"
 
 

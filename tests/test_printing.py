@@ -20,7 +20,8 @@ try:
 except ImportError:  # pragma: no cover - the comparisons below skip
     torch = None
 
-needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed (pip install torch)")
+needs_torch = pytest.mark.skipif(torch is None,
+                                 reason="PyTorch is not installed (pip install torch)")
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +75,8 @@ def test_repr_of_empty_tensors():
 def test_repr_names_dtypes_that_are_not_default():
     assert repr(anygrad.tensor([1.0, 2.0], dtype=anygrad.float64)) == (
         "tensor([1., 2.], dtype=anygrad.float64)")
-    assert repr(anygrad.tensor([1, 2], dtype=anygrad.int32)) == "tensor([1, 2], dtype=anygrad.int32)"
+    assert repr(anygrad.tensor([1, 2], dtype=anygrad.int32)) == (
+        "tensor([1, 2], dtype=anygrad.int32)")
     assert repr(anygrad.tensor([1j], dtype=anygrad.complex64)) == "tensor([0.+1.j])"
     assert repr(anygrad.tensor([1j], dtype=anygrad.complex128)) == (
         "tensor([0.+1.j], dtype=anygrad.complex128)")
@@ -118,6 +120,14 @@ def test_suffixes_wrap_at_the_line_width():
         "tensor([[0.0000, 0.2500, 0.5000, 0.7500, 1.0000, 1.2500, 1.5000, 1.7500],\n"
         "        [2.0000, 2.2500, 2.5000, 2.7500, 3.0000, 3.2500, 3.5000, 3.7500]],\n"
         "       dtype=anygrad.float64, requires_grad=True)")
+
+
+def test_dtype_suffix_wraps_where_torch_wraps():
+    # "anygrad.int32" is two characters longer than "torch.int32"; the line wraps (or not)
+    # where PyTorch's does, so the two texts differ only by the name.
+    x = anygrad.tensor([38091253, -811988598, -1683701759, -1651658981], dtype=anygrad.int32)
+    assert repr(x) == (
+        "tensor([   38091253,  -811988598, -1683701759, -1651658981], dtype=anygrad.int32)")
 
 
 def test_large_tensors_print_summarised():
@@ -181,6 +191,15 @@ def test_other_backends_print_the_same_values_and_say_which(backend):
         assert re.sub(r", (backend|device)='[^']*'", "", got) == want
 
 
+@pytest.mark.parametrize("name", ["torch", "jax"])
+def test_bfloat16_prints_its_exact_values(name):
+    pytest.importorskip(name)
+    x = anygrad.tensor([1.5, 2.25, 1e-3], dtype=anygrad.bfloat16, backend=name)
+    # 1e-3 is 9.9945e-04 in bfloat16: the value held is the value printed.
+    assert repr(x) == (f"tensor([1.5000e+00, 2.2500e+00, 9.9945e-04], backend='{name}',\n"
+                       "       dtype=anygrad.bfloat16)")
+
+
 # -- with PyTorch: the same text as torch's ----------------------------------------------
 
 _TORCH_DTYPES = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8",
@@ -222,7 +241,8 @@ def _random_cases(n: int, seed: int = 0):
         ndim = int(rng.integers(0, 5))
         shape = tuple(int(s) for s in rng.integers(1, 7 if ndim > 2 else 12, ndim))
         dtype = _TORCH_DTYPES[i % len(_TORCH_DTYPES)]
-        yield pytest.param(_values(rng, shape, dtype), id=f"{i}-{dtype}-{'x'.join(map(str, shape)) or '0d'}")
+        size = "x".join(map(str, shape)) or "0d"
+        yield pytest.param(_values(rng, shape, dtype), id=f"{i}-{dtype}-{size}")
 
 
 @needs_torch
@@ -258,6 +278,7 @@ SPECIAL = {
     "wrap-complex": (np.arange(20) * (1 + 1j) / 3).astype(np.complex64),
     "wrap-3d": np.arange(120, dtype=np.float32).reshape(2, 3, 20) / 3,
     "wrap-4d": np.arange(2 * 2 * 2 * 30).reshape(2, 2, 2, 30),
+    "wrap-suffix": np.array([38091253, -811988598, -1683701759, -1651658981], np.int32),
     "big-1d": np.arange(1001, dtype=np.float32) / 10,
     "big-2d": np.random.default_rng(1).standard_normal((40, 50)).astype(np.float32),
     "big-3d": np.random.default_rng(2).standard_normal((11, 10, 10)),
