@@ -264,8 +264,10 @@ def test_sdpa_matches_torch(backend):
     keep = np.ones((3, 5), bool)
     keep[2] = False  # a row with nothing to attend to
     bias = rng.standard_normal((3, 5))
-    for kw, extra in (({"is_causal": True}, []), ({}, [keep]), ({"scale": 0.3}, [bias])):
-        arrays = [q, k, v] + extra
+    k2, v2 = k[:, :1], v[:, :1]  # one key/value head for two query heads
+    cases = (({"is_causal": True}, [q, k, v]), ({}, [q, k, v, keep]),
+             ({"scale": 0.3}, [q, k, v, bias]), ({"enable_gqa": True}, [q, k2, v2]))
+    for kw, arrays in cases:
 
         def call(_, xs, lib):
             f = F if lib is anygrad else t.nn.functional
