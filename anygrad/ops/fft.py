@@ -228,7 +228,7 @@ def fft(x: Any, /, *, n: int | None = None, axis: int = -1, norm: str = "backwar
     --------
     >>> import anygrad
     >>> anygrad.fft.fft(anygrad.tensor([1.0, 0.0, 0.0, 0.0]))
-    tensor([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j], dtype=anygrad.complex64)
+    tensor([1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j])
     """
     x = _input(x, "fft")
     axes, sizes = _plan(x, None if n is None else (n,), (axis,), "fft")
@@ -292,7 +292,7 @@ def rfft(x: Any, /, *, n: int | None = None, axis: int = -1, norm: str = "backwa
     --------
     >>> import anygrad
     >>> anygrad.fft.rfft(anygrad.tensor([1.0, 2.0, 3.0, 4.0]))
-    tensor([10.+0.j, -2.+2.j, -2.+0.j], dtype=anygrad.complex64)
+    tensor([10.+0.j, -2.+2.j, -2.+0.j])
     """
     x = _input(x, "rfft", real_only=True)
     axes, sizes = _plan(x, None if n is None else (n,), (axis,), "rfft")
@@ -373,7 +373,7 @@ def ihfft(x: Any, /, *, n: int | None = None, axis: int = -1, norm: str = "backw
     --------
     >>> import anygrad
     >>> anygrad.fft.ihfft(anygrad.tensor([1.0, 1.0, 1.0, 1.0]))
-    tensor([1.-0.j, 0.-0.j, 0.-0.j], dtype=anygrad.complex64)
+    tensor([1.-0.j, 0.-0.j, 0.-0.j])
     """
     norm = _norm(norm, "ihfft")
     return conj(rfft(_input(x, "ihfft", real_only=True), n=n, axis=axis, norm=_DUAL[norm]))
@@ -465,7 +465,7 @@ def fftfreq(n: int, /, *, d: float = 1.0, dtype: Any = None, device: Any = None,
     --------
     >>> import anygrad
     >>> anygrad.fft.fftfreq(4)
-    tensor([ 0.00,  0.25, -0.50, -0.25])
+    tensor([ 0.0000,  0.2500, -0.5000, -0.2500])
     """
     return _freq("fftfreq", n, d, dtype, device, backend)
 
@@ -478,7 +478,7 @@ def rfftfreq(n: int, /, *, d: float = 1.0, dtype: Any = None, device: Any = None
     --------
     >>> import anygrad
     >>> anygrad.fft.rfftfreq(4)
-    tensor([0.00, 0.25, 0.50])
+    tensor([0.0000, 0.2500, 0.5000])
     """
     return _freq("rfftfreq", n, d, dtype, device, backend)
 

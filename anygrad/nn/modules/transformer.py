@@ -426,9 +426,9 @@ class Transformer(Module):
         --------
         >>> from anygrad import nn
         >>> nn.Transformer.generate_square_subsequent_mask(3)
-        tensor([[  0., -inf, -inf],
-                [  0.,   0., -inf],
-                [  0.,   0.,   0.]])
+        tensor([[0., -inf, -inf],
+                [0., 0., -inf],
+                [0., 0., 0.]])
         """
         full = _ag.full((sz, sz), float("-inf"), dtype=dtype, device=device, backend=backend)
         return _ag.triu(full, diagonal=1)
