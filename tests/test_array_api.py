@@ -252,3 +252,23 @@ def test_fft_extension_when_present():
         assert not hasattr(xpm, "fft")
         pytest.skip("anygrad.ops.fft does not exist yet")
     assert callable(xpm.fft.fft) and callable(xpm.fft.fftfreq)
+
+
+def test_qr_complete(backend):
+    x = anygrad.randn(4, 3, dtype=anygrad.float64, backend=backend.name, device=backend.device)
+    ns = x.__array_namespace__()
+    q, r = ns.linalg.qr(x, mode="complete")
+    assert q.shape == (4, 4) and r.shape == (4, 3)
+    np.testing.assert_allclose((q @ r).numpy(), x.numpy(), atol=1e-12)
+    np.testing.assert_allclose((ns.matrix_transpose(q) @ q).numpy(), np.eye(4), atol=1e-12)
+    x.requires_grad_(True)
+    q, r = ns.linalg.qr(x, mode="complete")
+    with pytest.raises(RuntimeError, match="not differentiable"):
+        ns.sum(q).backward()
+    wide = anygrad.randn(2, 3, dtype=anygrad.float64, backend=backend.name, device=backend.device,
+                         requires_grad=True)
+    q, r = ns.linalg.qr(wide, mode="complete")  # the same as reduced: differentiable
+    ns.sum(q @ r).backward()
+    np.testing.assert_allclose(wide.grad.numpy(), np.ones((2, 3)), atol=1e-10)
+    with pytest.raises(ValueError, match="mode"):
+        ns.linalg.qr(x, mode="r")

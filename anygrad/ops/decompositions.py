@@ -300,13 +300,30 @@ def _qr_backward(xp: Any, q: Any, r: Any, gq: Any, gr: Any, strict: Any, eye: An
     return _mT(xp, xp.linalg.solve(r, _mT(xp, b)))
 
 
+class QRComplete(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        return tuple(ctx.xp.linalg.qr(x, mode="complete"))
+
+    @staticmethod
+    def backward(ctx: Any, gq: Any, gr: Any) -> Any:
+        raise RuntimeError(
+            "qr: mode='complete' of a matrix with more rows than columns is not "
+            "differentiable (the last columns of Q are not unique), as in PyTorch; use "
+            "mode='reduced'"
+        )
+
+
 def qr(x: Any, /, *, mode: str = "reduced") -> Any:
-    """QR decomposition ``(Q, R)`` (mode ``'reduced'``); differentiable where the leading
-    ``min(m, n)`` columns have full rank (tall, square and wide inputs, as PyTorch)."""
-    if mode != "reduced":
-        raise ValueError(f"qr: only mode='reduced' is supported, got {mode!r}")
+    """QR decomposition ``(Q, R)``; differentiable where the leading ``min(m, n)`` columns
+    have full rank (tall, square and wide inputs, as PyTorch). ``mode='complete'`` gives
+    an ``m x m`` Q; for a tall input it is not differentiable (PyTorch neither)."""
+    if mode not in ("reduced", "complete"):
+        raise ValueError(f"qr: mode must be 'reduced' or 'complete', got {mode!r}")
     if len(x.shape) < 2:
         raise ValueError(f"qr: expected at least 2 dimensions, got shape {tuple(x.shape)}")
+    if mode == "complete" and x.shape[-2] > x.shape[-1]:
+        return QRResult(*QRComplete.apply(x))
     return QRResult(*QR.apply(x))
 
 
