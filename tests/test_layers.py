@@ -63,6 +63,7 @@ LAYERS: dict[str, int] = {
     "anygrad.fastpaths.*": 3,
     "anygrad._tensor_methods": 4,
     "anygrad._faces": 4,
+    "anygrad.fft": 4,
     "anygrad._namespace": 4,
     "anygrad.array_api": 4,
     "anygrad.linalg": 4,

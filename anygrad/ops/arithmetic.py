@@ -303,7 +303,14 @@ class Abs(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         (x,) = ctx.saved_tensors
-        return gy * ctx.xp.sign(x)
+        xp = ctx.xp
+        if not is_complex(ctx, x):
+            return gy * xp.sign(x)
+        # z / |z| (0 at 0), written as a quotient rather than sign(z): sign is a step
+        # function (zero gradient), but z / |z| is not constant for complex z, and the
+        # second derivative must see that.
+        a = xp.abs(x)
+        return gy * (x / xp.where(a == 0, xp.ones_like(a), a))
 
 
 def abs(x: Any, /) -> Any:  # noqa: A001 - the Array API name

@@ -197,3 +197,11 @@ def test_real_operand_of_complex_op(backend, loss):
     assert x.grad.dtype == x.dtype and z.grad.dtype == z.dtype
     assert_close(x.grad, tx.grad.numpy(), rtol=1e-9, atol=1e-12)
     assert_close(z.grad, tz.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_abs_of_complex_is_twice_differentiable():
+    # |z| = sqrt(x^2 + y^2) on z = x + iy: second derivatives by finite differences of the
+    # first (sign(z) is a step function, z / |z| is not; the rule must differentiate the latter).
+    x = ag.tensor([0.3, -1.2, 0.7], dtype=ag.float64, requires_grad=True)
+    y = ag.tensor([0.4, 0.5, -2.0], dtype=ag.float64, requires_grad=True)
+    assert ag.autograd.gradgradcheck(lambda a, b: ag.abs(a + 1j * b) ** 3, (x, y))
