@@ -77,6 +77,7 @@ LAYERS: dict[str, int] = {
     "anygrad.distributed.*": 5,
     "anygrad.serialization": 5,
     "anygrad.cuda": 5,
+    "anygrad.onnx": 5,
     "anygrad.accelerator": 5,
     "anygrad.utils.*": 5,
     "anygrad.testing.*": 5,

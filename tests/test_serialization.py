@@ -252,3 +252,11 @@ def test_save_replaces_and_path_types(tmp_path):
     assert anygrad.load(str(path)) == [2]
     with pytest.raises(FileNotFoundError):
         anygrad.load(tmp_path / "missing.ag")
+
+
+def test_onnx_export_raises_naming_the_alternative():
+    # `import torch.onnx` must work (programs import it at the top); exporting cannot.
+    import anygrad.onnx
+
+    with pytest.raises(NotImplementedError, match=r"onnx.export: .*state_dict"):
+        anygrad.onnx.export(anygrad.nn.Linear(2, 2), (anygrad.zeros(1, 2),), io.BytesIO())

@@ -103,7 +103,8 @@ def ops_table_lines(registry: dict) -> list[str]:
             "     - notes",
         ]
         for s in specs:
-            method = f":meth:`Tensor.{s.method} <anygrad.Tensor.{s.method}>`" if s.method else " "
+            names = (s.method,) if isinstance(s.method, str) else (s.method or ())
+            method = ", ".join(f":meth:`Tensor.{m} <anygrad.Tensor.{m}>`" for m in names) or " "
             d1 = yes if s.differentiable else no
             d2 = yes if (s.differentiable and s.twice_differentiable) else no
             notes = s.notes
