@@ -34,6 +34,8 @@ from .creation import (
     arange, as_tensor, asarray, bernoulli, empty, empty_like, eye, from_dlpack, from_numpy,
     full, full_like, linspace, multinomial, normal, ones, ones_like, rand, rand_like, randint,
     randint_like, randn, randn_like, randperm, tensor, zeros, zeros_like,
+    BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
+    IntTensor, LongTensor, ShortTensor,
 )
 from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
 from ._printing import set_printoptions
@@ -47,6 +49,10 @@ from . import _faces, _tensor_methods
 # methods, in-place variants and operators.
 _tensor_methods.attach()
 _faces.attach(globals(), _tensor_methods.HAND_WRITTEN)
+from ._tensor_methods import (  # noqa: E402 - torch.numel(x) and the like
+    clone, is_complex, is_conj, is_floating_point, is_nonzero, is_tensor, numel, resolve_conj,
+    resolve_neg, select, t, take_along_dim, tensor_split,
+)
 
 __version__ = "0.1.0"
 
@@ -77,6 +83,7 @@ __all__ = [
     "normal", "bernoulli", "multinomial",
     "Generator", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
     "save", "load",
+    *creation.LEGACY_CONSTRUCTORS, *_tensor_methods.MODULE_FUNCTIONS,
     "set_printoptions",
     "e", "pi", "inf", "nan", "newaxis",
     *ops.__all__,

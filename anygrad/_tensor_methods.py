@@ -12,10 +12,10 @@ provides, so no method is defined twice.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from . import _device, _dtype, creation, ops
-from ._faces import inplace_method
 from .autograd.grad_mode import is_grad_enabled
 from .ops._inplace import inplace as _inplace
 from .ops._inplace import setitem_ as _setitem_
@@ -67,15 +67,6 @@ class TensorMethods:
         _setitem_(self, key, value)
 
     # -- in-place: computed out of place, written into the tensor's memory -------------------
-    def addcmul_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
-        return _inplace(self, ops.add(self, ops.multiply(ops.multiply(tensor1, tensor2), value)), "addcmul_")
-
-    def addcdiv_(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Any:
-        return _inplace(self, ops.add(self, ops.multiply(ops.divide(tensor1, tensor2), value)), "addcdiv_")
-
-    def lerp_(self, end: Any, weight: Any) -> Any:
-        return _inplace(self, ops.add(self, ops.multiply(ops.subtract(end, self), weight)), "lerp_")
-
     def zero_(self) -> Any:
         return _overwrite(self, creation.zeros_like(self), "zero_")
 
@@ -146,8 +137,14 @@ class TensorMethods:
         return out
 
     def type(self, dtype: Any = None) -> Any:
+        """The dtype's name, or this tensor converted to ``dtype`` (also a legacy
+        constructor, ``x.type(anygrad.LongTensor)``, or its name, ``"torch.LongTensor"``)."""
         if dtype is None:
             return f"anygrad.{self.dtype.name}"
+        legacy = (dtype.rpartition(".")[2] if isinstance(dtype, str)
+                  else getattr(dtype, "__name__", None))
+        if legacy in creation.LEGACY_CONSTRUCTORS:
+            dtype = getattr(creation, legacy).dtype
         return self.to(dtype)
 
     def type_as(self, other: Any) -> Any:
@@ -170,6 +167,24 @@ class TensorMethods:
 
     def bool(self) -> Any:
         return self.to(_dtype.bool)
+
+    def byte(self) -> Any:
+        return self.to(_dtype.uint8)
+
+    def char(self) -> Any:
+        return self.to(_dtype.int8)
+
+    def short(self) -> Any:
+        return self.to(_dtype.int16)
+
+    def bfloat16(self) -> Any:
+        return self.to(_dtype.bfloat16)
+
+    def cfloat(self) -> Any:
+        return self.to(_dtype.complex64)
+
+    def cdouble(self) -> Any:
+        return self.to(_dtype.complex128)
 
     def cpu(self) -> Any:
         if self._backend.name in ("cupy",):
@@ -200,6 +215,110 @@ class TensorMethods:
         # (a plain copy would keep the layout, as clone() does).
         return Reshape.apply(Reshape.apply(self, (-1,)), tuple(self.shape))
 
+    # -- creation: a new tensor with this one's dtype, device and backend by default --------
+    def new_tensor(self, data: Any, dtype: Any = None, device: Any = None,
+                   requires_grad: bool = False) -> Any:
+        """``data`` as a new tensor (copied, never on the graph) of this tensor's dtype,
+        device and backend unless given."""
+        if isinstance(data, Tensor):
+            data = data.detach()
+        return creation.tensor(data, dtype=self.dtype if dtype is None else dtype,
+                               device=self.device if device is None else device,
+                               backend=self._backend, requires_grad=requires_grad)
+
+    def new_zeros(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Any:
+        """Zeros of ``size``, with this tensor's dtype, device and backend unless given."""
+        return self._new(creation.zeros, size, dtype, device, requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Any:
+        """Ones of ``size``, with this tensor's dtype, device and backend unless given."""
+        return self._new(creation.ones, size, dtype, device, requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, device: Any = None,
+                  requires_grad: bool = False) -> Any:
+        """An uninitialised tensor of ``size``, with this tensor's dtype, device and backend
+        unless given."""
+        return self._new(creation.empty, size, dtype, device, requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
+                 requires_grad: bool = False) -> Any:
+        """``fill_value`` everywhere in a tensor of ``size``, with this tensor's dtype,
+        device and backend unless given."""
+        return creation.full(size, fill_value, dtype=self.dtype if dtype is None else dtype,
+                             device=self.device if device is None else device,
+                             backend=self._backend, requires_grad=requires_grad)
+
+    def _new(self, make: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool) -> Any:
+        return make(*size, dtype=self.dtype if dtype is None else dtype,
+                    device=self.device if device is None else device, backend=self._backend,
+                    requires_grad=requires_grad)
+
+    # -- memory and metadata -------------------------------------------------------------
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the elements this tensor shows (``numel() * itemsize``)."""
+        return self.numel() * self.dtype.itemsize
+
+    def data_ptr(self) -> int:
+        """The address of the first element, where the backend exposes it (NumPy, CuPy,
+        PyTorch, JAX on the CPU); a ``RuntimeError`` where it does not."""
+        a = self._data
+        for get in (lambda: a.__array_interface__["data"][0],
+                    lambda: a.__cuda_array_interface__["data"][0],
+                    lambda: a.data_ptr(),
+                    lambda: a.unsafe_buffer_pointer(),
+                    lambda: a._array.__array_interface__["data"][0]):
+            try:
+                return int(get())
+            except Exception:  # noqa: BLE001 - this backend does not expose it that way
+                continue
+        raise RuntimeError(f"data_ptr: backend {self.backend!r} does not expose memory addresses")
+
+    @property
+    def is_cpu(self) -> bool:
+        return not self.is_cuda
+
+    def get_device(self) -> int:
+        """The CUDA device index, or -1 on the CPU (PyTorch's convention)."""
+        if not self.is_cuda:
+            return -1
+        return _device.device(self.device).index or 0
+
+    def is_signed(self) -> bool:
+        """Whether the dtype holds negative values (not unsigned, not bool)."""
+        return self.dtype.kind in "ifc"
+
+    def is_same_size(self, other: Any) -> bool:
+        return tuple(self.shape) == tuple(other.shape)
+
+    def is_nonzero(self) -> bool:
+        """The truth of a one-element tensor (``RuntimeError`` for any other size)."""
+        if self.numel() != 1:
+            raise RuntimeError(f"is_nonzero: expected a tensor with one element, got "
+                               f"{self.numel()}")
+        return builtins.bool(self.item())
+
+    # PyTorch's lazy conjugation and negation bits: anygrad computes both at once, so no
+    # tensor carries one and resolving is the identity.
+    def is_conj(self) -> bool:
+        return False
+
+    def is_neg(self) -> bool:
+        return False
+
+    def resolve_conj(self) -> Any:
+        return self
+
+    def resolve_neg(self) -> Any:
+        return self
+
     # -- complex -------------------------------------------------------------------------
     @property
     def real(self) -> Any:
@@ -219,6 +338,16 @@ class TensorMethods:
     @property
     def mT(self) -> Any:  # noqa: N802
         return ops.matrix_transpose(self)
+
+    @property
+    def H(self) -> Any:  # noqa: N802
+        """The conjugate transpose of a matrix (``x.T.conj()``)."""
+        return ops.conj(self.T) if self.dtype.kind == "c" else self.T
+
+    @property
+    def mH(self) -> Any:  # noqa: N802
+        """The conjugate transpose of the last two dimensions."""
+        return ops.conj(self.mT) if self.dtype.kind == "c" else self.mT
 
     def t(self) -> Any:
         return self.T
@@ -248,12 +377,6 @@ class TensorMethods:
         return ops.nonzero(self, as_tuple=as_tuple)
 
     # -- elementwise ---------------------------------------------------------------------
-    def frac(self) -> Any:
-        return ops.subtract(self, ops.trunc(self))
-
-    def lerp(self, end: Any, weight: Any) -> Any:
-        return ops.add(self, ops.multiply(ops.subtract(end, self), weight))
-
     def equal(self, other: Any) -> bool:
         """True when ``other`` has the same shape and values (PyTorch's ``Tensor.equal``)."""
         return tuple(self.shape) == tuple(other.shape) and bool(ops.all(ops.equal(self, other)))
@@ -288,21 +411,6 @@ class TensorMethods:
     # -- linear algebra ------------------------------------------------------------------
 
 # -- views that select (all through basic indexing, so they share memory) -----------------
-def _narrow(self: Any, dim: int, start: Any, length: int) -> Any:
-    """The ``length`` elements of dimension ``dim`` from ``start`` (a view)."""
-    d = dim % self.ndim if self.ndim else dim
-    start = int(start)
-    n = self.shape[d]
-    if start < 0:
-        start += n
-    if not (0 <= start <= n and 0 <= length <= n - start):
-        raise IndexError(
-            f"narrow: start {start} and length {length} are out of range for dimension {dim} "
-            f"of size {n}"
-        )
-    return self[(slice(None),) * d + (slice(start, start + length),)]
-
-
 def _select(self: Any, dim: int, index: int) -> Any:
     """The slice at ``index`` of dimension ``dim``, which disappears (a view)."""
     d = dim % self.ndim if self.ndim else dim
@@ -328,26 +436,20 @@ def _tensor_split(self: Any, indices_or_sections: Any, dim: int = 0) -> tuple:
                  for i in range(len(bounds) - 1))
 
 
-TensorMethods.narrow = _narrow
 TensorMethods.select = _select
 TensorMethods.tensor_split = _tensor_split
-
-# PyTorch's in-place variants of the hand-written methods above that compute one result.
-_INPLACE = ("frac",)
 
 
 def attach() -> None:
     """Put the hand-written methods on the Tensor class (before the registry's faces, which
     leave these names alone: see ``_faces.attach``)."""
     skip = ("__slots__", "__module__", "__doc__", "__qualname__")
-    methods = {k: v for k, v in vars(TensorMethods).items() if k not in skip}
-    for name in _INPLACE:
-        methods.setdefault(name + "_", inplace_method(methods[name], name + "_"))
-    for name, value in methods.items():
-        setattr(Tensor, name, value)
+    for name, value in vars(TensorMethods).items():
+        if name not in skip:
+            setattr(Tensor, name, value)
 
 
-HAND_WRITTEN = frozenset(vars(TensorMethods)) | {name + "_" for name in _INPLACE}
+HAND_WRITTEN = frozenset(vars(TensorMethods))
 
 
 def _dtype_like(a: Any) -> bool:
@@ -367,3 +469,75 @@ def _correction(unbiased: Any, correction: Any) -> Any:
     if unbiased is None:
         return 1
     return 1 if unbiased else 0
+
+
+# -- PyTorch's module-level spellings of the hand-written methods (anygrad.numel(x)) -----------
+def is_tensor(obj: Any, /) -> bool:
+    """Whether ``obj`` is an anygrad Tensor (a Parameter is one)."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(x: Any, /) -> bool:
+    """Whether ``x`` has a floating dtype."""
+    return x.is_floating_point()
+
+
+def is_complex(x: Any, /) -> bool:
+    """Whether ``x`` has a complex dtype."""
+    return x.is_complex()
+
+
+def is_nonzero(x: Any, /) -> bool:
+    """The truth of a one-element tensor."""
+    return x.is_nonzero()
+
+
+def is_conj(x: Any, /) -> bool:
+    """False: anygrad has no lazy conjugation bit."""
+    return x.is_conj()
+
+
+def resolve_conj(x: Any, /) -> Any:
+    """``x`` itself: anygrad has no lazy conjugation bit."""
+    return x.resolve_conj()
+
+
+def resolve_neg(x: Any, /) -> Any:
+    """``x`` itself: anygrad has no lazy negation bit."""
+    return x.resolve_neg()
+
+
+def numel(x: Any, /) -> int:
+    """The number of elements of ``x``."""
+    return x.numel()
+
+
+def clone(x: Any, /, *, memory_format: Any = None) -> Any:
+    """A copy on the graph (gradients flow back to ``x``); ``memory_format`` is accepted
+    and ignored, as every anygrad tensor is laid out row-major."""
+    return x.clone()
+
+
+def t(x: Any, /) -> Any:
+    """The transpose of a matrix (``x`` itself below 2 dimensions)."""
+    return x.t()
+
+
+def select(x: Any, /, dim: int, index: int) -> Any:
+    """The slice at ``index`` of dimension ``dim``, which disappears (a view)."""
+    return x.select(dim, index)
+
+
+def tensor_split(x: Any, /, indices_or_sections: Any, dim: int = 0) -> tuple:
+    """Pieces of ``x`` along ``dim`` (views): ``n`` nearly equal ones, or cut at indices."""
+    return x.tensor_split(indices_or_sections, dim)
+
+
+def take_along_dim(x: Any, /, indices: Any, dim: Any = None) -> Any:
+    """Values of ``x`` at ``indices`` along ``dim`` (of the flattened ``x`` without ``dim``)."""
+    return x.take_along_dim(indices, dim)
+
+
+MODULE_FUNCTIONS = ("is_tensor", "is_floating_point", "is_complex", "is_nonzero", "is_conj",
+                    "resolve_conj", "resolve_neg", "numel", "clone", "t", "select",
+                    "tensor_split", "take_along_dim")

@@ -441,3 +441,55 @@ def multinomial(probs: Tensor, num_samples: int, replacement: bool = False, *,
     ]).astype(np.int64)
     out = out.reshape(w.shape[:-1] + (num_samples,))
     return _host_to(out, _dtype.int64, probs.device, probs._backend, False)
+
+
+# -- PyTorch's legacy constructors ---------------------------------------------------------
+def legacy_array(args: tuple, dtype: Any, device: Any, backend: Any,
+                 op: str) -> tuple[Any, _backend.Backend]:
+    """The array of PyTorch's legacy constructors (``Tensor(...)``, ``FloatTensor(...)``):
+    sizes give zeros of that shape (``T(2, 3)``, ``T(anygrad.Size([2, 3]))``), one
+    sequence or array gives its data (``T([1, 2])``), nothing gives an empty tensor. The
+    dtype is ``dtype``, or the default float dtype (PyTorch's ``torch.Tensor([1, 2])`` is a
+    float tensor)."""
+    from .tensor import Size
+
+    dtype = _dtype.get_default_dtype() if dtype is None else dtype
+    if not args or isinstance(args[0], Size) or all(
+            isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+        b = _backend.resolve(backend)
+        shape = _shape(args or ((0,),), op)
+        return b.xp.zeros(shape, dtype=b.to_native(dtype), device=b.parse_device(device)), b
+    if len(args) != 1:
+        raise TypeError(f"{op}: expected sizes (ints) or one sequence of data, got {args!r}")
+    return _to_array(args[0], dtype=dtype, device=device, backend=backend)
+
+
+def _legacy_constructor(name: str, dtype: _dtype.dtype) -> Any:
+    def constructor(*args: Any, device: Any = None, backend: Any = None) -> Tensor:
+        array, b = legacy_array(args, dtype, device, backend, name)
+        return _make_tensor(array, b)
+
+    constructor.__name__ = constructor.__qualname__ = name
+    constructor.__doc__ = (
+        f"PyTorch's legacy ``torch.{name}``: a {dtype.name} tensor of data "
+        f"(``{name}([1, 2])``), or of zeros of a size (``{name}(2, 3)``; PyTorch leaves that "
+        "memory uninitialised). A function, not a class: test a tensor's dtype, not "
+        f"``isinstance(x, {name})``."
+    )
+    constructor.dtype = dtype  # type: ignore[attr-defined] - read by Tensor.type()
+    return constructor
+
+
+FloatTensor = _legacy_constructor("FloatTensor", _dtype.float32)
+DoubleTensor = _legacy_constructor("DoubleTensor", _dtype.float64)
+HalfTensor = _legacy_constructor("HalfTensor", _dtype.float16)
+BFloat16Tensor = _legacy_constructor("BFloat16Tensor", _dtype.bfloat16)
+ByteTensor = _legacy_constructor("ByteTensor", _dtype.uint8)
+CharTensor = _legacy_constructor("CharTensor", _dtype.int8)
+ShortTensor = _legacy_constructor("ShortTensor", _dtype.int16)
+IntTensor = _legacy_constructor("IntTensor", _dtype.int32)
+LongTensor = _legacy_constructor("LongTensor", _dtype.int64)
+BoolTensor = _legacy_constructor("BoolTensor", _dtype.bool)
+LEGACY_CONSTRUCTORS = ("FloatTensor", "DoubleTensor", "HalfTensor", "BFloat16Tensor", "ByteTensor",
+                       "CharTensor", "ShortTensor", "IntTensor", "LongTensor", "BoolTensor")
+__all__ += LEGACY_CONSTRUCTORS

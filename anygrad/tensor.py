@@ -249,8 +249,12 @@ class Tensor:
 
     Parameters
     ----------
-    data : array_like
-        A backend array, a NumPy array, a Tensor, or nested Python numbers.
+    *data : array_like or int
+        A backend array, a NumPy array, a Tensor, or nested Python numbers; or, as
+        PyTorch's legacy constructor takes them, sizes (``Tensor(2, 3)``: zeros, where
+        PyTorch leaves the memory uninitialised). :func:`anygrad.tensor` infers the dtype
+        from the data; this constructor makes the default float dtype unless ``dtype`` is
+        given, as ``torch.Tensor`` does.
     requires_grad : bool, optional
         Record operations on this tensor for differentiation.
     dtype, device, backend : optional
@@ -278,18 +282,16 @@ class Tensor:
 
     def __init__(
         self,
-        data: Any = None,
-        *,
+        *data: Any,
         requires_grad: bool = False,
         dtype: Any = None,
         device: Any = None,
         backend: Any = None,
     ) -> None:
-        from .creation import _to_array
+        # Only user code reaches this: operations build Tensors with object.__new__.
+        from .creation import legacy_array
 
-        if data is None:
-            data = []
-        array, b = _to_array(data, dtype=dtype, device=device, backend=backend)
+        array, b = legacy_array(data, dtype, device, backend, "Tensor")
         _init(self, array, b)
         if requires_grad:
             self.requires_grad_(True)

@@ -66,6 +66,10 @@ class RNNBase(Module):
         for p in self.parameters():
             init.uniform_(p, -std, std)
 
+    def flatten_parameters(self) -> None:
+        """Does nothing. PyTorch packs the weights into one cuDNN buffer here; anygrad's
+        recurrent layers use the parameters as they are, on every backend."""
+
     def _weights(self, layer: int, d: int) -> tuple:
         sfx = f"_l{layer}" + ("_reverse" if d else "")
         get = self._parameters.get
