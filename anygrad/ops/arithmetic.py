@@ -213,7 +213,9 @@ class Pow(Function):
         x, y = promote_operands(ctx.xp, x, y)
         check_integer_power(ctx.xp, x, y)
         out = ctx.xp.pow(x, y)
-        ctx.save_for_backward(x, y, out)
+        # The result only for the exponent's gradient, as PyTorch's PowBackward0: code such
+        # as SciPy's moment() does ``s = s**2; s *= d``, which must not invalidate the node.
+        ctx.save_for_backward(x, y, out if ctx.needs_input_grad[1] else None)
         return out
 
     @staticmethod
