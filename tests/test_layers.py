@@ -15,8 +15,8 @@ layer  modules
        ``autograd`` package ``__init__``, ``autograd.gradcheck``,
        ``autograd.functional``
 5      the library: ``nn.*``, ``optim.*``, ``data.*``, ``distributed.*``,
-       ``serialization``, ``utils.*``, ``testing.*``, and the package ``anygrad``
-       itself
+       ``serialization``, ``utils.*`` (``utils.viz`` included), ``vision.*``,
+       ``testing.*``, and the package ``anygrad`` itself
 =====  ==========================================================================
 
 The package ``anygrad`` (its ``__init__``) sits in the top layer, not with the faces:
@@ -80,6 +80,7 @@ LAYERS: dict[str, int] = {
     "anygrad.onnx": 5,
     "anygrad.accelerator": 5,
     "anygrad.utils.*": 5,
+    "anygrad.vision.*": 5,
     "anygrad.testing.*": 5,
 }
 
