@@ -612,7 +612,7 @@ def reference(spec: OpSpec) -> Callable[..., Any] | None:
     Examples
     --------
     >>> from anygrad.ops import REGISTRY
-    >>> from anygrad.testing import reference
+    >>> from anygrad.testing import REFERENCES, reference
     >>> reference(REGISTRY["nn.functional.conv2d"]) is REFERENCES["nn.functional.conv2d"]
     True
     """
