@@ -104,14 +104,30 @@ def random_shifts(x: np.ndarray, max_shift: int, rng: np.random.Generator) -> np
 
 
 class Progress:
-    """A one-line progress bar, silent when stdout is not a terminal."""
+    """A one-line progress bar, silent when stdout is not a terminal.
+
+    tqdm's bar when tqdm is installed (the ``examples`` extra), a plain one otherwise.
+    """
 
     def __init__(self, total: int, label: str) -> None:
         self.total, self.label = total, label
         self.enabled = sys.stdout.isatty()
+        self.bar = None
+        if self.enabled:
+            try:
+                from tqdm import tqdm
+            except ImportError:
+                return
+            # leave=False: the epoch's summary line replaces the bar, as with the plain one.
+            self.bar = tqdm(total=total, desc=label, unit="batch", leave=False, file=sys.stdout,
+                            dynamic_ncols=True)
 
     def update(self, done: int, loss: float, acc: float) -> None:
         if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"loss {loss:.4f} acc {acc:.2%}", refresh=False)
+            self.bar.update(done - self.bar.n)
             return
         width = 30
         filled = int(width * done / self.total)
@@ -120,7 +136,9 @@ class Progress:
         sys.stdout.flush()
 
     def close(self) -> None:
-        if self.enabled:
+        if self.bar is not None:
+            self.bar.close()
+        elif self.enabled:
             sys.stdout.write("\r" + " " * 100 + "\r")
             sys.stdout.flush()
 
