@@ -58,7 +58,7 @@ def _shape(x: Any) -> tuple:
 
 
 # -- pointwise activations ------------------------------------------------------------------
-class ReLU(Function):
+class Relu(Function):
     @staticmethod
     def forward(ctx: Any, x: Any) -> Any:
         y = ctx.xp.maximum(x, 0)
@@ -80,7 +80,7 @@ def relu(x: Any, /) -> Any:
     >>> anygrad.relu(anygrad.tensor([-1.0, 0.0, 2.0]))
     tensor([0., 0., 2.])
     """
-    return ReLU.apply(x)
+    return Relu.apply(x)
 
 
 register(OpSpec("relu", relu, ref=lambda x: np.maximum(x, 0.0), domain="nonzero",
@@ -88,7 +88,7 @@ register(OpSpec("relu", relu, ref=lambda x: np.maximum(x, 0.0), domain="nonzero"
                 notes="gradient 0 at x == 0; second derivative 0 away from 0", inplace=True))
 
 
-class LeakyReLU(Function):
+class LeakyRelu(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, slope: float) -> Any:
         ctx.save_for_backward(x)
@@ -104,7 +104,7 @@ class LeakyReLU(Function):
 
 def leaky_relu(x: Any, /, negative_slope: float = 0.01) -> Any:
     """``x`` where ``x > 0``, else ``negative_slope * x``."""
-    return LeakyReLU.apply(x, float(negative_slope))
+    return LeakyRelu.apply(x, float(negative_slope))
 
 
 register(OpSpec("leaky_relu", leaky_relu,
@@ -112,7 +112,7 @@ register(OpSpec("leaky_relu", leaky_relu,
                 domain="nonzero", kwargs=({}, {"negative_slope": 0.2}), category="activation"))
 
 
-class ELU(Function):
+class Elu(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, alpha: float) -> Any:
         xp = ctx.xp
@@ -132,7 +132,7 @@ class ELU(Function):
 
 def elu(x: Any, /, alpha: float = 1.0) -> Any:
     """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``."""
-    return ELU.apply(x, float(alpha))
+    return Elu.apply(x, float(alpha))
 
 
 register(OpSpec("elu", elu,
@@ -143,7 +143,7 @@ register(OpSpec("elu", elu,
 
 def selu(x: Any, /) -> Any:
     """Scaled ELU with the self-normalising constants of Klambauer et al. (2017)."""
-    return multiply(ELU.apply(x, _SELU_ALPHA), _SELU_SCALE)
+    return multiply(Elu.apply(x, _SELU_ALPHA), _SELU_SCALE)
 
 
 register(OpSpec("selu", selu,
@@ -151,7 +151,7 @@ register(OpSpec("selu", selu,
                 domain="nonzero", category="activation"))
 
 
-class GELU(Function):
+class Gelu(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, approximate: str) -> Any:
         xp = ctx.xp
@@ -185,7 +185,7 @@ def gelu(x: Any, /, approximate: str = "none") -> Any:
     """
     if approximate not in ("none", "tanh"):
         raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    return GELU.apply(x, approximate)
+    return Gelu.apply(x, approximate)
 
 
 def _gelu_ref(x: Any, approximate: str = "none") -> Any:

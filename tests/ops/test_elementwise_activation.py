@@ -241,7 +241,7 @@ def test_relu_backward_uses_output_mask(backend: Any) -> None:
     t = ag.tensor(np.array([-1.0, 0.0, 2.0, 3.0]), device=dev, requires_grad=True)
     ag.sum(ag.relu(t) * ag.tensor(np.array([1.0, 2.0, 3.0, 4.0]), device=dev)).backward()
     np.testing.assert_array_equal(to_np(t.grad), [0.0, 0.0, 3.0, 4.0])  # 0 at 0, as PyTorch
-    assert t.relu().grad_fn.name() == "ReLUBackward0"
+    assert t.relu().grad_fn.name() == "ReluBackward0"  # PyTorch's name
 
 
 def test_registry_entries() -> None:

@@ -1,7 +1,10 @@
 """Activation functions with PyTorch's ``F.`` signatures, delegating to the op catalogue.
 
 ``inplace=True`` writes the result into the input's memory, as PyTorch does (a tensor a
-graph saved then raises in backward, through the version counter).
+graph saved then raises in backward, through the version counter). The activations
+PyTorch records as one node (``HardtanhBackward0``, ``HardswishBackward0``,
+``MishBackward0``...) are one ``Function`` here too, with a backward in xp operators only,
+so that it differentiates again under ``create_graph=True``.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import numpy as np
 
 import anygrad as _ag
 
+from ...autograd.function import Function
 from ...ops._inplace import inplace as _write_inplace
 from ...ops._registry import OpSpec, register, register_alias
 
@@ -96,8 +100,32 @@ def logsigmoid(input: Any) -> Any:  # noqa: A002
     return _ag.logsigmoid(input)
 
 
+class Hardtanh(Function):
+    """``x`` clipped to ``[lo, hi]``; the gradient is 1 strictly inside, 0 elsewhere (as
+    PyTorch's ``hardtanh_backward``)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, lo: float, hi: float) -> Any:
+        ctx.save_for_backward(x)
+        ctx.bounds = (lo, hi)
+        xp = ctx.xp
+        return xp.minimum(xp.maximum(x, lo), hi)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        xp = ctx.xp
+        lo, hi = ctx.bounds
+        inside = xp.logical_and(x > lo, x < hi)
+        return gy * xp.astype(inside, gy.dtype), None, None
+
+
 def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Any:  # noqa: A002
-    return _inplace(input, _ag.hardtanh(input, min_val, max_val), inplace, "hardtanh_")
+    """``input`` clipped to ``[min_val, max_val]``; one ``HardtanhBackward0`` node."""
+    if max_val < min_val:
+        raise ValueError(f"hardtanh: max_val ({max_val}) must be >= min_val ({min_val})")
+    return _inplace(input, Hardtanh.apply(input, float(min_val), float(max_val)), inplace,
+                    "hardtanh_")
 
 
 def relu6(input: Any, inplace: bool = False) -> Any:  # noqa: A002
@@ -109,8 +137,23 @@ register(OpSpec("nn.functional.relu6", relu6, ref=lambda x: np.clip(x, 0.0, 6.0)
                 category="nn_activation", notes="gradient 0 at 0 and 6"))
 
 
+class Hardsigmoid(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        xp = ctx.xp
+        return xp.minimum(xp.maximum(x / 6.0 + 0.5, 0.0), 1.0)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        xp = ctx.xp
+        return gy * xp.astype(xp.logical_and(x > -3.0, x < 3.0), gy.dtype) / 6.0
+
+
 def hardsigmoid(input: Any, inplace: bool = False) -> Any:  # noqa: A002
-    return _inplace(input, _ag.hardtanh(input / 6.0 + 0.5, 0.0, 1.0), inplace, "hardsigmoid_")
+    """``clip(x / 6 + 1/2, 0, 1)``; one ``HardsigmoidBackward0`` node."""
+    return _inplace(input, Hardsigmoid.apply(input), inplace, "hardsigmoid_")
 
 
 register(OpSpec("nn.functional.hardsigmoid", hardsigmoid,
@@ -119,8 +162,26 @@ register(OpSpec("nn.functional.hardsigmoid", hardsigmoid,
                 category="nn_activation", notes="gradient 0 at -3 and 3"))
 
 
+class Hardswish(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        xp = ctx.xp
+        return x * xp.minimum(xp.maximum(x / 6.0 + 0.5, 0.0), 1.0)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        xp = ctx.xp
+        # At the kinks, PyTorch's choice: 0 at -3 and 1 at 3 (the outer slopes).
+        slope = xp.where(x <= -3.0, xp.zeros_like(x), xp.where(x < 3.0, x / 3.0 + 0.5,
+                                                                  xp.ones_like(x)))
+        return gy * slope
+
+
 def hardswish(input: Any, inplace: bool = False) -> Any:  # noqa: A002
-    return _inplace(input, input * _ag.hardtanh(input / 6.0 + 0.5, 0.0, 1.0), inplace, "hardswish_")
+    """``x * hardsigmoid(x)``; one ``HardswishBackward0`` node."""
+    return _inplace(input, Hardswish.apply(input), inplace, "hardswish_")
 
 
 register(OpSpec("nn.functional.hardswish", hardswish,
@@ -129,8 +190,31 @@ register(OpSpec("nn.functional.hardswish", hardswish,
                 category="nn_activation", notes="one-sided derivatives at -3 and 3"))
 
 
+def _softplus(xp: Any, x: Any) -> Any:
+    """``log(1 + exp(x))`` without overflow."""
+    return xp.maximum(x, 0.0) + xp.log1p(xp.exp(-xp.abs(x)))
+
+
+class Mish(Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        xp = ctx.xp
+        return x * xp.tanh(_softplus(xp, x))
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        xp = ctx.xp
+        sp = _softplus(xp, x)
+        th = xp.tanh(sp)
+        # softplus' is the logistic function, exp(x - softplus(x)): no overflow either way.
+        return gy * (th + x * xp.exp(x - sp) * (1.0 - th * th))
+
+
 def mish(input: Any, inplace: bool = False) -> Any:  # noqa: A002
-    return _inplace(input, input * _ag.tanh(_ag.softplus(input)), inplace, "mish_")
+    """``x * tanh(softplus(x))``; one ``MishBackward0`` node."""
+    return _inplace(input, Mish.apply(input), inplace, "mish_")
 
 
 register(OpSpec("nn.functional.mish", mish, ref=lambda x: x * np.tanh(np.logaddexp(0.0, x)),

@@ -1,7 +1,14 @@
-"""Linear layers: ``linear`` (one fused primitive) and ``bilinear``."""
+"""Linear layers: ``linear`` and ``bilinear``.
+
+``linear`` records the graph PyTorch records, node for node: ``AddmmBackward0(bias, input,
+TBackward0(weight))`` for a 2-d input (``MmBackward0`` without a bias), with
+``ViewBackward0`` nodes around it for any other number of dimensions. The weight
+gradient comes out of ``TBackward0`` contiguous, as the weight is.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -13,32 +20,78 @@ from ._conv import _shaped_inputs
 __all__ = ["linear", "bilinear"]
 
 
-class Linear(Function):
-    """``x @ W^T + b`` as one node: three ops' worth of Python overhead saved per layer."""
+class Addmm(Function):
+    """``bias + x @ m`` for matrices ``x`` and ``m``, as one node."""
 
     @staticmethod
-    def forward(ctx: Any, x: Any, w: Any, b: Any = None) -> Any:
-        xp = ctx.xp
-        y = xp.matmul(x, xp.matrix_transpose(w))
-        if b is not None:
-            y = y + b
-        ctx.save_for_backward(x, w)
-        return y
+    def forward(ctx: Any, bias: Any, x: Any, m: Any) -> Any:
+        ctx.save_for_backward(x, m)
+        return ctx.xp.matmul(x, m) + bias
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
-        x, w = ctx.saved_tensors
+        x, m = ctx.saved_tensors
         xp = ctx.xp
         needs = ctx.needs_input_grad
-        gx = gw = None
-        if needs[0]:
-            gx = xp.matmul(gy, w)
-        if needs[1]:
-            o, i = w.shape
-            gw = xp.matmul(xp.matrix_transpose(xp.reshape(gy, (-1, o))), xp.reshape(x, (-1, i)))
-        # The engine sums the bias gradient over the leading axes.
-        gb = gy if len(needs) > 2 and needs[2] else None
-        return gx, gw, gb
+        # The engine sums the bias gradient over the batch axis.
+        return gy if needs[0] else None, *_mm_grads(xp, x, m, gy, needs[1], needs[2])
+
+
+class Mm(Function):
+    """``x @ m`` for matrices ``x`` and ``m``."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, m: Any) -> Any:
+        ctx.save_for_backward(x, m)
+        return ctx.xp.matmul(x, m)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        x, m = ctx.saved_tensors
+        needs = ctx.needs_input_grad
+        return _mm_grads(ctx.xp, x, m, gy, needs[0], needs[1])
+
+
+def _mm_grads(xp: Any, x: Any, m: Any, gy: Any, need_x: bool, need_m: bool) -> tuple:
+    gx = xp.matmul(gy, xp.matrix_transpose(m)) if need_x else None
+    # (gy^T x)^T rather than x^T gy: the same product, whose transpose (the weight's
+    # gradient after TBackward0) is contiguous.
+    gm = xp.matrix_transpose(xp.matmul(xp.matrix_transpose(gy), x)) if need_m else None
+    return gx, gm
+
+
+class T(Function):
+    """The transpose of a matrix (a view)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        return ctx.xp.matrix_transpose(x)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        return ctx.xp.matrix_transpose(gy)
+
+
+class View(Function):
+    """``x`` reshaped (a view where the layout allows)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, shape: tuple) -> Any:
+        ctx.shape = x.shape
+        return ctx.xp.reshape(x, shape)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        return ctx.xp.reshape(gy, ctx.shape), None
+
+
+class UnsafeView(View):
+    """PyTorch's name for the reshape of a matrix product's fresh result."""
+
+
+class _Squeeze(View):
+    def name(self) -> str:
+        return "SqueezeBackward4"
 
 
 def linear(input: Any, weight: Any, bias: Any = None) -> Any:  # noqa: A002
@@ -48,8 +101,10 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Any:  # noqa: A002
     --------
     >>> import anygrad
     >>> import anygrad.nn.functional as F
-    >>> F.linear(anygrad.ones(2, 3), anygrad.ones(4, 3), anygrad.zeros(4)).shape
-    anygrad.Size([2, 4])
+    >>> w = anygrad.ones(4, 3, requires_grad=True)
+    >>> y = F.linear(anygrad.ones(2, 3), w, anygrad.zeros(4))
+    >>> y.shape, y.grad_fn.name()
+    (anygrad.Size([2, 4]), 'AddmmBackward0')
     """
     xs, ws = tuple(input.shape), tuple(weight.shape)
     if len(ws) != 2 or not xs or xs[-1] != ws[1]:
@@ -57,7 +112,14 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Any:  # noqa: A002
             f"linear: input of shape {xs} does not match weight of shape {ws} "
             f"(expected last input dimension {ws[1] if len(ws) == 2 else '?'})"
         )
-    return Linear.apply(input, weight, bias)
+    wt = T.apply(weight)
+    if len(xs) == 2:
+        return Mm.apply(input, wt) if bias is None else Addmm.apply(bias, input, wt)
+    x2 = View.apply(input, (math.prod(xs[:-1]), xs[-1]))
+    out = xs[:-1] + (ws[0],)
+    if bias is not None:
+        return View.apply(Addmm.apply(bias, x2, wt), out)
+    return (_Squeeze if len(xs) == 1 else UnsafeView).apply(Mm.apply(x2, wt), out)
 
 
 def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Any:

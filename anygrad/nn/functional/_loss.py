@@ -3,6 +3,13 @@
 Class-index losses select the target's log-probability with a constant one-hot mask
 (multiplied, then summed over the class axis), which also carries the class weights and
 ``ignore_index``: one multiply instead of a gather, and differentiable to any order.
+
+The losses PyTorch records as one node are one ``Function`` here too, with PyTorch's node
+name (``MseLossBackward0``, ``NllLossBackward0``, ``BinaryCrossEntropyBackward0``...), and
+``cross_entropy`` is ``nll_loss`` of ``log_softmax``, the two nodes PyTorch records. Each
+backward is written once against ``ctx.xp``, so it runs again on Tensors under
+``create_graph=True``: higher derivatives come from the same lines. Where PyTorch composes
+a loss of smaller operations (``l1_loss``, ``kl_div``, weighted ``mse_loss``), so do we.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import numpy as np
 import anygrad as _ag
 
 from ...autograd.function import Function
+from ...ops._operands import promote_operands
 from ...ops._registry import OpSpec, register
 from ...tensor import Tensor
 
@@ -121,49 +129,173 @@ def _check_targets(op: str, xp: Any, t: Any, c: int, ignore_index: Any) -> None:
     )
 
 
+def _check_reduction(reduction: str, op: str) -> None:
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{op}: reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
+
+
+def _as_target(input: Any, target: Any) -> Any:  # noqa: A002
+    """A target array of another library becomes a Tensor of the input's backend (what
+    ``input - target`` does); Tensors and Python numbers pass unchanged."""
+    if isinstance(target, Tensor) or not hasattr(target, "shape"):
+        return target
+    return _ag.asarray(target, backend=input._backend, device=input.device)
+
+
+class _PointwiseLoss(Function):
+    """A loss of ``(input, target)`` computed elementwise, then reduced, as one node.
+
+    A subclass gives ``loss(xp, x, t, *extra, **params)`` and ``grads(xp, x, t, *extra,
+    **params)``, the elementwise derivatives ``(dloss/dx, dloss/dt)``, both in xp
+    functions and operators only. ``extra`` are constant arrays (weights) or ``None``.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, t: Any, *extra: Any, reduction: str, **params: Any) -> Any:
+        xp = ctx.xp
+        ctx.save_for_backward(x, t, *extra)
+        ctx.reduction, ctx.params = reduction, params
+        a, b = promote_operands(xp, x, t)
+        loss = type(ctx).loss(xp, a, b, *extra, **params)
+        if reduction == "none":
+            return loss
+        if reduction == "sum":
+            return xp.sum(loss)
+        ctx.numel = max(math.prod(loss.shape), 1)
+        return xp.mean(loss)
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        x, t, *extra = ctx.saved_tensors
+        xp = ctx.xp
+        if not ctx.create_graph:  # Tensors promote by themselves
+            x, t = promote_operands(xp, x, t)
+        g = gy / ctx.numel if ctx.reduction == "mean" else gy
+        gx, gt = type(ctx).grads(xp, x, t, *extra, **ctx.params)
+        needs = ctx.needs_input_grad
+        return (gx * g if needs[0] else None, gt * g if needs[1] else None) + (None,) * len(extra)
+
+
+class MseLoss(_PointwiseLoss):
+    @staticmethod
+    def loss(xp: Any, x: Any, t: Any) -> Any:
+        d = x - t
+        return d * d
+
+    @staticmethod
+    def grads(xp: Any, x: Any, t: Any) -> tuple:
+        gx = 2.0 * (x - t)
+        return gx, -gx
+
+
+def _weighted(op: str, input: Any, loss: Any, weight: Any, reduction: str) -> Any:  # noqa: A002
+    """``loss * weight`` reduced as PyTorch does: the mean divides by the total weight."""
+    if tuple(getattr(weight, "shape", ())) != tuple(input.shape):
+        raise ValueError(
+            f"{op}: expected a weight of the input's shape {tuple(input.shape)}, got shape "
+            f"{tuple(getattr(weight, 'shape', ()))}"
+        )
+    loss = loss * weight
+    if reduction == "mean":
+        return _ag.sum(loss) / _ag.sum(weight)
+    return _reduce(loss, reduction, op)
+
+
 def mse_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
              reduction: str = "mean", weight: Any = None) -> Any:
-    """Mean squared error."""
+    """Mean squared error (one ``MseLossBackward0`` node, as in PyTorch).
+
+    With ``weight`` (of the input's shape) the mean is ``sum(weight * (input - target)**2)
+    / sum(weight)``, as in PyTorch.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> x = anygrad.tensor([1.0, 2.0], requires_grad=True)
+    >>> loss = F.mse_loss(x, anygrad.tensor([0.0, 0.0]))
+    >>> loss.item(), loss.grad_fn.name()
+    (2.5, 'MseLossBackward0')
+    """
     _same_shape("mse_loss", input, target)
-    d = input - target
-    loss = d * d
+    reduction = _legacy(reduction, size_average, reduce)
+    _check_reduction(reduction, "mse_loss")
     if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, _legacy(reduction, size_average, reduce), "mse_loss")
+        d = input - target
+        return _weighted("mse_loss", input, d * d, weight, reduction)
+    return MseLoss.apply(input, _as_target(input, target), reduction=reduction)
 
 
 def l1_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
-            reduction: str = "mean") -> Any:
-    """Mean absolute error."""
+            reduction: str = "mean", weight: Any = None) -> Any:
+    """Mean absolute error; composed of ``abs`` and a reduction, as PyTorch records it.
+
+    With ``weight`` (of the input's shape) the mean is ``sum(weight * |input - target|) /
+    sum(weight)``, as in PyTorch.
+    """
     _same_shape("l1_loss", input, target)
-    return _reduce(_ag.abs(input - target), _legacy(reduction, size_average, reduce), "l1_loss")
+    reduction = _legacy(reduction, size_average, reduce)
+    loss = _ag.abs(input - target)
+    if weight is not None:
+        _check_reduction(reduction, "l1_loss")
+        return _weighted("l1_loss", input, loss, weight, reduction)
+    return _reduce(loss, reduction, "l1_loss")
+
+
+class SmoothL1Loss(_PointwiseLoss):
+    @staticmethod
+    def loss(xp: Any, x: Any, t: Any, beta: float) -> Any:
+        a = xp.abs(x - t)
+        return xp.where(a < beta, (0.5 / beta) * a * a, a - 0.5 * beta)
+
+    @staticmethod
+    def grads(xp: Any, x: Any, t: Any, beta: float) -> tuple:
+        d = x - t
+        gx = xp.where(xp.abs(d) < beta, d / beta, xp.sign(d))
+        return gx, -gx
 
 
 def smooth_l1_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
                    reduction: str = "mean", beta: float = 1.0) -> Any:
-    """Quadratic below ``beta``, linear above (divided by ``beta``)."""
+    """Quadratic below ``beta``, linear above (divided by ``beta``); ``beta=0`` is
+    ``l1_loss`` (PyTorch's node names in both cases)."""
     _same_shape("smooth_l1_loss", input, target)
     if beta < 0:
         raise ValueError(f"smooth_l1_loss: beta must be non-negative, got {beta}")
-    a = _ag.abs(input - target)
+    reduction = _legacy(reduction, size_average, reduce)
     if beta == 0.0:
-        loss = a
-    else:
-        loss = _ag.where(a < beta, (0.5 / beta) * a * a, a - 0.5 * beta)
-    return _reduce(loss, _legacy(reduction, size_average, reduce), "smooth_l1_loss")
+        return _reduce(_ag.abs(input - target), reduction, "smooth_l1_loss")
+    _check_reduction(reduction, "smooth_l1_loss")
+    return SmoothL1Loss.apply(input, _as_target(input, target), reduction=reduction,
+                              beta=float(beta))
+
+
+class HuberLoss(_PointwiseLoss):
+    @staticmethod
+    def loss(xp: Any, x: Any, t: Any, delta: float) -> Any:
+        a = xp.abs(x - t)
+        return xp.where(a < delta, 0.5 * a * a, delta * (a - 0.5 * delta))
+
+    @staticmethod
+    def grads(xp: Any, x: Any, t: Any, delta: float) -> tuple:
+        d = x - t
+        gx = xp.where(xp.abs(d) < delta, d, delta * xp.sign(d))
+        return gx, -gx
 
 
 def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0,  # noqa: A002
                weight: Any = None) -> Any:
-    """Quadratic below ``delta``, ``delta``-scaled linear above."""
+    """Quadratic below ``delta``, ``delta``-scaled linear above (one ``HuberLossBackward0``
+    node; with ``weight``, that node's unreduced loss times the weight, as in PyTorch)."""
     _same_shape("huber_loss", input, target)
     if delta <= 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta}")
-    a = _ag.abs(input - target)
-    loss = _ag.where(a < delta, 0.5 * a * a, delta * (a - 0.5 * delta))
+    _check_reduction(reduction, "huber_loss")
+    target = _as_target(input, target)
     if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction, "huber_loss")
+        loss = HuberLoss.apply(input, target, reduction="none", delta=float(delta))
+        return _reduce(loss * weight, reduction, "huber_loss")
+    return HuberLoss.apply(input, target, reduction=reduction, delta=float(delta))
 
 
 def _class_mask(op: str, input: Any, target: Any, weight: Any, ignore_index: int) -> Any:
@@ -208,15 +340,67 @@ def _class_mask(op: str, input: Any, target: Any, weight: Any, ignore_index: int
     return _ag.asarray(mask, backend=input._backend), axis
 
 
+class NllLoss(Function):
+    """Negative log-likelihood with a constant class mask, as one node.
+
+    The mask holds each target's class weight at its class (0 elsewhere and for ignored
+    targets); the loss is ``-sum(input * mask)`` over the class axis, and its gradient
+    ``-mask`` times the incoming one, in xp operators only (so it differentiates again).
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, mask: Any, *, axis: int, reduction: str) -> Any:
+        xp = ctx.xp
+        loss = -xp.sum(x * mask, axis=axis)
+        ctx.mask, ctx.axis, ctx.reduction = mask, axis, reduction
+        if reduction == "none":
+            return loss
+        total = xp.sum(loss)
+        if reduction == "sum":
+            return total
+        ctx.denom = xp.sum(mask)
+        return total / ctx.denom
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        xp = ctx.xp
+        mask = ctx.mask
+        if ctx.create_graph:  # the mask enters as a constant Tensor
+            mask = xp.asarray(mask)
+        if ctx.reduction == "mean":
+            g = gy / (xp.asarray(ctx.denom) if ctx.create_graph else ctx.denom)
+        elif ctx.reduction == "sum":
+            g = gy
+        else:
+            g = xp.expand_dims(gy, axis=ctx.axis)
+        return -(mask * g), None
+
+
+class _NllLoss2D(NllLoss):
+    """PyTorch's name for the node of a 4-d input ``(N, C, H, W)``."""
+
+    def name(self) -> str:
+        return "NllLoss2DBackward0"
+
+
+def _nll(input: Any, mask: Any, axis: int, reduction: str) -> Any:  # noqa: A002
+    node = _NllLoss2D if input.ndim == 4 else NllLoss
+    return node.apply(input, mask, axis=axis, reduction=reduction)
+
+
 def nll_loss(input: Any, target: Any, weight: Any = None, size_average: Any = None,  # noqa: A002
              ignore_index: int = -100, reduce: Any = None, reduction: str = "mean") -> Any:
     """Negative log-likelihood of class indices given log-probabilities ``(N, C, ...)``.
 
     With ``reduction='mean'`` the sum is divided by the total weight of the non-ignored
-    targets (PyTorch's rule).
+    targets (PyTorch's rule). One ``NllLossBackward0`` node (``NllLoss2DBackward0`` for
+    a 4-d input), as in PyTorch.
     """
     reduction = _legacy(reduction, size_average, reduce)
     mask, axis = _class_mask("nll_loss", input, target, weight, ignore_index)
+    _check_reduction(reduction, "nll_loss")
+    if not mask.requires_grad:
+        return _nll(input, mask.array, axis, reduction)
     loss = -_ag.sum(input * mask, axis=axis)
     if reduction == "mean":
         return _ag.sum(loss) / _ag.sum(mask)
@@ -228,12 +412,20 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
                   label_smoothing: float = 0.0) -> Any:
     """Cross-entropy of logits ``(N, C, ...)`` with class indices or class probabilities.
 
+    With class indices it is ``nll_loss(log_softmax(input, 1), target)``: a
+    ``NllLossBackward0`` node over a ``LogSoftmaxBackward0`` node, the graph PyTorch
+    records.
+
     Examples
     --------
     >>> import anygrad
     >>> import anygrad.nn.functional as F
-    >>> round(F.cross_entropy(anygrad.zeros(2, 4), anygrad.tensor([1, 3])).item(), 4)
+    >>> x = anygrad.zeros(2, 4, requires_grad=True)
+    >>> loss = F.cross_entropy(x, anygrad.tensor([1, 3]))
+    >>> round(loss.item(), 4)
     1.3863
+    >>> loss.grad_fn.name(), loss.grad_fn.next_functions[0][0].name()
+    ('NllLossBackward0', 'LogSoftmaxBackward0')
     """
     reduction = _legacy(reduction, size_average, reduce)
     if not 0.0 <= label_smoothing <= 1.0:
@@ -260,9 +452,8 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
         return _reduce(loss, reduction, "cross_entropy")
     mask, _ = _class_mask("cross_entropy", input, target, weight, ignore_index)
     if label_smoothing == 0 and not mask.requires_grad:
-        if reduction not in ("mean", "sum", "none"):
-            _reduce(input, reduction, "cross_entropy")  # raises, naming the bad value
-        return _CrossEntropy.apply(input, mask=mask.array, axis=axis, reduction=reduction)
+        _check_reduction(reduction, "cross_entropy")
+        return _nll(_ag.log_softmax(input, axis=axis), mask.array, axis, reduction)
     logp = _ag.log_softmax(input, axis=axis)
     loss = -_ag.sum(logp * mask, axis=axis)
     if label_smoothing > 0:
@@ -275,48 +466,6 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any
     return _reduce(loss, reduction, "cross_entropy")
 
 
-class _CrossEntropy(Function):
-    """Cross-entropy of logits with a constant class mask, as one node.
-
-    The mask holds each target's class weight at its class (0 elsewhere and for ignored
-    targets). The backward is ``softmax * row_weight - mask``, with the softmax recomputed
-    from the saved logits, so the same lines differentiate again under create_graph.
-    """
-
-    @staticmethod
-    def forward(ctx: Any, x: Any, *, mask: Any, axis: int, reduction: str) -> Any:
-        xp = ctx.xp
-        z = x - xp.max(x, axis=axis, keepdims=True)
-        logp = z - xp.log(xp.sum(xp.exp(z), axis=axis, keepdims=True))
-        loss = -xp.sum(logp * mask, axis=axis)
-        ctx.save_for_backward(x)
-        ctx.mask, ctx.axis, ctx.reduction = mask, axis, reduction
-        if reduction == "none":
-            return loss
-        total = xp.sum(loss)
-        if reduction == "sum":
-            return total
-        ctx.denom = xp.sum(mask)
-        return total / ctx.denom
-
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        (x,) = ctx.saved_tensors
-        xp = ctx.xp
-        axis, mask = ctx.axis, ctx.mask
-        if ctx.create_graph:  # the mask enters as a constant Tensor
-            mask = xp.asarray(mask)
-        e = xp.exp(x - xp.max(x, axis=axis, keepdims=True))
-        p = e / xp.sum(e, axis=axis, keepdims=True)
-        g = p * xp.sum(mask, axis=axis, keepdims=True) - mask
-        if ctx.reduction == "mean":
-            denom = xp.asarray(ctx.denom) if ctx.create_graph else ctx.denom
-            return g * (gy / denom)
-        if ctx.reduction == "sum":
-            return g * gy
-        return g * xp.expand_dims(gy, axis=axis)
-
-
 def _valid(input: Any, target: Any, ignore_index: int, axis: int) -> Any:
     t = target if isinstance(target, Tensor) else _ag.asarray(target, backend=input._backend)
     xp = input.xp
@@ -324,9 +473,38 @@ def _valid(input: Any, target: Any, ignore_index: int, axis: int) -> Any:
     return _ag.asarray(v, backend=input._backend)
 
 
+def _sigmoid(xp: Any, x: Any) -> Any:
+    """Stable logistic function: exp is only taken of ``-|x|`` (no overflow)."""
+    pos = x >= 0
+    e = xp.exp(xp.where(pos, -x, x))
+    p = 1.0 / (1.0 + e)
+    return xp.where(pos, p, e * p)
+
+
+class BinaryCrossEntropy(_PointwiseLoss):
+    """Logs clamped at -100 as in PyTorch; the input gradient is PyTorch's
+    ``(x - t) / max(x (1 - x), 1e-12)``, finite at 0 and 1."""
+
+    @staticmethod
+    def loss(xp: Any, x: Any, t: Any, w: Any) -> Any:
+        log_p = xp.maximum(xp.log(x), -100.0)
+        log_q = xp.maximum(xp.log(1.0 - x), -100.0)
+        loss = -(t * log_p + (1.0 - t) * log_q)
+        return loss if w is None else loss * w
+
+    @staticmethod
+    def grads(xp: Any, x: Any, t: Any, w: Any) -> tuple:
+        gx = (x - t) / xp.maximum(x * (1.0 - x), 1e-12)
+        gt = xp.maximum(xp.log(1.0 - x), -100.0) - xp.maximum(xp.log(x), -100.0)
+        return (gx, gt) if w is None else (gx * w, gt * w)
+
+
 def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_average: Any = None,  # noqa: A002
                          reduce: Any = None, reduction: str = "mean") -> Any:
     """Binary cross-entropy of probabilities; logs are clamped at -100 as in PyTorch.
+
+    One ``BinaryCrossEntropyBackward0`` node; a ``weight`` that requires grad gets its
+    gradient through the composed form instead (PyTorch refuses one).
 
     Raises
     ------
@@ -337,20 +515,58 @@ def binary_cross_entropy(input: Any, target: Any, weight: Any = None, size_avera
     _exact_shape("binary_cross_entropy", input, target)
     _check_unit_interval("binary_cross_entropy", "input", input)
     _check_unit_interval("binary_cross_entropy", "target", target)
+    reduction = _legacy(reduction, size_average, reduce)
+    if not (isinstance(weight, Tensor) and weight.requires_grad):
+        _check_reduction(reduction, "binary_cross_entropy")
+        return BinaryCrossEntropy.apply(input, _as_target(input, target),
+                                        _as_target(input, weight), reduction=reduction)
     log_p = _ag.clip(_ag.log(input), -100.0, None)
     log_q = _ag.clip(_ag.log(1.0 - input), -100.0, None)
     loss = -(target * log_p + (1.0 - target) * log_q)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, _legacy(reduction, size_average, reduce), "binary_cross_entropy")
+    return _reduce(loss * weight, reduction, "binary_cross_entropy")
+
+
+def _softplus_neg(xp: Any, x: Any) -> Any:
+    """``log(1 + exp(-x))`` without overflow: ``relu(-x) + log(1 + exp(-|x|))``."""
+    return xp.maximum(-x, 0.0) + xp.log1p(xp.exp(-xp.abs(x)))
+
+
+class BinaryCrossEntropyWithLogits(_PointwiseLoss):
+    @staticmethod
+    def loss(xp: Any, x: Any, t: Any, w: Any, pw: Any) -> Any:
+        sp = _softplus_neg(xp, x)
+        if pw is None:
+            loss = (1.0 - t) * x + sp
+        else:
+            loss = (1.0 - t) * x + (1.0 + (pw - 1.0) * t) * sp
+        return loss if w is None else loss * w
+
+    @staticmethod
+    def grads(xp: Any, x: Any, t: Any, w: Any, pw: Any) -> tuple:
+        if pw is None:
+            gx, gt = _sigmoid(xp, x) - t, -x
+        else:
+            gx = (1.0 + (pw - 1.0) * t) * _sigmoid(xp, x) - pw * t
+            gt = (pw - 1.0) * _softplus_neg(xp, x) - x
+        return (gx, gt) if w is None else (gx * w, gt * w)
 
 
 def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None,  # noqa: A002
                                      size_average: Any = None, reduce: Any = None,
                                      reduction: str = "mean", pos_weight: Any = None) -> Any:
-    """Binary cross-entropy on logits, computed stably through ``softplus(-x)``."""
+    """Binary cross-entropy on logits, computed stably through ``softplus(-x)``.
+
+    One ``BinaryCrossEntropyWithLogitsBackward0`` node; a ``weight`` or ``pos_weight``
+    that requires grad gets its gradient through the composed form instead (PyTorch
+    refuses one).
+    """
     _exact_shape("binary_cross_entropy_with_logits", input, target)
-    # log(1 + exp(-x)) without overflow: relu(-x) + log(1 + exp(-|x|)).
+    reduction = _legacy(reduction, size_average, reduce)
+    if not any(isinstance(w, Tensor) and w.requires_grad for w in (weight, pos_weight)):
+        _check_reduction(reduction, "binary_cross_entropy_with_logits")
+        return BinaryCrossEntropyWithLogits.apply(
+            input, _as_target(input, target), _as_target(input, weight),
+            _as_target(input, pos_weight), reduction=reduction)
     sp = _ag.relu(-input) + _ag.log1p(_ag.exp(-_ag.abs(input)))
     if pos_weight is not None:
         loss = (1.0 - target) * input + (1.0 + (pos_weight - 1.0) * target) * sp
@@ -358,7 +574,7 @@ def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None
         loss = (1.0 - target) * input + sp
     if weight is not None:
         loss = loss * weight
-    return _reduce(loss, _legacy(reduction, size_average, reduce), "binary_cross_entropy_with_logits")
+    return _reduce(loss, reduction, "binary_cross_entropy_with_logits")
 
 
 def kl_div(input: Any, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
@@ -380,10 +596,24 @@ def kl_div(input: Any, target: Any, size_average: Any = None, reduce: Any = None
     return _reduce(loss, reduction, "kl_div")
 
 
+class SoftMarginLoss(_PointwiseLoss):
+    @staticmethod
+    def loss(xp: Any, x: Any, t: Any) -> Any:
+        return xp.log1p(xp.exp(-t * x))
+
+    @staticmethod
+    def grads(xp: Any, x: Any, t: Any) -> tuple:
+        s = _sigmoid(xp, -t * x)
+        return -t * s, -x * s
+
+
 def soft_margin_loss(input: Any, target: Any, size_average: Any = None, reduce: Any = None,  # noqa: A002
                      reduction: str = "mean") -> Any:
-    loss = _ag.log1p(_ag.exp(-target * input))
-    return _reduce(loss, _legacy(reduction, size_average, reduce), "soft_margin_loss")
+    """``log(1 + exp(-target * input))``, targets in {-1, 1}; one ``SoftMarginLossBackward0``
+    node."""
+    reduction = _legacy(reduction, size_average, reduce)
+    _check_reduction(reduction, "soft_margin_loss")
+    return SoftMarginLoss.apply(input, _as_target(input, target), reduction=reduction)
 
 
 def poisson_nll_loss(input: Any, target: Any, log_input: bool = True, full: bool = False,  # noqa: A002
