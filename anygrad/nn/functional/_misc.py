@@ -161,7 +161,8 @@ class _Pad(Function):
 def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None) -> Any:  # noqa: A002
     """Pad the trailing axes: ``pad = (last_before, last_after, second_last_before, ...)``.
 
-    Only ``mode='constant'`` is supported; negative amounts crop.
+    ``mode`` is ``'constant'`` (negative amounts crop), ``'reflect'``, ``'replicate'`` or
+    ``'circular'``.
 
     Examples
     --------
@@ -170,8 +171,6 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
     >>> F.pad(anygrad.ones(1, 2), (1, 2)).tolist()
     [[0.0, 1.0, 1.0, 0.0, 0.0]]
     """
-    if mode != "constant":
-        raise NotImplementedError(f"pad: only mode='constant' is supported, got {mode!r}")
     pads = tuple(int(p) for p in pad)
     if len(pads) % 2 or len(pads) // 2 > input.ndim:
         raise ValueError(
@@ -182,6 +181,10 @@ def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None
         n = input.shape[input.ndim - 1 - k]
         if n + pads[2 * k] + pads[2 * k + 1] < 0:
             raise ValueError(f"pad: padding {pads} gives a negative size for input of shape {tuple(input.shape)}")
+    if mode != "constant":
+        from ._resample import pad_mode
+
+        return pad_mode(input, pads, mode)
     return _Pad.apply(input, pads, 0.0 if value is None else float(value))
 
 
@@ -288,7 +291,8 @@ register(OpSpec("nn.functional.one_hot", one_hot, differentiable=False, twice_di
 
 register(OpSpec("nn.functional.pad", pad, ref=None, shapes=lambda rng: ((2, 3, 4),),
                 kwargs=({"pad": (1, 2)}, {"pad": (2, -1, -1, 1), "value": 0.5}),
-                category="nn_vision", notes="mode='constant' only; negative amounts crop"))
+                category="nn_vision", notes="negative amounts crop; reflect, replicate and circular modes are checked "
+                      "against PyTorch in tests/nn/test_more_layers.py"))
 
 
 register(OpSpec("nn.functional.normalize", normalize, ref=None, domain="nonzero",
