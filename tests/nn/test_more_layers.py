@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import anygrad
 import anygrad.nn as nn
 import anygrad.nn.functional as F
 from nn_helpers import ag, compare, to_np, torch
@@ -196,3 +197,74 @@ def test_unfold_fold_without_torch(backend):
     np.testing.assert_array_equal(to_np(ones)[0, 0], [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
     with pytest.raises(ValueError, match="fold: expected an input"):
         F.fold(cols, (4, 6), 3)
+
+
+CONV3D = [{}, {"stride": 2, "padding": 1, "dilation": (2, 1, 1), "groups": 2},
+          {"padding": "same"}, {"stride": (1, 2, 1), "padding": (0, 1, 2)}]
+
+
+@pytest.mark.parametrize("kw", CONV3D, ids=["plain", "s2-p1-d211-g2", "same", "s121-p012"])
+def test_conv3d_matches_torch(backend, kw):
+    x = rng.standard_normal((2, 4, 4, 5, 4))
+    w = rng.standard_normal((6, 4 // kw.get("groups", 1), 2, 3, 2))
+    compare(backend, lambda *a: F.conv3d(*a, **kw), lambda *a: TF.conv3d(*a, **kw),
+            [x, w, rng.standard_normal(6)], grad=(0, 1, 2))
+
+
+def test_conv3d_without_torch(backend):
+    # A kernel of depth 1 is the 2-D convolution of each depth slice.
+    x, w = rng.standard_normal((1, 2, 3, 4, 4)), rng.standard_normal((3, 2, 1, 2, 2))
+    y = to_np(F.conv3d(ag(backend, x), ag(backend, w), padding=(0, 1, 0)))
+    for i in range(3):
+        y2 = F.conv2d(ag(backend, x[:, :, i]), ag(backend, w[:, :, 0]), padding=(1, 0))
+        np.testing.assert_allclose(y[:, :, i], to_np(y2), rtol=1e-12, atol=1e-12)
+    layer = nn.Conv3d(2, 4, 3, padding=1).to(backend.name, device=backend.device_obj())
+    assert tuple(layer(ag(backend, x, dtype=layer.weight.dtype)).shape) == (1, 4, 3, 4, 4)
+
+
+POOL3D = [{"kernel_size": 2}, {"kernel_size": 3, "stride": 2, "padding": 1},
+          {"kernel_size": (2, 3, 2), "stride": 2, "ceil_mode": True},
+          {"kernel_size": 3, "stride": 2, "padding": 1, "ceil_mode": True,
+           "count_include_pad": False}]
+
+
+@pytest.mark.parametrize("kw", POOL3D, ids=["k2", "k3-s2-p1", "ceil", "ceil-exclude-pad"])
+def test_pool3d_matches_torch(backend, kw):
+    if torch is None:
+        pytest.skip("torch is not installed")
+    x = rng.standard_normal((2, 2, 5, 6, 5))
+    mkw = {k: v for k, v in kw.items() if k != "count_include_pad"}
+    compare(backend, nn.MaxPool3d(**mkw), torch.nn.MaxPool3d(**mkw), [x], grad=(0,))
+    compare(backend, nn.AvgPool3d(**kw), torch.nn.AvgPool3d(**kw), [x], grad=(0,))
+    for size in (1, (2, 3, 4), (3, None, 2)):
+        compare(backend, nn.AdaptiveAvgPool3d(size), torch.nn.AdaptiveAvgPool3d(size), [x],
+                grad=(0,))
+        compare(backend, nn.AdaptiveMaxPool3d(size), torch.nn.AdaptiveMaxPool3d(size), [x],
+                grad=(0,))
+
+
+def test_pool3d_without_torch(backend):
+    x = rng.standard_normal((1, 2, 4, 4, 6))
+    boxes = x.reshape(1, 2, 2, 2, 2, 2, 3, 2)
+    np.testing.assert_allclose(to_np(F.max_pool3d(ag(backend, x), 2)),
+                               boxes.max(axis=(3, 5, 7)), rtol=1e-12)
+    np.testing.assert_allclose(to_np(F.avg_pool3d(ag(backend, x), 2)),
+                               boxes.mean(axis=(3, 5, 7)), rtol=1e-12)
+    np.testing.assert_allclose(to_np(F.adaptive_avg_pool3d(ag(backend, x), (2, 2, 3))),
+                               boxes.mean(axis=(3, 5, 7)), rtol=1e-12)
+    np.testing.assert_allclose(to_np(F.adaptive_max_pool3d(ag(backend, x), 1)),
+                               x.max(axis=(2, 3, 4), keepdims=True), rtol=1e-12)
+    with pytest.raises(ValueError, match="4-D or 5-D input"):
+        F.max_pool3d(ag(backend, np.zeros((2, 2, 2))), 2)
+
+
+def test_batchnorm3d_matches_torch(backend):
+    if torch is None:
+        pytest.skip("torch is not installed")
+    bn = nn.BatchNorm3d(3).to(anygrad.float64).to(backend.name, device=backend.device_obj())
+    tbn = torch.nn.BatchNorm3d(3).double()
+    x = rng.standard_normal((2, 3, 2, 3, 2))
+    compare(backend, bn, tbn, [x], grad=(0,))
+    np.testing.assert_allclose(to_np(bn.running_var), tbn.running_var.numpy(), rtol=1e-10)
+    with pytest.raises(ValueError, match="expected a 5-D input"):
+        bn(ag(backend, x[0]))

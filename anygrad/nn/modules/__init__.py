@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import (activation, container, conv, dropout, linear, loss, normalization, padding,
-               pooling, resample, rnn, sparse, transformer)
+               pooling, resample, rnn, sparse, transformer, volume)
 from .activation import *  # noqa: F401,F403
 from .container import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
@@ -17,9 +17,10 @@ from .resample import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
 from .sparse import *  # noqa: F401,F403
 from .transformer import *  # noqa: F401,F403
+from .volume import *  # noqa: F401,F403
 
 __all__ = sorted(
     activation.__all__ + container.__all__ + conv.__all__ + dropout.__all__ + linear.__all__
     + loss.__all__ + normalization.__all__ + padding.__all__ + pooling.__all__ + resample.__all__
-    + rnn.__all__ + sparse.__all__ + transformer.__all__
+    + rnn.__all__ + sparse.__all__ + transformer.__all__ + volume.__all__
 )
