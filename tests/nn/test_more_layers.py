@@ -268,3 +268,40 @@ def test_batchnorm3d_matches_torch(backend):
     np.testing.assert_allclose(to_np(bn.running_var), tbn.running_var.numpy(), rtol=1e-10)
     with pytest.raises(ValueError, match="expected a 5-D input"):
         bn(ag(backend, x[0]))
+
+
+def _ctc_case():
+    x = rng.standard_normal((9, 3, 5))
+    targets = np.array([[1, 2, 2, 4], [3, 1, 4, 0], [2, 0, 0, 0]])
+    return x, targets, np.array([9, 7, 5]), np.array([4, 3, 0])
+
+
+@pytest.mark.parametrize("reduction", ["none", "mean", "sum"])
+def test_ctc_loss_matches_torch(backend, reduction):
+    # PyTorch's CTC gradient is the one through log_softmax (it assumes normalised inputs),
+    # so both sides start from logits.
+    x, targets, il, tl = _ctc_case()
+    compare(backend,
+            lambda t: nn.CTCLoss(reduction=reduction)(F.log_softmax(t, dim=2), targets, il, tl),
+            lambda t: TF.ctc_loss(t.log_softmax(2), torch.tensor(targets), torch.tensor(il),
+                                  torch.tensor(tl), reduction=reduction),
+            [x], grad=(0,), rtol=1e-8, atol=1e-10)
+
+
+def test_ctc_loss_infeasible_and_concatenated_targets(backend):
+    x, targets, il, tl = _ctc_case()
+    lp = F.log_softmax(ag(backend, x), dim=2)
+    short = np.array([3, 7, 5])  # 4 labels with a repeat need at least 5 frames
+    assert np.isinf(to_np(F.ctc_loss(lp, targets, short, tl, reduction="none"))[0])
+    assert to_np(F.ctc_loss(lp, targets, short, tl, reduction="none", zero_infinity=True))[0] == 0
+    flat = np.concatenate([targets[0, :4], targets[1, :3]])
+    np.testing.assert_allclose(to_np(F.ctc_loss(lp, flat, il, tl)),
+                               to_np(F.ctc_loss(lp, targets, il, tl)), rtol=1e-12)
+
+
+def test_ctc_loss_without_torch(backend):
+    # Label 1 over two frames, every class at probability 1/2: of the four paths, three
+    # collapse to "1" (1-1, blank-1, 1-blank), so P = 3/4.
+    lp = ag(backend, np.log(np.full((2, 1, 2), 0.5)))
+    loss = F.ctc_loss(lp, np.array([[1]]), [2], [1], reduction="sum")
+    np.testing.assert_allclose(to_np(loss), -np.log(0.75), rtol=1e-12)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from . import (activation, container, conv, dropout, linear, loss, normalization, padding,
+from . import (activation, container, conv, ctc, dropout, linear, loss, normalization, padding,
                pooling, resample, rnn, sparse, transformer, volume)
 from .activation import *  # noqa: F401,F403
 from .container import *  # noqa: F401,F403
 from .conv import *  # noqa: F401,F403
+from .ctc import *  # noqa: F401,F403
 from .dropout import *  # noqa: F401,F403
 from .linear import *  # noqa: F401,F403
 from .loss import *  # noqa: F401,F403
@@ -23,4 +24,5 @@ __all__ = sorted(
     activation.__all__ + container.__all__ + conv.__all__ + dropout.__all__ + linear.__all__
     + loss.__all__ + normalization.__all__ + padding.__all__ + pooling.__all__ + resample.__all__
     + rnn.__all__ + sparse.__all__ + transformer.__all__ + volume.__all__
+    + ctc.__all__
 )
