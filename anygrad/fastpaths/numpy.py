@@ -406,10 +406,51 @@ conv2d_backward = _blas_limited(conv2d_backward)
 # Same meaning as layer_forward/layer_backward of anygrad.nn.functional._rnn, which the
 # caches here never meet (each side reads only its own). A small recurrent step is a few
 # dozen microseconds of NumPy calls, so what pays is fewer calls per step: every per-step
-# array is a view into one preallocated (T, N, ...) buffer written with out=, the biases are
-# folded into the all-steps input projection (one GEMM), and whatever does not depend on the
+# array is a view into one preallocated (T, ...) buffer written with out=, the biases are
+# folded into the all-steps input projection (one GEMM), whatever does not depend on the
 # recursion (activation derivatives, the weight gradients) is computed for all steps at
-# once outside the loop.
+# once outside the loop, and a zero initial state (None) skips the first step's GEMM.
+#
+# Memory is reused, not allocated: an LSTM(32, 64) step over 20 steps of 16 samples made
+# about 200 page faults (several 320 KB buffers per step, which glibc's default settings
+# hand back to the system and fault in again), which cost more than its arithmetic and
+# were the whole gap to PyTorch (0 faults). Temporaries that never leave a kernel are
+# per-thread scratch slots (_scratch); what the forward keeps for the backward is one
+# buffer from a small pool, which the backward kernel, its only reader, gives back.
+_POOL_LIMIT = 1 << 26  # bytes kept for reuse at most (64 MiB)
+_pool_free: dict = {}  # nbytes -> flat uint8 buffers ready for reuse
+_pool_lock = threading.Lock()
+_pool_bytes = [0]
+
+
+def _pool_take(dtype: Any, *shapes: tuple) -> tuple:
+    """``(buffer, arrays)``: arrays of the given shapes, views into one pooled buffer."""
+    dtype = np.dtype(dtype)
+    sizes = [math.prod(sh) for sh in shapes]
+    nbytes = sum(sizes) * dtype.itemsize
+    with _pool_lock:
+        free = _pool_free.get(nbytes)
+        buf = free.pop() if free else None
+        if buf is not None:
+            _pool_bytes[0] -= nbytes
+    if buf is None:
+        buf = np.empty(nbytes, dtype=np.uint8)
+    flat = buf.view(dtype)
+    arrays, start = [], 0
+    for sh, size in zip(shapes, sizes):
+        arrays.append(flat[start:start + size].reshape(sh))
+        start += size
+    return buf, arrays
+
+
+def _pool_give(buf: np.ndarray) -> None:
+    """Return a buffer from :func:`_pool_take` whose arrays nobody reads any more."""
+    with _pool_lock:
+        if _pool_bytes[0] + buf.nbytes <= _POOL_LIMIT:
+            _pool_free.setdefault(buf.nbytes, []).append(buf)
+            _pool_bytes[0] += buf.nbytes
+
+
 def _sigmoid_(a: np.ndarray) -> np.ndarray:
     """In-place logistic sigmoid through tanh (no overflow warnings for large -a)."""
     a *= 0.5
@@ -419,28 +460,49 @@ def _sigmoid_(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _projection_t(x: np.ndarray, w: np.ndarray, b: Any) -> np.ndarray:
-    """``x @ w^T + b`` for every step, transposed to ``(T, rows, N)``: one flat GEMM and one
-    transposing copy (measured faster than a batched matmul per step)."""
+def _projection_t(x: np.ndarray, w: np.ndarray, b: Any, out: np.ndarray) -> np.ndarray:
+    """``x @ w^T + b`` for every step, transposed into ``out`` ``(T, rows, N)``: one flat
+    GEMM and one transposing copy (measured faster than a batched matmul per step)."""
     n_steps, n, isize = x.shape
-    xw = np.reshape(x, (n_steps * n, isize)) @ w.T
+    xw = _scratch("rnn_xw", (n_steps * n, w.shape[0]), out.dtype)
+    np.matmul(np.reshape(x, (n_steps * n, isize)), w.T, out=xw)
     if b is not None:
         xw += b
-    return np.ascontiguousarray(np.reshape(xw, (n_steps, n, w.shape[0])).transpose(0, 2, 1))
+    np.copyto(out, np.reshape(xw, (n_steps, n, w.shape[0])).transpose(0, 2, 1))
+    return out
 
 
-def _lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray,
-                  w_hh: np.ndarray, b_ih: Any, b_hh: Any, reverse: bool) -> tuple:
+def _order(n_steps: int, reverse: bool) -> range:
+    return range(n_steps - 1, -1, -1) if reverse else range(n_steps)
+
+
+def _transposed(a: np.ndarray, slot: str) -> np.ndarray:
+    """``a`` ``(T, N, H)`` copied to a scratch ``(T, H, N)``."""
+    out = _scratch(slot, (a.shape[0], a.shape[2], a.shape[1]), a.dtype)
+    np.copyto(out, a.transpose(0, 2, 1))
+    return out
+
+
+def _untransposed(a: np.ndarray, slot: str) -> np.ndarray:
+    """Per-step gate gradients ``(T, G, N)`` as the ``(T*N, G)`` rows the weight
+    gradients' GEMMs read (a scratch copy)."""
+    out = _scratch(slot, (a.shape[0] * a.shape[2], a.shape[1]), a.dtype)
+    np.copyto(np.reshape(out, (a.shape[0], a.shape[2], a.shape[1])), a.transpose(0, 2, 1))
+    return out
+
+
+def _lstm_forward(x: np.ndarray, h0: Any, c0: Any, w_ih: np.ndarray, w_hh: np.ndarray,
+                  b_ih: Any, b_hh: Any, reverse: bool) -> tuple:
     """LSTM layer in a transposed layout: every per-step array is ``(rows, N)``.
 
     Two measured reasons: (1) the slices of one gate of a ``(N, 4H)`` array are strided and
-    NumPy's elementwise loops run about five times slower on them than on a contiguous
+    NumPy's elementwise loops run two to five times slower on them than on a contiguous
     block; with the gates as rows of ``(4H, N)`` each gate is one contiguous block.
     (2) The gates are kept in the order (o, i, f, g) instead of PyTorch's (i, f, g, o):
     the three sigmoid gates are then one block (one tanh over all four gates, with
     ``sigmoid(v) = 0.5 tanh(v / 2) + 0.5`` folded into the weights). Backward lays the
     gate gradients out in PyTorch's order, where the three that are ``dc * (...)``
-    (i, f, g) are one block.
+    (i, f, g) are one block. The input projection's buffer becomes the activations.
     """
     n_steps, n, _ = x.shape
     hsize = w_hh.shape[1]
@@ -457,115 +519,171 @@ def _lstm_forward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarra
     b = None
     if b_ih is not None or b_hh is not None:
         b = oifg((0 if b_ih is None else b_ih) + (0 if b_hh is None else b_hh)) * scale[:, 0]
-    xw = _projection_t(x, w_x, b)
-    acts = np.empty((n_steps, 4 * hsize, n), dtype=dt)
-    ys = np.empty((n_steps, hsize, n), dtype=dt)
-    cs = np.empty((n_steps, hsize, n), dtype=dt)
-    tcs = np.empty((n_steps, hsize, n), dtype=dt)
-    tmp = np.empty((hsize, n), dtype=dt)
-    h, c = h0.T, c0.T
-    for t in (range(n_steps - 1, -1, -1) if reverse else range(n_steps)):
+    buf, (acts, tcs, cs) = _pool_take(dt, (n_steps, 4 * hsize, n), (n_steps, hsize, n),
+                                      (n_steps, hsize, n))
+    _projection_t(x, w_x, b, acts)
+    ys = _scratch("rnn_ys", (n_steps, hsize, n), dt)
+    hw = _scratch("rnn_hw", (4 * hsize, n), dt)
+    tmp = _scratch("rnn_tmp", (hsize, n), dt)
+    h = None if h0 is None else h0.T
+    c = None if c0 is None else c0.T
+    for t in _order(n_steps, reverse):
         a = acts[t]
-        np.matmul(w_h, h, out=a)
-        a += xw[t]
+        if h is not None:
+            np.matmul(w_h, h, out=hw)
+            a += hw
         np.tanh(a, out=a)
         sig = a[:three]
         sig *= 0.5
         sig += 0.5
-        ct, yt = cs[t], ys[t]
-        np.multiply(a[2 * hsize:three], c, out=ct)  # f * c
-        np.multiply(a[hsize:2 * hsize], a[three:], out=tmp)  # i * g
-        ct += tmp
-        np.tanh(ct, out=tcs[t])
-        np.multiply(a[:hsize], tcs[t], out=yt)  # o * tanh(c)
+        ct, yt, tct = cs[t], ys[t], tcs[t]
+        if c is None:
+            np.multiply(a[hsize:2 * hsize], a[three:], out=ct)  # i * g
+        else:
+            np.multiply(a[2 * hsize:three], c, out=ct)  # f * c
+            np.multiply(a[hsize:2 * hsize], a[three:], out=tmp)  # i * g
+            ct += tmp
+        np.tanh(ct, out=tct)
+        np.multiply(a[:hsize], tct, out=yt)  # o * tanh(c)
         h, c = yt, ct
-    y = np.ascontiguousarray(ys.transpose(0, 2, 1))
-    return y, np.ascontiguousarray(cs.transpose(0, 2, 1)), (acts, tcs, ys, cs)
+    # Copies (np.array), never views: with N == 1 the transposes are contiguous already,
+    # and these buffers are scratch and pool memory.
+    return np.array(ys.transpose(0, 2, 1)), np.array(c.T), (buf, acts, tcs, cs)
 
 
-def _lstm_backward(x: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray,
-                   w_hh: np.ndarray, y: np.ndarray, gy: np.ndarray, gc: Any, cache: tuple,
-                   reverse: bool, needs: tuple) -> tuple:
+def _state_t(s: Any, like: np.ndarray) -> np.ndarray:
+    """An initial state ``(N, H)`` in the transposed layout; None is zeros."""
+    return np.zeros_like(like) if s is None else s.T
+
+
+def _lstm_backward(x: np.ndarray, h0: Any, c0: Any, w_ih: np.ndarray, w_hh: np.ndarray,
+                   y: np.ndarray, gy: Any, gh: Any, gc: Any, cache: tuple, reverse: bool,
+                   needs: tuple) -> tuple:
     """Backward of :func:`_lstm_forward` (same transposed layout and gate order)."""
-    acts, tcs, ys, cs = cache
+    buf, acts, tcs, cs = cache
     n_steps, n, isize = x.shape
     hsize = w_hh.shape[1]
-    dt = ys.dtype
+    dt = cs.dtype
     o, i = acts[:, :hsize], acts[:, hsize:2 * hsize]
     f, g = acts[:, 2 * hsize:3 * hsize], acts[:, 3 * hsize:]
-    cprev = _shifted(cs, c0.T, reverse)
     # dc = dh * k (+ carried), d(i, f, g) = dc * q, d(o) = dh * r: all steps at once.
-    k = 1.0 - tcs * tcs
+    k = _scratch("rnn_k", (n_steps, hsize, n), dt)
+    np.multiply(tcs, tcs, out=k)
+    np.subtract(1.0, k, out=k)
     k *= o
-    q = np.empty((n_steps, 3, hsize, n), dtype=dt)
+    q = _scratch("rnn_q", (n_steps, 3, hsize, n), dt)
     np.subtract(1.0, i, out=q[:, 0])
     q[:, 0] *= i
     q[:, 0] *= g
-    np.subtract(1.0, f, out=q[:, 1])
-    q[:, 1] *= f
-    q[:, 1] *= cprev
+    q1 = q[:, 1]
+    np.subtract(1.0, f, out=q1)
+    q1 *= f
+    if reverse:
+        q1[:-1] *= cs[1:]
+        q1[-1] *= _state_t(c0, cs[0])
+    else:
+        q1[1:] *= cs[:-1]
+        q1[0] *= _state_t(c0, cs[0])
     np.multiply(g, g, out=q[:, 2])
     np.subtract(1.0, q[:, 2], out=q[:, 2])
     q[:, 2] *= i
-    r = 1.0 - o
+    r = _scratch("rnn_r", (n_steps, hsize, n), dt)
+    np.subtract(1.0, o, out=r)
     r *= o
     r *= tcs
-    gyt = np.ascontiguousarray(gy.transpose(0, 2, 1))
-    gct = None if gc is None else np.ascontiguousarray(gc.transpose(0, 2, 1))
+    gyt = None if gy is None else _transposed(gy, "rnn_gy")
     # The gate gradients in PyTorch's order (i, f, g, o): the three that are dc * (...) are
     # one block, and the weights need no reordering.
     w_ht = w_hh.T
-    dgs = np.empty((n_steps, 4 * hsize, n), dtype=dt)
+    dgs = _scratch("rnn_dg", (n_steps, 4 * hsize, n), dt)
     dg4 = np.reshape(dgs, (n_steps, 4, hsize, n))
     dh = np.empty((hsize, n), dtype=dt)
     dc = np.empty((hsize, n), dtype=dt)
     dh_next = np.empty((hsize, n), dtype=dt)
     dc_next = np.empty((hsize, n), dtype=dt)
-    first = True
-    for t in (range(n_steps) if reverse else range(n_steps - 1, -1, -1)):
-        if first:
-            np.copyto(dh, gyt[t])
-            np.multiply(dh, k[t], out=dc)
+    carry_h, carry_c = gh is not None, gc is not None
+    if carry_h:
+        np.copyto(dh_next, gh.T)
+    if carry_c:
+        np.copyto(dc_next, gc.T)
+    order = _order(n_steps, not reverse)  # backwards in time
+    last = order[-1]
+    for t in order:
+        if gyt is not None:
+            if carry_h:
+                np.add(gyt[t], dh_next, out=dh)
+            else:
+                np.copyto(dh, gyt[t])
+        elif carry_h:
+            np.copyto(dh, dh_next)
         else:
-            np.add(gyt[t], dh_next, out=dh)
-            np.multiply(dh, k[t], out=dc)
+            dh.fill(0.0)
+        np.multiply(dh, k[t], out=dc)
+        if carry_c:
             dc += dc_next
-        if gct is not None:
-            dc += gct[t]
         np.multiply(dc, q[t], out=dg4[t, :3])
         np.multiply(dh, r[t], out=dg4[t, 3])
-        np.multiply(dc, f[t], out=dc_next)
-        np.matmul(w_ht, dgs[t], out=dh_next)
-        first = False
-    # Back to the (T*N, 4H) layout of the weight gradients.
-    dxw = np.ascontiguousarray(dgs.transpose(0, 2, 1)).reshape(n_steps * n, 4 * hsize)
+        if t != last or needs[2]:  # the first step's carries are only h0's and c0's gradients
+            np.multiply(dc, f[t], out=dc_next)
+            carry_c = True
+        if t != last or needs[1]:
+            np.matmul(w_ht, dgs[t], out=dh_next)
+            carry_h = True
+    _pool_give(buf)  # the cache is read: its memory serves the next forward
+    dxw = _untransposed(dgs, "rnn_dxw")
+    grads = _weight_grads(x, h0, w_ih, y, dxw, dxw, reverse, needs)
+    return (grads[0], np.ascontiguousarray(dh_next.T) if needs[1] else None,
+            np.ascontiguousarray(dc_next.T) if needs[2] else None) + grads[1:]
+
+
+def _weight_grads(x: np.ndarray, h0: Any, w_ih: np.ndarray, y: np.ndarray, dxw: np.ndarray,
+                  dhw: np.ndarray, reverse: bool, needs: tuple) -> tuple:
+    """``(gx, gw_ih, gw_hh, gb_ih, gb_hh)`` from the gradients of the input and hidden
+    projections' outputs, ``(T*N, G)`` each: one GEMM per weight over all steps. The
+    first step's hidden input is ``h0`` (zeros when None: its term is skipped), the
+    others' are ``y`` shifted by one step, read in place."""
+    n_steps, n, isize = x.shape
+    hsize = y.shape[2]
     gx = np.reshape(dxw @ w_ih, (n_steps, n, isize)) if needs[0] else None
     gw_ih = dxw.T @ np.reshape(x, (n_steps * n, isize)) if needs[3] else None
     gw_hh = None
     if needs[4]:
-        hprev = _shifted(y, h0, reverse)
-        gw_hh = dxw.T @ np.reshape(hprev, (n_steps * n, hsize))
-    gb_ih = dxw.sum(axis=0) if len(needs) > 5 and needs[5] else None
-    gb_hh = dxw.sum(axis=0) if len(needs) > 6 and needs[6] else None
-    return gx, np.ascontiguousarray(dh_next.T), np.ascontiguousarray(dc_next.T), gw_ih, gw_hh, gb_ih, gb_hh
+        y2 = np.reshape(y, (n_steps * n, hsize))
+        if n_steps == 1:
+            gw_hh = np.zeros((dhw.shape[1], hsize), dtype=y.dtype)
+        elif reverse:  # step t starts from y[t + 1]
+            gw_hh = dhw[:-n].T @ y2[n:]
+        else:
+            gw_hh = dhw[n:].T @ y2[:-n]
+        if h0 is not None:
+            gw_hh += (dhw[-n:] if reverse else dhw[:n]).T @ h0
+    gb_ih = gb_hh = None
+    ones = None
+    if len(needs) > 5 and needs[5]:
+        ones = np.ones(n_steps * n, dtype=dxw.dtype)
+        gb_ih = ones @ dxw  # a GEMV: several times faster than sum(axis=0) here
+    if len(needs) > 6 and needs[6]:
+        if dhw is dxw and gb_ih is not None:
+            gb_hh = gb_ih.copy()
+        else:
+            gb_hh = (np.ones(n_steps * n, dtype=dhw.dtype) if ones is None else ones) @ dhw
+    return gx, gw_ih, gw_hh, gb_ih, gb_hh
 
 
-def _gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: Any,
+def _gru_forward(x: np.ndarray, h0: Any, w_ih: np.ndarray, w_hh: np.ndarray, b_ih: Any,
                  b_hh: Any, reverse: bool) -> tuple:
     """GRU layer in the transposed layout of :func:`_lstm_forward` (gates as row blocks
     of ``(3H, N)``, PyTorch's order r, z, n: the two sigmoid gates are already one block)."""
     n_steps, n, _ = x.shape
     hsize = w_hh.shape[1]
     dt = x.dtype
-    xw = _projection_t(x, w_ih, b_ih)
+    xw = _projection_t(x, w_ih, b_ih, _scratch("rnn_xwt", (n_steps, 3 * hsize, n), dt))
     bh = None if b_hh is None else b_hh[:, None]
-    hw = np.empty((n_steps, 3 * hsize, n), dtype=dt)
-    rz = np.empty((n_steps, 2 * hsize, n), dtype=dt)
-    nn = np.empty((n_steps, hsize, n), dtype=dt)
-    ys = np.empty((n_steps, hsize, n), dtype=dt)
-    h = h0.T
+    buf, (hw, rz, nn, ys) = _pool_take(dt, (n_steps, 3 * hsize, n), (n_steps, 2 * hsize, n),
+                                       (n_steps, hsize, n), (n_steps, hsize, n))
+    h = np.zeros((hsize, n), dtype=dt) if h0 is None else h0.T
     two = 2 * hsize
-    for t in (range(n_steps - 1, -1, -1) if reverse else range(n_steps)):
+    for t in _order(n_steps, reverse):
         hwt, rzt, nt, yt = hw[t], rz[t], nn[t], ys[t]
         np.matmul(w_hh, h, out=hwt)
         if bh is not None:
@@ -579,39 +697,45 @@ def _gru_forward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarr
         yt *= rzt[hsize:]
         yt += nt
         h = yt
-    return np.ascontiguousarray(ys.transpose(0, 2, 1)), None, (rz, nn, hw, ys)
+    return np.array(ys.transpose(0, 2, 1)), None, (buf, rz, nn, hw, ys)  # a copy: pool memory
 
 
-def _gru_backward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
-                  y: np.ndarray, gy: np.ndarray, cache: tuple, reverse: bool, needs: tuple) -> tuple:
+def _gru_backward(x: np.ndarray, h0: Any, w_ih: np.ndarray, w_hh: np.ndarray,
+                  y: np.ndarray, gy: Any, gh: Any, cache: tuple, reverse: bool,
+                  needs: tuple) -> tuple:
     """Backward of :func:`_gru_forward` (same layout)."""
-    rz, nn, hw, ys = cache
+    buf, rz, nn, hw, ys = cache
     n_steps, n, isize = x.shape
     hsize = w_hh.shape[1]
     dt = ys.dtype
     r, z, hn = rz[:, :hsize], rz[:, hsize:], hw[:, 2 * hsize:]
     # d(pre_z) = dh * dz, d(pre_n) = dh * dn, d(pre_r) = d(pre_n) * dr: all steps at once.
-    dz = _shifted(ys, h0.T, reverse)
+    dz = _scratch("rnn_k", ys.shape, dt)
+    _shifted(ys, _state_t(h0, ys[0]), reverse, out=dz)
     dz -= nn
     dz *= z
-    dz *= 1.0 - z
-    dn = 1.0 - nn * nn
-    dn *= 1.0 - z
-    dr = 1.0 - r
+    omz = _scratch("rnn_r", ys.shape, dt)  # 1 - z
+    np.subtract(1.0, z, out=omz)
+    dz *= omz
+    dn = _scratch("rnn_q", ys.shape, dt)
+    np.multiply(nn, nn, out=dn)
+    np.subtract(1.0, dn, out=dn)
+    dn *= omz
+    dr = omz  # reused: 1 - z is not needed any more
+    np.subtract(1.0, r, out=dr)
     dr *= r
     dr *= hn
-    gyt = np.ascontiguousarray(gy.transpose(0, 2, 1))
+    gyt = None if gy is None else _transposed(gy, "rnn_gy")
     w_ht = w_hh.T
-    dx = np.empty((n_steps, 3 * hsize, n), dtype=dt)
-    dhw = np.empty((n_steps, 3 * hsize, n), dtype=dt)
+    dx = _scratch("rnn_dg", (n_steps, 3 * hsize, n), dt)
+    dhw = _scratch("rnn_dgh", (n_steps, 3 * hsize, n), dt)
     dh = np.empty((hsize, n), dtype=dt)
-    dh_next = np.empty((hsize, n), dtype=dt)
+    dh_next = np.zeros((hsize, n), dtype=dt) if gh is None else np.array(gh.T, order="C")
     tmp = np.empty((hsize, n), dtype=dt)
     two = 2 * hsize
-    first = True
-    for t in (range(n_steps) if reverse else range(n_steps - 1, -1, -1)):
-        if first:
-            np.copyto(dh, gyt[t])
+    for t in _order(n_steps, not reverse):
+        if gyt is None:
+            np.copyto(dh, dh_next)
         else:
             np.add(gyt[t], dh_next, out=dh)
         dxt, dht = dx[t], dhw[t]
@@ -624,24 +748,19 @@ def _gru_backward(x: np.ndarray, h0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndar
         np.matmul(w_ht, dht, out=dh_next)
         np.multiply(dh, z[t], out=tmp)
         dh_next += tmp
-        first = False
-    dxw = np.ascontiguousarray(dx.transpose(0, 2, 1)).reshape(n_steps * n, 3 * hsize)
-    dhw2 = np.ascontiguousarray(dhw.transpose(0, 2, 1)).reshape(n_steps * n, 3 * hsize)
-    gx = np.reshape(dxw @ w_ih, (n_steps, n, isize)) if needs[0] else None
-    gw_ih = dxw.T @ np.reshape(x, (n_steps * n, isize)) if needs[3] else None
-    gw_hh = None
-    if needs[4]:
-        gw_hh = dhw2.T @ np.reshape(_shifted(y, h0, reverse), (n_steps * n, hsize))
-    gb_ih = dxw.sum(axis=0) if len(needs) > 5 and needs[5] else None
-    gb_hh = dhw2.sum(axis=0) if len(needs) > 6 and needs[6] else None
-    return gx, np.ascontiguousarray(dh_next.T), None, gw_ih, gw_hh, gb_ih, gb_hh
+    _pool_give(buf)  # the cache is read: its memory serves the next forward
+    dxw = _untransposed(dx, "rnn_dxw")
+    dhw2 = _untransposed(dhw, "rnn_dhw")
+    grads = _weight_grads(x, h0, w_ih, y, dxw, dhw2, reverse, needs)
+    return (grads[0], np.ascontiguousarray(dh_next.T) if needs[1] else None, None) + grads[1:]
 
 
 @_blas_limited
 def rnn_layer_forward(mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any,
                       b_hh: Any, reverse: bool) -> tuple:
-    """``(y, c, cache)`` of one recurrent layer direction; ``(None, None, None)`` declines
-    (mixed dtypes: the generic code's promotion applies)."""
+    """``(y, c_last, cache)`` of one recurrent layer direction (``c_last`` None but for the
+    LSTM; ``h0``/``c0`` None are zeros); ``(None, None, None)`` declines (mixed dtypes:
+    the generic code's promotion applies)."""
     arrays = [a for a in (x, h0, c0, w_ih, w_hh, b_ih, b_hh) if a is not None]
     dt = x.dtype
     if dt.kind != "f" or any(a.dtype != dt for a in arrays):
@@ -652,20 +771,20 @@ def rnn_layer_forward(mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any,
         return _gru_forward(x, h0, w_ih, w_hh, b_ih, b_hh, reverse)
     n_steps, n, isize = x.shape
     hsize, gates = w_hh.shape[1], w_hh.shape[0]
-    xw = np.matmul(np.reshape(x, (n_steps * n, isize)), w_ih.T)
+    y = np.matmul(np.reshape(x, (n_steps * n, isize)), w_ih.T)
     if b_ih is not None:
-        xw += b_ih
+        y += b_ih
     if b_hh is not None:
-        xw += b_hh
-    xw = np.reshape(xw, (n_steps, n, gates))
-    order = range(n_steps - 1, -1, -1) if reverse else range(n_steps)
-    y = np.empty((n_steps, n, hsize), dtype=dt)
+        y += b_hh
+    y = np.reshape(y, (n_steps, n, gates))  # the projection, overwritten step by step
     h = h0
     w_t = w_hh.T
-    for t in order:
+    tmp = np.empty((n, hsize), dtype=dt)
+    for t in _order(n_steps, reverse):
         yt = y[t]
-        np.matmul(h, w_t, out=yt)
-        yt += xw[t]
+        if h is not None:
+            np.matmul(h, w_t, out=tmp)
+            yt += tmp
         if mode == "RNN_TANH":
             np.tanh(yt, out=yt)
         else:
@@ -674,9 +793,10 @@ def rnn_layer_forward(mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any,
     return y, None, None
 
 
-def _shifted(seq: np.ndarray, first: np.ndarray, reverse: bool) -> np.ndarray:
+def _shifted(seq: np.ndarray, first: np.ndarray, reverse: bool, out: Any = None) -> np.ndarray:
     """The state each step starts from (``first``, then ``seq`` shifted by one step)."""
-    out = np.empty_like(seq)
+    if out is None:
+        out = np.empty_like(seq)
     if reverse:
         out[:-1] = seq[1:]
         out[-1] = first
@@ -688,38 +808,40 @@ def _shifted(seq: np.ndarray, first: np.ndarray, reverse: bool) -> np.ndarray:
 
 @_blas_limited
 def rnn_layer_backward(mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any,
-                       b_hh: Any, y: Any, c: Any, gy: Any, gc: Any, cache: Any, reverse: bool,
+                       b_hh: Any, y: Any, gy: Any, gh: Any, gc: Any, cache: Any, reverse: bool,
                        needs: tuple) -> tuple:
-    """Gradients ``(gx, gh0, gc0, gw_ih, gw_hh, gb_ih, gb_hh)`` (None where not needed)."""
+    """Gradients ``(gx, gh0, gc0, gw_ih, gw_hh, gb_ih, gb_hh)`` (None where not needed) from
+    the gradients of every step's output ``gy`` ``(T, N, H)`` and of the last step's hidden
+    and cell states ``gh``/``gc`` ``(N, H)``, each None when it got none."""
     if mode == "LSTM":
-        return _lstm_backward(x, h0, c0, w_ih, w_hh, y, gy, gc, cache, reverse, needs)
+        return _lstm_backward(x, h0, c0, w_ih, w_hh, y, gy, gh, gc, cache, reverse, needs)
     if mode == "GRU":
-        return _gru_backward(x, h0, w_ih, w_hh, y, gy, cache, reverse, needs)
+        return _gru_backward(x, h0, w_ih, w_hh, y, gy, gh, cache, reverse, needs)
     n_steps, n, isize = x.shape
     hsize, gates = w_hh.shape[1], w_hh.shape[0]
     dt = y.dtype
-    hprev = _shifted(y, h0, reverse)
-    order = range(n_steps) if reverse else range(n_steps - 1, -1, -1)  # backwards in time
-    dxw = np.empty((n_steps, n, gates), dtype=dt)
+    d = _scratch("rnn_k", y.shape, dt)
+    if mode == "RNN_TANH":
+        np.multiply(y, y, out=d)
+        np.subtract(1.0, d, out=d)
+    else:
+        np.greater(y, 0, out=d)
+    dxw = _scratch("rnn_dg", (n_steps, n, gates), dt)
     dh = np.empty((n, hsize), dtype=dt)
-    dh_next = np.empty((n, hsize), dtype=dt)
-    d = 1.0 - y * y if mode == "RNN_TANH" else (y > 0).astype(dt)
-    first = True
+    dh_next = np.zeros((n, hsize), dtype=dt) if gh is None else np.array(gh)
+    order = _order(n_steps, not reverse)  # backwards in time
+    last = order[-1]
     for t in order:
-        if first:
-            np.copyto(dh, gy[t])
+        if gy is None:
+            np.copyto(dh, dh_next)
         else:
             np.add(gy[t], dh_next, out=dh)
         np.multiply(dh, d[t], out=dxw[t])
-        np.matmul(dxw[t], w_hh, out=dh_next)
-        first = False
+        if t != last or needs[1]:
+            np.matmul(dxw[t], w_hh, out=dh_next)
     dxw2 = np.reshape(dxw, (n_steps * n, gates))
-    gx = np.reshape(dxw2 @ w_ih, (n_steps, n, isize)) if needs[0] else None
-    gw_ih = dxw2.T @ np.reshape(x, (n_steps * n, isize)) if needs[3] else None
-    gw_hh = dxw2.T @ np.reshape(hprev, (n_steps * n, hsize)) if needs[4] else None
-    gb_ih = dxw2.sum(axis=0) if len(needs) > 5 and needs[5] else None
-    gb_hh = dxw2.sum(axis=0) if len(needs) > 6 and needs[6] else None
-    return gx, dh_next, None, gw_ih, gw_hh, gb_ih, gb_hh
+    grads = _weight_grads(x, h0, w_ih, y, dxw2, dxw2, reverse, needs)
+    return (grads[0], dh_next if needs[1] else None, None) + grads[1:]
 
 
 # -- allocator -----------------------------------------------------------------------------

@@ -147,8 +147,7 @@ def test_layer_gradcheck_and_gradgradcheck(backend, mode, reverse):
         full = list(ins)
         for k, v in zip(present, xs):
             full[k] = v
-        out = _rnn.rnn_layer(mode, *full, reverse=reverse)
-        return out if mode != "LSTM" else (out[0], out[1])
+        return _rnn.rnn_layer(mode, *full, reverse=reverse)  # (y, h_n[, c_n])
 
     args = [ins[k] for k in present]
     assert gradcheck(fn, args)
@@ -238,11 +237,19 @@ def test_numpy_fast_path_matches_generic(mode, reverse, dtype):
     steps, n, i, h = 4, 3, 5, 6
     g = _rnn.GATES[mode] * h
     tol = dict(rtol=2e-5, atol=2e-6) if dtype == "float32" else dict(rtol=1e-12, atol=1e-13)
-    for bias in (True, False):
-        u = lambda *s: rng.uniform(-1, 1, s).astype(dtype)  # noqa: E731
-        x, h0, c0, w_ih, w_hh = u(steps, n, i), u(n, h), u(n, h), u(g, i), u(g, h)
+    u = lambda *s: rng.uniform(-1, 1, s).astype(dtype)  # noqa: E731
+    lstm = mode == "LSTM"
+    # (bias, initial states given, which output gradients arrive: y, h_n, c_n)
+    cases = [(True, True, (True, True, True)), (False, True, (True, False, False)),
+             (True, False, (True, False, True)), (False, False, (False, True, True)),
+             (True, True, (False, False, True))]
+    for bias, states, arrive in cases:
+        if not lstm and arrive == (False, False, True):
+            continue
+        x, w_ih, w_hh = u(steps, n, i), u(g, i), u(g, h)
+        h0 = u(n, h) if states else None
+        c0 = u(n, h) if states and lstm else None
         b_ih, b_hh = (u(g), u(g)) if bias else (None, None)
-        c0 = c0 if mode == "LSTM" else None
         want = _rnn.layer_forward(np, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)
         got = np_fast.rnn_layer_forward(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)
         for a, b in zip(got[:2], want[:2]):
@@ -251,18 +258,25 @@ def test_numpy_fast_path_matches_generic(mode, reverse, dtype):
             else:
                 assert a.dtype == b.dtype
                 np.testing.assert_allclose(a, b, **tol)
-        gy, gc = u(steps, n, h), (u(steps, n, h) if mode == "LSTM" else None)
-        for needs in [(True,) * (7 if bias else 5), (False, True, True, False, True, True, False)]:
-            needs = needs[:7 if bias else 5]
-            args = (x, h0, c0, w_ih, w_hh, b_ih, b_hh, want[0], want[1], gy, gc)
+        gy = u(steps, n, h) if arrive[0] else None
+        gh = u(n, h) if arrive[1] else None
+        gc = u(n, h) if arrive[2] and lstm else None
+        for needs in [(True,) * 7, (False, True, True, False, True, True, False),
+                      (True, False, False, True, False, False, True)]:
+            needs = tuple(nd and (k not in (1, 2) or (states and (k == 1 or lstm)))
+                          for k, nd in enumerate(needs[:7 if bias else 5]))
+            args = (x, h0, c0, w_ih, w_hh, b_ih, b_hh, want[0], gy, gh, gc)
             ref = _rnn.layer_backward(np, mode, *args, None, reverse, needs)  # recomputed gates
             gen = _rnn.layer_backward(np, mode, *args, want[2], reverse, needs)  # cached gates
-            fast = np_fast.rnn_layer_backward(mode, *args[:7], got[0], got[1], gy, gc, got[2],
+            fast = np_fast.rnn_layer_backward(mode, *args[:7], got[0], gy, gh, gc, got[2],
                                               reverse, needs)
+            assert len(fast) == len(gen) == len(ref) == 7
             for k, (a, b, r) in enumerate(zip(fast, gen, ref)):
                 if r is None:
                     assert a is None and b is None, k
+                    assert k >= len(needs) or not needs[k], k
                     continue
+                assert k < len(needs) and needs[k], k
                 np.testing.assert_allclose(a, r, **tol, err_msg=f"fast, gradient {k}")
                 np.testing.assert_allclose(b, r, **tol, err_msg=f"cached, gradient {k}")
 
@@ -273,7 +287,7 @@ def test_numpy_fast_path_declines_mixed_dtypes():
     assert np_fast.rnn_layer_forward("RNN_TANH", x, np.zeros((1, 4)), None, *w, None, None,
                                      False) == (None, None, None)
     # ...and the layer then follows the standard's promotion, as the generic code does.
-    y = _rnn.rnn_layer("RNN_TANH", anygrad.tensor(x), anygrad.zeros((1, 4), dtype=anygrad.float64),
+    y, _ = _rnn.rnn_layer("RNN_TANH", anygrad.tensor(x), anygrad.zeros((1, 4), dtype=anygrad.float64),
                        None, anygrad.tensor(w[0]), anygrad.tensor(w[1]))
     assert y.dtype == anygrad.float64
 
@@ -305,8 +319,9 @@ def test_double_backward_after_fast_forward_matches_generic(monkeypatch):
         if not use_fast:
             monkeypatch.setattr(_rnn, "fast_path", lambda op, xp: None)
         xs = [anygrad.tensor(a, requires_grad=True) for a in host]
-        y, c = _rnn.rnn_layer("LSTM", *xs)
-        gs = anygrad.autograd.grad((y * y).sum() + c.sum(), xs, create_graph=True)
+        y, h, c = _rnn.rnn_layer("LSTM", *xs)
+        gs = anygrad.autograd.grad((y * y).sum() + (h * c).sum() + c.sum(), xs,
+                                   create_graph=True)
         ggs = anygrad.autograd.grad(sum((g * g).sum() for g in gs), xs)
         results.append([to_np(g) for g in gs + ggs])
     for a, b in zip(*results):
@@ -320,13 +335,13 @@ def test_kernels_run_one_blas_thread_and_restore_the_users(monkeypatch):
         return [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
 
     inside = []
-    shifted = np_fast._shifted  # called inside the backward kernel
+    weight_grads = np_fast._weight_grads  # called inside the backward kernel
 
     def spy(*args):
         inside.append(blas_threads())
-        return shifted(*args)
+        return weight_grads(*args)
 
-    monkeypatch.setattr(np_fast, "_shifted", spy)
+    monkeypatch.setattr(np_fast, "_weight_grads", spy)
     m = nn.LSTM(8, 16)
     with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
         before = blas_threads()
@@ -344,9 +359,37 @@ def test_retained_graph_second_backward_is_bit_identical(backend, mode):
     rng = np.random.default_rng(8)
     ins = _layer_inputs(backend, mode, True, rng, steps=4, n=3, i=2, h=3)
     out = _rnn.rnn_layer(mode, *ins)
-    loss = sum(o.sum() for o in out) if mode == "LSTM" else out.sum()
+    loss = sum(o.sum() * (k + 1) for k, o in enumerate(out))
     loss.backward(retain_graph=True)
     first = [to_np(a.grad).copy() for a in ins if a is not None]
     loss.backward()
     for k, (a, f) in enumerate(zip([a for a in ins if a is not None], first)):
         np.testing.assert_array_equal(to_np(a.grad), 2 * f, err_msg=f"input {k}")
+
+
+@pytest.mark.parametrize("n", [1, 3], ids=["batch1", "batch3"])
+@pytest.mark.parametrize("mode", _rnn.MODES)
+def test_outputs_never_share_kernel_memory(mode, n):
+    # The NumPy kernels reuse scratch and pooled buffers from call to call; what they return
+    # must be copies (with N == 1 a transposed buffer is contiguous already: a view would do).
+    rng = np.random.default_rng(9)
+    g = _rnn.GATES[mode] * 3
+    shapes = [(4, n, 2), (n, 3), (n, 3) if mode == "LSTM" else None, (g, 2), (g, 3), (g,), (g,)]
+    ins = [None if s is None else anygrad.tensor(rng.uniform(-1, 1, s), requires_grad=True)
+           for s in shapes]
+    first = _rnn.rnn_layer(mode, *ins)
+    kept = [to_np(o).copy() for o in first]
+    for reverse in (False, True):  # other forwards and backwards in between
+        other = _rnn.rnn_layer(mode, *[None if a is None else anygrad.tensor(
+            to_np(a) * 0.5, requires_grad=True) for a in ins], reverse=reverse)
+        sum(o.sum() for o in other).backward()
+    for k, (o, want) in enumerate(zip(first, kept)):
+        np.testing.assert_array_equal(to_np(o), want, err_msg=f"output {k}")
+    sum(o.sum() for o in first).backward()
+    grads = [to_np(a.grad).copy() for a in ins if a is not None]
+    for a in ins:
+        if a is not None:
+            a.grad = None
+    sum(o.sum() for o in _rnn.rnn_layer(mode, *ins)).backward()
+    for k, (a, g) in enumerate(zip([a for a in ins if a is not None], grads)):
+        np.testing.assert_allclose(to_np(a.grad), g, rtol=1e-12, err_msg=f"gradient {k}")

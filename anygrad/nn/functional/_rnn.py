@@ -6,13 +6,14 @@ forward loops over time on raw arrays; its backward is back-propagation through 
 written once against ``xp`` (docs/design.md, 'One definition per operation').
 
 Why a whole layer stays twice differentiable: the node's outputs are the hidden states of
-every step (and, for the LSTM, the cell states of every step). Every quantity of step ``t``
-is a function of that step's input and the *previous* step's outputs, so backward can
-recompute all gates for all steps at once (two matmuls, no recurrence) from saved inputs
-and outputs only. In an ordinary backward the gates cached by the forward are used
-instead; under ``create_graph=True`` the cache (a constant) is ignored and the same lines
-run on graph-connected Tensors and anygrad's namespace, so higher orders come from the
-same code. Only the gradient recursion itself loops over time.
+every step and the last step's hidden (and, for the LSTM, cell) state. Every quantity of
+step ``t`` is a function of that step's input and the *previous* step's hidden state, so
+backward can recompute the gates of all steps at once (two matmuls, no recurrence) from
+saved inputs and outputs only; the LSTM's cell states, which are not outputs, come from
+re-running the forward on the same inputs. In an ordinary backward the gates cached by the
+forward are used instead; under ``create_graph=True`` the cache (a constant) is ignored
+and the same lines run on graph-connected Tensors and anygrad's namespace, so higher
+orders come from the same code. Only the gradient recursion itself loops over time.
 
 The NumPy backend swaps in kernels of :mod:`anygrad.fastpaths.numpy` (same signatures and
 meaning, tested against the code here) that preallocate every per-step buffer and write
@@ -63,18 +64,26 @@ def _steps(n: int, reverse: bool) -> range:
     return range(n - 1, -1, -1) if reverse else range(n)
 
 
+def _state(xp: Any, s: Any, x: Any, hsize: int) -> Any:
+    """An initial state ``(N, H)``; None is zeros."""
+    if s is not None:
+        return s
+    return xp.zeros((x.shape[1], hsize), dtype=x.dtype, device=x.device)
+
+
 def layer_forward(xp: Any, mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any,
                   b_ih: Any, b_hh: Any, reverse: bool) -> tuple:
     """One direction of one recurrent layer over a whole sequence.
 
-    ``x`` is ``(T, N, I)``, ``h0`` and ``c0`` (LSTM only, else None) ``(N, H)``. Returns
-    ``(y, c, cache)``: every step's hidden state ``(T, N, H)``, the LSTM's cell states
-    ``(T, N, H)`` (None otherwise) and what :func:`layer_backward` may reuse.
+    ``x`` is ``(T, N, I)``, ``h0`` and ``c0`` (LSTM only, else None) ``(N, H)`` or None
+    for zeros. Returns ``(y, c_last, cache)``: every step's hidden state ``(T, N, H)``, the
+    LSTM's last cell state ``(N, H)`` (None otherwise) and what :func:`layer_backward`
+    may reuse.
     """
     n_steps, hsize = x.shape[0], w_hh.shape[1]
     xw = _project(xp, x, w_ih, b_ih)
     w_hh_t = xp.permute_dims(w_hh, (1, 0))
-    h, c = h0, c0
+    h, c = _state(xp, h0, x, hsize), (_state(xp, c0, x, hsize) if mode == "LSTM" else None)
     ys: list = [None] * n_steps
     cs: list = [None] * n_steps
     cache: list = [None] * n_steps
@@ -100,31 +109,35 @@ def layer_forward(xp: Any, mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh:
         ys[t] = h
     y = xp.stack(ys, axis=0)
     if mode == "LSTM":
-        return y, xp.stack(cs, axis=0), xp.stack(cache, axis=0)
+        return y, c, (xp.stack(cache, axis=0), xp.stack(cs, axis=0))
     if mode == "GRU":
         return y, None, xp.stack(cache, axis=0)
     return y, None, None
 
 
 def layer_backward(xp: Any, mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any,
-                   b_ih: Any, b_hh: Any, y: Any, c: Any, gy: Any, gc: Any, cache: Any,
+                   b_ih: Any, b_hh: Any, y: Any, gy: Any, gh: Any, gc: Any, cache: Any,
                    reverse: bool, needs: tuple) -> tuple:
     """Gradients ``(gx, gh0, gc0, gw_ih, gw_hh, gb_ih, gb_hh)`` of :func:`layer_forward`.
 
-    ``gy``/``gc`` are the gradients of its outputs ``y``/``c``; ``cache`` is the forward's
-    (or None: recomputed from the inputs and outputs, as under ``create_graph``). ``needs``
-    says which of the seven inputs need a gradient (None where not).
+    ``gy`` ``(T, N, H)`` is the gradient of every step's output ``y``, ``gh``/``gc``
+    ``(N, H)`` those of the last step's hidden and cell states; each is None where none
+    arrived. ``cache`` is the forward's, or None: then the gates are recomputed from the
+    inputs and ``y`` (all steps at once; the LSTM's cell states by re-running the
+    forward), as under ``create_graph``. ``needs`` says which of the seven inputs need a
+    gradient (None where not).
     """
     n_steps, n = x.shape[0], x.shape[1]
     hsize = w_hh.shape[1]
+    h0 = _state(xp, h0, x, hsize)
     hprev = _previous(xp, y, h0, reverse)
     if mode == "LSTM":
         if cache is None:
-            cache = _lstm_activate(xp, _project(xp, x, w_ih, b_ih) + _project(xp, hprev, w_hh, b_hh),
-                                   hsize)
-        i, f = cache[..., :hsize], cache[..., hsize:2 * hsize]
-        g, o = cache[..., 2 * hsize:3 * hsize], cache[..., 3 * hsize:]
-        cprev = _previous(xp, c, c0, reverse)
+            cache = layer_forward(xp, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)[2]
+        act, c = cache
+        i, f = act[..., :hsize], act[..., hsize:2 * hsize]
+        g, o = act[..., 2 * hsize:3 * hsize], act[..., 3 * hsize:]
+        cprev = _previous(xp, c, _state(xp, c0, x, hsize), reverse)
         tc = xp.tanh(c)
         # Per-step factors, computed for all steps at once: dc = dh * k + ...,
         # d(i, f, g) = dc * q, d(o) = dh * r (gate pre-activations).
@@ -148,29 +161,37 @@ def layer_backward(xp: Any, mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh
         d = 1.0 - y * y
     else:
         d = xp.astype(y > 0, y.dtype)
-    dh_next = dc_next = None
+    dh_next, dc_next = gh, gc  # what reaches the last step from after the sequence
     gxs: list = [None] * n_steps  # gradients of the input projection's output
     ghs: list = [None] * n_steps  # gradients of the hidden projection's output (GRU only)
-    for t in _steps(n_steps, not reverse):
-        dh = gy[t, ...] if dh_next is None else gy[t, ...] + dh_next
+    order = _steps(n_steps, not reverse)
+    for t in order:
+        if gy is None:
+            dh = xp.zeros_like(y[t, ...]) if dh_next is None else dh_next
+        else:
+            dh = gy[t, ...] if dh_next is None else gy[t, ...] + dh_next
+        # The first step's carries are only the initial states' gradients.
+        carry = t != order[-1]
         if mode == "LSTM":
-            dc = dh * k[t, ...] if gc is None else dh * k[t, ...] + gc[t, ...]
-            if dc_next is not None:
-                dc = dc + dc_next
+            dc = dh * k[t, ...] if dc_next is None else dh * k[t, ...] + dc_next
             dg = xp.concat([xp.concat([dc, dc, dc], axis=-1) * q[t, ...], dh * r[t, ...]], axis=-1)
             gxs[t] = dg
-            dc_next = dc * f[t, ...]
-            dh_next = xp.matmul(dg, w_hh)
+            if carry or needs[2]:
+                dc_next = dc * f[t, ...]
+            if carry or needs[1]:
+                dh_next = xp.matmul(dg, w_hh)
         elif mode == "GRU":
             dpn = dh * dn[t, ...]
             dpz = dh * dz[t, ...]
             dpr = dpn * dr[t, ...]
             gxs[t] = xp.concat([dpr, dpz, dpn], axis=-1)
             ghs[t] = dgh = xp.concat([dpr, dpz, dpn * r[t, ...]], axis=-1)
-            dh_next = dh * z[t, ...] + xp.matmul(dgh, w_hh)
+            if carry or needs[1]:
+                dh_next = dh * z[t, ...] + xp.matmul(dgh, w_hh)
         else:
             gxs[t] = dp = dh * d[t, ...]
-            dh_next = xp.matmul(dp, w_hh)
+            if carry or needs[1]:
+                dh_next = xp.matmul(dp, w_hh)
     dxw = xp.stack(gxs, axis=0)
     dhw = xp.stack(ghs, axis=0) if mode == "GRU" else dxw
     gates = dxw.shape[2]
@@ -187,22 +208,26 @@ def layer_backward(xp: Any, mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh
         gb_ih = xp.sum(dxw2, axis=0)
     if len(needs) > 6 and needs[6]:
         gb_hh = xp.sum(dhw2, axis=0)
-    return gx, dh_next, dc_next, gw_ih, gw_hh, gb_ih, gb_hh
+    return (gx, dh_next if needs[1] else None, dc_next if needs[2] else None,
+            gw_ih, gw_hh, gb_ih, gb_hh)
 
 
 # -- the graph node ----------------------------------------------------------------------
 class RNNLayer(Function):
     """A recurrent layer (one direction) or one cell step: one node, both directions.
 
-    ``forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, cell)`` returns the
-    hidden states ``y`` (and, for the LSTM, the cell states ``c``) of every step; with
-    ``cell=True`` the time axis is absent from ``x``, ``y`` and ``c`` (one step).
+    ``forward(ctx, x, h0, c0, w_ih, w_hh, b_ih, b_hh, mode, reverse, cell)`` (``h0``,
+    ``c0`` None: zeros) returns the hidden states ``y`` ``(T, N, H)`` of every step and
+    the last step's hidden state ``h_n`` ``(1, N, H)`` (and, for the LSTM, its cell state
+    ``c_n``); with ``cell=True`` the time axis is absent from ``x`` and the outputs are the
+    new hidden (and cell) state ``(N, H)``.
     """
 
     @staticmethod
     def forward(ctx: Any, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any,
                 mode: str, reverse: bool, cell: bool) -> Any:
         xp = ctx.xp
+        ctx.set_materialize_grads(False)  # unused outputs (often c_n) cost nothing
         xs = xp.expand_dims(x, axis=0) if cell else x
         fast = fast_path("rnn_layer_forward", xp)
         if fast is not None:
@@ -211,29 +236,39 @@ class RNNLayer(Function):
             fast = None
             y, c, cache = layer_forward(xp, mode, xs, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse)
         if cell:
-            y = y[0, ...]
-            c = None if c is None else c[0, ...]
+            out = y = y[0, ...]
+        else:
+            last = 0 if reverse else y.shape[0] - 1
+            out = (y, xp.asarray(y[last:last + 1, ...], copy=True))
+            if c is not None:
+                c = xp.reshape(c, (1,) + tuple(c.shape))
         # Only inputs and outputs are saved (see the module docstring); the cache is
         # reused by an ordinary backward and is a constant, ignored, under create_graph.
-        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, y, c)
+        ctx.save_for_backward(x, h0, c0, w_ih, w_hh, b_ih, b_hh, y)
         ctx.cache = cache
         ctx.opts = (mode, reverse, cell, fast is not None)
-        return y if c is None else (y, c)
+        if c is None:
+            return out
+        return (out, c) if cell else out + (c,)
 
     @staticmethod
-    def backward(ctx: Any, gy: Any, gc: Any = None) -> Any:
-        x, h0, c0, w_ih, w_hh, b_ih, b_hh, y, c = ctx.saved_tensors
+    def backward(ctx: Any, *grads: Any) -> Any:
+        x, h0, c0, w_ih, w_hh, b_ih, b_hh, y = ctx.saved_tensors
         xp = ctx.xp
         mode, reverse, cell, fast = ctx.opts
         cache, ctx.cache = ctx.cache, None
         needs = ctx.needs_input_grad
+        gc = grads[-1] if mode == "LSTM" else None
         if cell:
-            x, y, gy = xp.expand_dims(x, axis=0), xp.expand_dims(y, axis=0), xp.expand_dims(gy, axis=0)
-            if c is not None:
-                c, gc = xp.expand_dims(c, axis=0), xp.expand_dims(gc, axis=0)
+            x, y = xp.expand_dims(x, axis=0), xp.expand_dims(y, axis=0)
+            gy, gh = None, grads[0]
+        else:
+            gy, gh = grads[0], grads[1]
+            gh = None if gh is None else gh[0, ...]
+            gc = None if gc is None else gc[0, ...]
         if ctx.create_graph:  # recompute from connected inputs/outputs
-            grads = layer_backward(xp, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, y, c, gy, gc,
-                                   None, reverse, needs)
+            out = layer_backward(xp, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, y, gy, gh, gc,
+                                 None, reverse, needs)
         else:
             if cache is None and mode in ("LSTM", "GRU"):
                 # A second backward through a retained graph: the cache went with the first.
@@ -242,17 +277,17 @@ class RNNLayer(Function):
                 forward = fast_path("rnn_layer_forward", xp) if fast else None
                 cache = (forward(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse) if fast else
                          layer_forward(xp, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse))[2]
-            if fast:
-                grads = fast_path("rnn_layer_backward", xp)(mode, x, h0, c0, w_ih, w_hh, b_ih,
-                                                              b_hh, y, c, gy, gc, cache, reverse,
-                                                              needs)
+            kernel = fast_path("rnn_layer_backward", xp) if fast else None
+            if kernel is not None:
+                out = kernel(mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, y, gy, gh, gc, cache,
+                             reverse, needs)
             else:
-                grads = layer_backward(xp, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, y, c, gy, gc,
-                                       cache, reverse, needs)
-        gx = grads[0]
+                out = layer_backward(xp, mode, x, h0, c0, w_ih, w_hh, b_ih, b_hh, y, gy, gh, gc,
+                                     cache, reverse, needs)
+        gx = out[0]
         if cell and gx is not None:
             gx = gx[0, ...]
-        return (gx,) + tuple(grads[1:]) + (None, None, None)
+        return (gx,) + tuple(out[1:]) + (None, None, None)
 
     def name(self) -> str:
         mode, _, cell = self.opts[:3]
@@ -261,10 +296,12 @@ class RNNLayer(Function):
 
 
 def rnn_layer(mode: str, input: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any,  # noqa: A002
-              b_ih: Any = None, b_hh: Any = None, reverse: bool = False) -> Any:
-    """One direction of one layer over ``input`` ``(T, N, I)``: ``y`` or, for the LSTM,
-    ``(y, c)``, every step's hidden (and cell) state. The building block of ``nn.RNN``,
-    ``nn.LSTM`` and ``nn.GRU``; one graph node."""
+              b_ih: Any = None, b_hh: Any = None, reverse: bool = False) -> tuple:
+    """One direction of one layer over ``input`` ``(T, N, I)``: ``(y, h_n)`` or, for the
+    LSTM, ``(y, h_n, c_n)``: every step's hidden state ``(T, N, H)`` and the last step's
+    hidden (and cell) state ``(1, N, H)``, the slice of the module's ``h_n``. ``h0``/``c0``
+    ``(N, H)`` or None for zeros. The building block of ``nn.RNN``, ``nn.LSTM`` and
+    ``nn.GRU``; one graph node."""
     return RNNLayer.apply(input, h0, c0 if mode == "LSTM" else None, w_ih, w_hh, b_ih, b_hh,
                           mode, bool(reverse), False)
 

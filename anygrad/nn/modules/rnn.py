@@ -3,7 +3,8 @@
 Parameter names, shapes, gate order (LSTM: i, f, g, o; GRU: r, z, n) and initialisation
 follow PyTorch, so a state dict moves between the two. Each direction of each layer is one
 graph node (:class:`anygrad.nn.functional._rnn.RNNLayer`: the input projection of the whole
-sequence is one matmul, the hidden projection one per step, backward hand-written), and a
+sequence is one matmul, the hidden projection one per step, backward hand-written) whose
+outputs include its slice of ``h_n`` (and ``c_n``), so a one-layer module is one node; a
 cell step is one node too.
 """
 
@@ -92,35 +93,35 @@ class RNNBase(Module):
         dirs = 2 if self.bidirectional else 1
         hshape = (self.num_layers * dirs, n, self.hidden_size)
         if hx is None:
-            z = _ag.zeros(hshape, dtype=input.dtype, backend=input._backend, device=input.device)
-            h0, c0 = z, z
+            h0 = c0 = None  # zeros, made by the layers themselves (no node, no slicing)
         else:
             h0, c0 = hx if lstm else (hx, None)
             if not batched:
                 h0 = _ag.reshape(h0, (h0.shape[0], 1, h0.shape[1]))
                 c0 = None if c0 is None else _ag.reshape(c0, (c0.shape[0], 1, c0.shape[1]))
-            if tuple(h0.shape) != hshape:
-                raise ValueError(f"{name}: expected hidden state of shape {hshape}, got {tuple(h0.shape)}")
+            for what, s in (("hidden", h0), ("cell", c0)):
+                if s is not None and tuple(s.shape) != hshape:
+                    raise ValueError(f"{name}: expected {what} state of shape {hshape}, got "
+                                     f"{tuple(s.shape)}")
         h_n, c_n = [], []
         for layer in range(self.num_layers):
             outs = []
             for d in range(dirs):
                 w_ih, w_hh, b_ih, b_hh = self._weights(layer, d)
                 k = layer * dirs + d
-                res = _rnn.rnn_layer(self.mode, x, h0[k], c0[k] if lstm else None, w_ih, w_hh,
-                                     b_ih, b_hh, reverse=bool(d))
-                y, c = res if lstm else (res, None)
-                last = 0 if d else steps - 1  # the reverse direction ends at step 0
-                outs.append(y)
-                h_n.append(y[last])
+                res = _rnn.rnn_layer(self.mode, x, None if h0 is None else h0[k],
+                                     None if c0 is None else c0[k], w_ih, w_hh, b_ih, b_hh,
+                                     reverse=bool(d))
+                outs.append(res[0])
+                h_n.append(res[1])  # (1, N, H): this layer direction's slice of h_n
                 if lstm:
-                    c_n.append(c[last])
+                    c_n.append(res[2])
             x = outs[0] if dirs == 1 else _ag.concat(outs, axis=2)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
         out = x
-        hn = _ag.stack(h_n, axis=0)
-        cn = _ag.stack(c_n, axis=0) if lstm else None
+        hn = h_n[0] if len(h_n) == 1 else _ag.concat(h_n, axis=0)
+        cn = None if not lstm else (c_n[0] if len(c_n) == 1 else _ag.concat(c_n, axis=0))
         if batched and self.batch_first:
             out = _ag.permute_dims(out, (1, 0, 2))
         if not batched:
