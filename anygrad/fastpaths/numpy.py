@@ -443,11 +443,16 @@ def _pool_take(dtype: Any, *shapes: tuple) -> tuple:
     return buf, arrays
 
 
-def _pool_give(buf: np.ndarray) -> None:
-    """Return a buffer from :func:`_pool_take` whose arrays nobody reads any more."""
+def _pool_give(cache: list) -> None:
+    """Return the buffer of a cache ``[buffer, arrays...]`` (from :func:`_pool_take`) whose
+    arrays nobody reads any more; a cache gives its buffer back once only."""
+    buf, cache[0] = cache[0], None
+    if buf is None:
+        return
     with _pool_lock:
-        if _pool_bytes[0] + buf.nbytes <= _POOL_LIMIT:
-            _pool_free.setdefault(buf.nbytes, []).append(buf)
+        free = _pool_free.setdefault(buf.nbytes, [])
+        if _pool_bytes[0] + buf.nbytes <= _POOL_LIMIT and not any(b is buf for b in free):
+            free.append(buf)
             _pool_bytes[0] += buf.nbytes
 
 
@@ -548,7 +553,7 @@ def _lstm_forward(x: np.ndarray, h0: Any, c0: Any, w_ih: np.ndarray, w_hh: np.nd
         h, c = yt, ct
     # Copies (np.array), never views: with N == 1 the transposes are contiguous already,
     # and these buffers are scratch and pool memory.
-    return np.array(ys.transpose(0, 2, 1)), np.array(c.T), (buf, acts, tcs, cs)
+    return np.array(ys.transpose(0, 2, 1)), np.array(c.T), [buf, acts, tcs, cs]
 
 
 def _state_t(s: Any, like: np.ndarray) -> np.ndarray:
@@ -560,7 +565,7 @@ def _lstm_backward(x: np.ndarray, h0: Any, c0: Any, w_ih: np.ndarray, w_hh: np.n
                    y: np.ndarray, gy: Any, gh: Any, gc: Any, cache: tuple, reverse: bool,
                    needs: tuple) -> tuple:
     """Backward of :func:`_lstm_forward` (same transposed layout and gate order)."""
-    buf, acts, tcs, cs = cache
+    acts, tcs, cs = cache[1:]
     n_steps, n, isize = x.shape
     hsize = w_hh.shape[1]
     dt = cs.dtype
@@ -629,7 +634,7 @@ def _lstm_backward(x: np.ndarray, h0: Any, c0: Any, w_ih: np.ndarray, w_hh: np.n
         if t != last or needs[1]:
             np.matmul(w_ht, dgs[t], out=dh_next)
             carry_h = True
-    _pool_give(buf)  # the cache is read: its memory serves the next forward
+    _pool_give(cache)  # the cache is read: its memory serves the next forward
     dxw = _untransposed(dgs, "rnn_dxw")
     grads = _weight_grads(x, h0, w_ih, y, dxw, dxw, reverse, needs)
     return (grads[0], np.ascontiguousarray(dh_next.T) if needs[1] else None,
@@ -697,14 +702,14 @@ def _gru_forward(x: np.ndarray, h0: Any, w_ih: np.ndarray, w_hh: np.ndarray, b_i
         yt *= rzt[hsize:]
         yt += nt
         h = yt
-    return np.array(ys.transpose(0, 2, 1)), None, (buf, rz, nn, hw, ys)  # a copy: pool memory
+    return np.array(ys.transpose(0, 2, 1)), None, [buf, rz, nn, hw, ys]  # a copy: pool memory
 
 
 def _gru_backward(x: np.ndarray, h0: Any, w_ih: np.ndarray, w_hh: np.ndarray,
                   y: np.ndarray, gy: Any, gh: Any, cache: tuple, reverse: bool,
                   needs: tuple) -> tuple:
     """Backward of :func:`_gru_forward` (same layout)."""
-    buf, rz, nn, hw, ys = cache
+    rz, nn, hw, ys = cache[1:]
     n_steps, n, isize = x.shape
     hsize = w_hh.shape[1]
     dt = ys.dtype
@@ -748,7 +753,7 @@ def _gru_backward(x: np.ndarray, h0: Any, w_ih: np.ndarray, w_hh: np.ndarray,
         np.matmul(w_ht, dht, out=dh_next)
         np.multiply(dh, z[t], out=tmp)
         dh_next += tmp
-    _pool_give(buf)  # the cache is read: its memory serves the next forward
+    _pool_give(cache)  # the cache is read: its memory serves the next forward
     dxw = _untransposed(dx, "rnn_dxw")
     dhw2 = _untransposed(dhw, "rnn_dhw")
     grads = _weight_grads(x, h0, w_ih, y, dxw, dhw2, reverse, needs)
@@ -812,7 +817,8 @@ def rnn_layer_backward(mode: str, x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any
                        needs: tuple) -> tuple:
     """Gradients ``(gx, gh0, gc0, gw_ih, gw_hh, gb_ih, gb_hh)`` (None where not needed) from
     the gradients of every step's output ``gy`` ``(T, N, H)`` and of the last step's hidden
-    and cell states ``gh``/``gc`` ``(N, H)``, each None when it got none."""
+    and cell states ``gh``/``gc`` ``(N, H)``, each None when it got none. The forward's
+    ``cache`` is consumed: its memory serves the next forward."""
     if mode == "LSTM":
         return _lstm_backward(x, h0, c0, w_ih, w_hh, y, gy, gh, gc, cache, reverse, needs)
     if mode == "GRU":
