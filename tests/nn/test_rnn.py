@@ -393,3 +393,22 @@ def test_outputs_never_share_kernel_memory(mode, n):
     sum(o.sum() for o in _rnn.rnn_layer(mode, *ins)).backward()
     for k, (a, g) in enumerate(zip([a for a in ins if a is not None], grads)):
         np.testing.assert_allclose(to_np(a.grad), g, rtol=1e-12, err_msg=f"gradient {k}")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_numpy_lstm_saturated_gates_match_generic_without_warnings(dtype):
+    # The kernel's sigmoid is 1 / (1 + exp(-v)): exp overflows for large -v. The overflow is
+    # internal (the result, 0, is the exact limit), so no warning and no error escapes, even
+    # when the user asks NumPy to raise on overflow; the values equal the generic code's.
+    import warnings
+
+    rng = np.random.default_rng(10)
+    x = (rng.standard_normal((3, 2, 4)) * 300).astype(dtype)
+    w_ih, w_hh = rng.standard_normal((8, 4)).astype(dtype), rng.standard_normal((8, 2)).astype(dtype)
+    want = _rnn.layer_forward(np, "LSTM", x, None, None, w_ih, w_hh, None, None, False)
+    with warnings.catch_warnings(), np.errstate(over="raise"):
+        warnings.simplefilter("error")
+        got = np_fast.rnn_layer_forward("LSTM", x, None, None, w_ih, w_hh, None, None, False)
+    assert np.geterr()["over"] != "ignore"
+    for a, b in zip(got[:2], want[:2]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
