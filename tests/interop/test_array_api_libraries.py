@@ -61,7 +61,7 @@ import anygrad
 from anygrad.testing import BACKEND_MATRIX
 
 ROOT = Path(__file__).resolve().parents[2]
-DOC = ROOT / "docs" / "guides" / "array_api_libraries.md"
+DOC = ROOT / "docs/guides/array_api_libraries.md"
 SCIPY_IN_PROCESS = bool(SCIPY_ARRAY_API)
 BACKENDS = [c for c in BACKEND_MATRIX if c.device is None
             and c.name in ("numpy", "array_api_strict", "torch")]

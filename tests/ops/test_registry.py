@@ -59,6 +59,13 @@ def _params(pred=lambda spec: True, cases=CASES, floats_only=True):
             for dtype in spec.dtypes:
                 if floats_only and dtype not in GRAD_TOL:
                     continue
+                if case.name == "jax" and dtype == "float32" and "float64" in spec.dtypes:
+                    # JAX runs every primitive eagerly, at ~20x NumPy's cost per call, and
+                    # its float32 arithmetic is the same code path as float64's here: the
+                    # float64 case (tight tolerances) checks the operation on JAX, and
+                    # float32 is checked on NumPy, array-api-strict and PyTorch. This
+                    # keeps the suite inside CI's time.
+                    continue
                 out.append(pytest.param(spec, case, dtype, id=f"{spec.name}-{case.id}-{dtype}"))
     return out
 
