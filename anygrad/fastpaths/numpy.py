@@ -516,18 +516,21 @@ def _lstm_forward(x: np.ndarray, h0: Any, c0: Any, w_ih: np.ndarray, w_hh: np.nd
     n_steps, n, _ = x.shape
     hsize = w_hh.shape[1]
     dt = x.dtype
-    scale = np.ones((4 * hsize, 1), dtype=dt)
-    scale[:3 * hsize] = -1.0  # the sigmoid gates' pre-activations, negated for exp(-v)
     three = 3 * hsize
 
-    def oifg(a: np.ndarray) -> np.ndarray:  # PyTorch's rows (i, f, g, o) -> (o, i, f, g)
-        return np.concatenate((a[three:], a[:three]))
+    def oifg(a: np.ndarray) -> np.ndarray:
+        """PyTorch's rows (i, f, g, o) -> (o, i, f, g), the sigmoid gates' rows negated
+        (their pre-activations feed exp(-v))."""
+        out = np.empty_like(a)
+        np.negative(a[three:], out=out[:hsize])
+        np.negative(a[:2 * hsize], out=out[hsize:three])
+        np.copyto(out[three:], a[2 * hsize:three])
+        return out
 
-    w_x = oifg(w_ih) * scale
-    w_h = oifg(w_hh) * scale
+    w_x, w_h = oifg(w_ih), oifg(w_hh)
     b = None
     if b_ih is not None or b_hh is not None:
-        b = oifg((0 if b_ih is None else b_ih) + (0 if b_hh is None else b_hh)) * scale[:, 0]
+        b = oifg(b_hh if b_ih is None else (b_ih if b_hh is None else b_ih + b_hh))
     buf, (acts, tcs, cs) = _pool_take(dt, (n_steps, 4 * hsize, n), (n_steps, hsize, n),
                                       (n_steps, hsize, n))
     _projection_t(x, w_x, b, acts)
