@@ -123,3 +123,20 @@ def test_set_detect_anomaly_switches_until_switched_back(backend):
     finally:
         anygrad.autograd.set_detect_anomaly(False)
     assert not anygrad.autograd.is_anomaly_enabled()
+
+
+def test_linear_input_modified_after_forward_raises_as_in_pytorch():
+    # linear reshapes an N-d input to a matrix; the reshape is a view sharing the input's
+    # version counter, so changing the input in place before backward is caught.
+    x = anygrad.ones(2, 3, 4)
+    w = anygrad.ones(5, 4, requires_grad=True)
+    y = anygrad.nn.functional.linear(x, w, anygrad.zeros(5))
+    x.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
+    torch = pytest.importorskip("torch")
+    tx, tw = torch.ones(2, 3, 4), torch.ones(5, 4, requires_grad=True)
+    ty = torch.nn.functional.linear(tx, tw, torch.zeros(5))
+    tx.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        ty.sum().backward()

@@ -75,13 +75,16 @@ def _select_fn(xp: Any, a: Any, key: tuple) -> Any:
     return a[key]
 
 
-def _reshaped(x: Any, shape: tuple, op: str, view: bool | None) -> Any:
+def _reshaped(x: Any, shape: tuple, op: str, view: bool | None, node: type | None = None) -> Any:
     """``x`` reshaped: a view when the layout allows it (PyTorch's rule), else a copy.
 
     ``view=True`` (``Tensor.view``) raises instead of copying; ``view=False`` always copies.
+    ``node`` is a ``Reshape`` subclass recording the step under another of PyTorch's names
+    (``ViewBackward0`` inside ``linear``); a view shares its base's version counter either way.
     """
+    node = node or Reshape
     if not isinstance(x, Tensor):
-        return Reshape.apply(x, shape)
+        return node.apply(x, shape)
     backend = x._backend
     arr = None
     if view is not False:
@@ -98,9 +101,9 @@ def _reshaped(x: Any, shape: tuple, op: str, view: bool | None) -> Any:
             )
         if view is False:  # copy=True: never share memory, even where a view was possible
             xp = backend.xp
-            return Reshape.apply(x, shape, out=xp.asarray(xp.reshape(x._data, shape), copy=True))
-        return Reshape.apply(x, shape)
-    return make_view(Reshape.apply(x, shape, out=arr), x, partial(_reshape_fn, shape=shape))
+            return node.apply(x, shape, out=xp.asarray(xp.reshape(x._data, shape), copy=True))
+        return node.apply(x, shape)
+    return make_view(node.apply(x, shape, out=arr), x, partial(_reshape_fn, shape=shape))
 
 
 def _flat_index(x: Tensor) -> Any:

@@ -15,6 +15,7 @@ import numpy as np
 
 from ...autograd.function import Function
 from ...ops._registry import OpSpec, register
+from ...ops.shape import Reshape, _reshaped
 from ._conv import _shaped_inputs
 
 __all__ = ["linear", "bilinear"]
@@ -72,24 +73,18 @@ class T(Function):
         return ctx.xp.matrix_transpose(gy)
 
 
-class View(Function):
+# PyTorch's names for linear's reshapes. They go through the shape operations' own
+# mechanism, so a reshaped input is a registered view sharing the input's version counter:
+# an in-place change of the input after the forward is caught at backward.
+class View(Reshape):
     """``x`` reshaped (a view where the layout allows)."""
 
-    @staticmethod
-    def forward(ctx: Any, x: Any, shape: tuple) -> Any:
-        ctx.shape = x.shape
-        return ctx.xp.reshape(x, shape)
 
-    @staticmethod
-    def backward(ctx: Any, gy: Any) -> Any:
-        return ctx.xp.reshape(gy, ctx.shape), None
-
-
-class UnsafeView(View):
+class UnsafeView(Reshape):
     """PyTorch's name for the reshape of a matrix product's fresh result."""
 
 
-class _Squeeze(View):
+class _Squeeze(Reshape):
     def name(self) -> str:
         return "SqueezeBackward4"
 
@@ -115,11 +110,12 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Any:  # noqa: A002
     wt = T.apply(weight)
     if len(xs) == 2:
         return Mm.apply(input, wt) if bias is None else Addmm.apply(bias, input, wt)
-    x2 = View.apply(input, (math.prod(xs[:-1]), xs[-1]))
+    x2 = _reshaped(input, (math.prod(xs[:-1]), xs[-1]), "linear", None, View)
     out = xs[:-1] + (ws[0],)
     if bias is not None:
-        return View.apply(Addmm.apply(bias, x2, wt), out)
-    return (_Squeeze if len(xs) == 1 else UnsafeView).apply(Mm.apply(x2, wt), out)
+        return _reshaped(Addmm.apply(bias, x2, wt), out, "linear", None, View)
+    y = Mm.apply(x2, wt)
+    return _reshaped(y, out, "linear", None, _Squeeze if len(xs) == 1 else UnsafeView)
 
 
 def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Any:
