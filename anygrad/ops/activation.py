@@ -17,7 +17,7 @@ import numpy as np
 from ..autograd.function import Function
 from ._registry import OpSpec, register
 from ._rules import Rules
-from .arithmetic import clip, multiply
+from .arithmetic import clip
 from .exponential import erf_standard
 from .reduction import normalize_axis
 
@@ -113,26 +113,37 @@ register(OpSpec("leaky_relu", leaky_relu,
 
 
 class Elu(Function):
+    """PyTorch's ELU family as one node: ``scale * x`` where ``x > 0``, else ``scale *
+    alpha * (exp(input_scale * x) - 1)`` (``elu``: both scales 1; ``selu``: fixed constants;
+    ``celu``: ``input_scale = 1 / alpha``)."""
+
     @staticmethod
-    def forward(ctx: Any, x: Any, alpha: float) -> Any:
+    def forward(ctx: Any, x: Any, alpha: float, scale: float, input_scale: float) -> Any:
         xp = ctx.xp
         # expm1 of min(x, 0): the unused branch never overflows.
-        y = xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0)))
+        neg = xp.expm1(xp.minimum(x, 0) * input_scale if input_scale != 1.0 else
+                       xp.minimum(x, 0)) * (alpha * scale)
+        y = xp.where(x > 0, x * scale if scale != 1.0 else x, neg)
         ctx.save_for_backward(x, y)
-        ctx.alpha = alpha
+        ctx.alpha, ctx.scale, ctx.input_scale = alpha, scale, input_scale
         return y
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         x, y = ctx.saved_tensors
         m = _mask(ctx.xp, x > 0, gy)
-        # For x <= 0, dy/dx = alpha * exp(x) = y + alpha (y is an output: differentiable).
-        return gy * (m + (1 - m) * (y + ctx.alpha)), None
+        scale, input_scale = ctx.scale, ctx.input_scale
+        # For x <= 0, dy/dx = input_scale * scale * alpha * exp(input_scale * x)
+        # = input_scale * (y + scale * alpha) (y is an output: differentiable).
+        if scale == 1.0 and input_scale == 1.0:
+            return gy * (m + (1 - m) * (y + ctx.alpha)), None, None, None
+        slope = (y + scale * ctx.alpha) * input_scale
+        return gy * (m * scale + (1 - m) * slope), None, None, None
 
 
 def elu(x: Any, /, alpha: float = 1.0) -> Any:
     """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``."""
-    return Elu.apply(x, float(alpha))
+    return Elu.apply(x, float(alpha), 1.0, 1.0)
 
 
 register(OpSpec("elu", elu,
@@ -142,8 +153,9 @@ register(OpSpec("elu", elu,
 
 
 def selu(x: Any, /) -> Any:
-    """Scaled ELU with the self-normalising constants of Klambauer et al. (2017)."""
-    return multiply(Elu.apply(x, _SELU_ALPHA), _SELU_SCALE)
+    """Scaled ELU with the self-normalising constants of Klambauer et al. (2017); one
+    ``EluBackward0`` node, as in PyTorch."""
+    return Elu.apply(x, _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
 register(OpSpec("selu", selu,
