@@ -66,6 +66,11 @@ newaxis = None
 from . import data, distributed, linalg, nn, optim, utils  # noqa: E402
 from . import accelerator, cuda  # noqa: E402 - torch.cuda and torch.accelerator, truthfully
 from . import fft  # noqa: E402 - torch.fft's counterpart
+# PyTorch's top-level spellings of nn.functional operations (torch.relu_ is F.relu_).
+from .nn.functional import (  # noqa: E402
+    celu, celu_, cosine_similarity, pairwise_distance, relu_, rrelu, rrelu_, selu_, threshold,
+    threshold_,
+)
 
 __all__ = [
     "Tensor", "Size", "autograd", "ops", "nn", "optim", "data", "utils", "linalg", "distributed",
@@ -86,5 +91,7 @@ __all__ = [
     *creation.LEGACY_CONSTRUCTORS, *_tensor_methods.MODULE_FUNCTIONS,
     "set_printoptions",
     "e", "pi", "inf", "nan", "newaxis",
+    "celu", "celu_", "cosine_similarity", "pairwise_distance", "relu_", "rrelu", "rrelu_",
+    "selu_", "threshold", "threshold_",
     *ops.__all__,
 ]
