@@ -37,7 +37,11 @@ from .creation import (
     BFloat16Tensor, BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
     IntTensor, LongTensor, ShortTensor,
 )
-from .random import Generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from .random import (
+    Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed, set_rng_state,
+)
+from ._settings import *  # noqa: F401,F403 - PyTorch's process settings (threads, determinism)
+from . import _settings
 from ._printing import set_printoptions
 from .serialization import load, save
 from . import ops
@@ -71,6 +75,13 @@ from .nn.functional import (  # noqa: E402
     celu, celu_, cosine_similarity, pairwise_distance, relu_, rrelu, rrelu_, selu_, threshold,
     threshold_,
 )
+from . import cpu  # noqa: E402 - torch.cpu, for get_device_module
+from . import func  # noqa: E402 - torch.func's counterpart
+from .func import vmap  # noqa: E402
+from ._torch_misc import (  # noqa: E402 - PyTorch's other top-level helpers
+    empty_permuted, empty_strided, frombuffer, get_device_module, is_inference,
+    is_inference_mode_enabled, poisson, promote_types, range, to_dlpack, typename,
+)
 
 __all__ = [
     "Tensor", "Size", "autograd", "ops", "nn", "optim", "data", "utils", "linalg", "distributed",
@@ -87,6 +98,9 @@ __all__ = [
     "rand", "randn", "randint", "rand_like", "randn_like", "randint_like", "randperm",
     "normal", "bernoulli", "multinomial",
     "Generator", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
+    "default_generator", *_settings.__all__, "cpu", "empty_permuted", "empty_strided",
+    "frombuffer", "get_device_module", "is_inference", "is_inference_mode_enabled", "poisson",
+    "promote_types", "range", "to_dlpack", "typename", "func", "vmap",
     "save", "load",
     *creation.LEGACY_CONSTRUCTORS, *_tensor_methods.MODULE_FUNCTIONS,
     "set_printoptions",

@@ -15,11 +15,15 @@ from __future__ import annotations
 import builtins
 from typing import Any
 
+import numpy as np
+
 from . import _device, _dtype, creation, ops
 from .autograd.grad_mode import is_grad_enabled
 from .ops._inplace import inplace as _inplace
 from .ops._inplace import setitem_ as _setitem_
+from .random import host_generator
 from .tensor import Tensor
+from .tensor import _RemovableHandle as _Handle
 
 
 def _sizes(args: tuple) -> Any:
@@ -63,6 +67,45 @@ class TensorMethods:
     __ror__ = __or__
     __rxor__ = __xor__
 
+    def __iand__(self, other: Any) -> Any:
+        return self.logical_and_(other) if self.dtype.kind == "b" else self.bitwise_and_(other)
+
+    def __ior__(self, other: Any) -> Any:
+        return self.logical_or_(other) if self.dtype.kind == "b" else self.bitwise_or_(other)
+
+    def __ixor__(self, other: Any) -> Any:
+        return self.logical_xor_(other) if self.dtype.kind == "b" else self.bitwise_xor_(other)
+
+    def __ilshift__(self, other: Any) -> Any:
+        return self.bitwise_left_shift_(other)
+
+    def __irshift__(self, other: Any) -> Any:
+        return self.bitwise_right_shift_(other)
+
+    def __rlshift__(self, other: Any) -> Any:
+        """``other << self`` for a Python number ``other``."""
+        return ops.bitwise_left_shift(_scalar_like(self, other, "__rlshift__"), self)
+
+    def __rrshift__(self, other: Any) -> Any:
+        """``other >> self`` for a Python number ``other``."""
+        return ops.bitwise_right_shift(_scalar_like(self, other, "__rrshift__"), self)
+
+    def __contains__(self, element: Any) -> bool:
+        """``element in x``: whether any element of ``x`` equals ``element`` (a Tensor or
+        a Python number)."""
+        if isinstance(element, Tensor) or (isinstance(element, (int, float, complex))):
+            return builtins.bool(ops.any(ops.equal(self, element)))
+        raise RuntimeError(f"Tensor.__contains__: expected a Tensor or a Python number, "
+                           f"got {type(element).__name__}")
+
+    def __delitem__(self, key: Any) -> None:
+        raise TypeError("Tensor does not support deleting items (del x[...]); assign to the "
+                        "positions or build a new tensor with anygrad.cat or indexing instead")
+
+    def __reversed__(self) -> Any:
+        """``reversed(x)``: ``x`` flipped along dimension 0 (``x`` itself when 0-d)."""
+        return self if self.ndim == 0 else ops.flip(self, axis=0)
+
     def __setitem__(self, key: Any, value: Any) -> None:
         _setitem_(self, key, value)
 
@@ -97,6 +140,145 @@ class TensorMethods:
         r = creation.randn(*self.shape, generator=generator, dtype=self.dtype, backend=self._backend,
                       device=self.device)
         return _inplace(self, r * std + mean, "normal_")
+
+    def bernoulli(self, p: Any = None, *, generator: Any = None) -> Any:
+        """0/1 samples (this tensor's dtype) with probability ``self`` elementwise, or
+        ``p`` (a number) everywhere when given."""
+        if p is None:
+            return creation.bernoulli(self, generator=generator)
+        return creation.bernoulli(creation.full_like(self.detach(), p), generator=generator)
+
+    def bernoulli_(self, p: Any = 0.5, *, generator: Any = None) -> Any:
+        """Fill with 0/1 samples: 1 with probability ``p`` (a number, or a tensor that
+        broadcasts to this one's shape)."""
+        if isinstance(p, Tensor):
+            probs = np.broadcast_to(np.asarray(p.detach(), dtype=np.float64), tuple(self.shape))
+            bad = (probs < 0) | (probs > 1) | np.isnan(probs)
+            if bad.any():
+                raise RuntimeError(f"bernoulli_: expected probabilities in [0, 1], got "
+                                   f"{float(probs[bad].flat[0])}")
+        else:
+            if not 0 <= p <= 1:
+                raise RuntimeError(f"bernoulli_: expected p in [0, 1], got p={p}")
+            probs = p
+        draws = host_generator(generator).random(tuple(self.shape)) < probs
+        return self._fill_drawn(draws, "bernoulli_")
+
+    def cauchy_(self, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None) -> Any:
+        """Fill with samples of the Cauchy distribution (location ``median``, scale
+        ``sigma``)."""
+        self._check_float("cauchy_")
+        if not sigma > 0:
+            raise RuntimeError(f"cauchy_: expected sigma > 0, got sigma={sigma}")
+        draws = host_generator(generator).standard_cauchy(tuple(self.shape))
+        return self._fill_drawn(median + sigma * draws, "cauchy_")
+
+    def exponential_(self, lambd: float = 1.0, *, generator: Any = None) -> Any:
+        """Fill with samples of the exponential distribution of rate ``lambd`` (never 0,
+        as in PyTorch)."""
+        self._check_float("exponential_")
+        if not lambd > 0:
+            raise RuntimeError(f"exponential_: expected lambd > 0, got lambd={lambd}")
+        g = host_generator(generator)
+        # -log(1 - u) with u in [0, 1) is never 0 except for u == 0: draw again there.
+        u = g.random(tuple(self.shape))
+        while (u == 0).any():
+            u[u == 0] = g.random(int((u == 0).sum()))
+        return self._fill_drawn(-np.log(u) / lambd, "exponential_")
+
+    def geometric_(self, p: float, *, generator: Any = None) -> Any:
+        """Fill with the number of Bernoulli(``p``) trials up to the first success
+        (1, 2, ...)."""
+        if not 0 < p < 1:
+            raise RuntimeError(f"geometric_: expected p in (0, 1), got p={p}")
+        return self._fill_drawn(host_generator(generator).geometric(p, tuple(self.shape)),
+                                "geometric_")
+
+    def log_normal_(self, mean: float = 1.0, std: float = 2.0, *, generator: Any = None) -> Any:
+        """Fill with ``exp`` of normal samples of mean ``mean`` and standard deviation
+        ``std``."""
+        self._check_float("log_normal_")
+        if not std > 0:
+            raise RuntimeError(f"log_normal_: expected std > 0, got std={std}")
+        draws = host_generator(generator).lognormal(mean, std, tuple(self.shape))
+        return self._fill_drawn(draws, "log_normal_")
+
+    def random_(self, *args: Any, generator: Any = None, **kwargs: Any) -> Any:
+        """Fill with integers drawn uniformly from ``[from, to - 1]``: ``random_()``,
+        ``random_(to)``, ``random_(from, to)`` (``to=None``: no upper bound); without
+        ``to``, up to the dtype's largest integer (``2**m`` for a float dtype of ``m``
+        mantissa digits, so every value is exact), as in PyTorch."""
+        names = ("to",) if len(args) == 1 else ("from", "to")
+        if len(args) > 2:
+            raise TypeError(f"random_: expected at most 2 positional arguments, got {len(args)}")
+        given = dict(zip(names, args))
+        for k in kwargs:
+            if k not in ("from", "to") or k in given:
+                raise TypeError(f"random_: unexpected or repeated argument {k!r}")
+        given.update(kwargs)
+        from_, to = given.get("from", 0), given.get("to")
+        for name, v in (("from", from_), ("to", to)):
+            if v is not None and (not isinstance(v, (int, np.integer)) or isinstance(v, bool)):
+                raise TypeError(f"random_: expected an int for {name!r}, got "
+                                f"{type(v).__name__}")
+        lo_t, hi_t = _random_bounds(self.dtype)
+        low, high = int(from_), (hi_t if to is None else int(to) - 1)
+        if to is not None and low >= int(to):
+            raise RuntimeError(f"random_: expected 'from' less than 'to', got from={low} >= "
+                               f"to={to}")
+        if self.dtype.kind in "biu":
+            for name, v in (("from", low), ("to - 1", high)):
+                if not lo_t <= v <= hi_t:
+                    raise RuntimeError(f"random_: {name} = {v} is out of the bounds of "
+                                       f"{self.dtype.name} [{lo_t}, {hi_t}]")
+        elif max(abs(low), abs(high)) > hi_t:
+            import warnings
+
+            warnings.warn(f"random_: [{low}, {high}] is beyond [-{hi_t}, {hi_t}], where "
+                          f"{self.dtype.name} holds every integer", UserWarning, stacklevel=2)
+        host = np.uint64 if self.dtype.name == "uint64" else np.int64
+        draws = host_generator(generator).integers(low, high, tuple(self.shape), dtype=host,
+                                                   endpoint=True)
+        return self._fill_drawn(draws, "random_")
+
+    def apply_(self, callable: Any) -> Any:  # noqa: A002 - PyTorch's name
+        """Replace each element ``v`` by ``callable(v)`` (a Python function of a Python
+        number; slow, element by element, as in PyTorch)."""
+        values = [callable(v) for v in np.asarray(self.detach()).reshape(-1).tolist()]
+        return self._fill_drawn(np.asarray(values).reshape(tuple(self.shape)), "apply_")
+
+    def map_(self, tensor: Any, callable: Any) -> Any:  # noqa: A002 - PyTorch's name
+        """Replace each element ``a`` by ``callable(a, b)``, ``b`` the element of
+        ``tensor`` (broadcast to this tensor's shape) at the same position."""
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"map_: expected a Tensor, got {type(tensor).__name__}")
+        shape = tuple(self.shape)
+        try:
+            other = np.broadcast_to(np.asarray(tensor.detach()), shape)
+        except ValueError:
+            raise RuntimeError(f"map_: the shape of tensor {tuple(tensor.shape)} does not "
+                               f"broadcast to {shape}") from None
+        a = np.asarray(self.detach()).reshape(-1).tolist()
+        values = [callable(u, v) for u, v in zip(a, other.reshape(-1).tolist())]
+        return self._fill_drawn(np.asarray(values).reshape(shape), "map_")
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *,
+                    generator: Any = None) -> Any:
+        """Indices drawn from the (unnormalised) probabilities along the last dimension."""
+        return creation.multinomial(self, num_samples, replacement, generator=generator)
+
+    def _check_float(self, op: str) -> None:
+        if self.dtype.kind not in "f":
+            raise RuntimeError(f"{op}: expected a floating-point tensor (a continuous "
+                               f"distribution), got dtype {self.dtype.name}")
+
+    def _fill_drawn(self, values: Any, op: str) -> Any:
+        """Write host ``values`` (drawn or computed on the host) into this tensor."""
+        values = np.asarray(values)
+        if self.dtype.kind != "b" and values.dtype == np.bool_:
+            values = values.astype(np.int64)
+        r = creation._host_to(values, self.dtype, self.device, self._backend, False)
+        return _inplace(self, r, op)
 
     # -- conversion ---------------------------------------------------------------------
     def to(self, *args: Any, dtype: Any = None, device: Any = None, backend: Any = None,
@@ -137,10 +319,11 @@ class TensorMethods:
         return out
 
     def type(self, dtype: Any = None) -> Any:
-        """The dtype's name, or this tensor converted to ``dtype`` (also a legacy
+        """PyTorch's legacy type name (``"anygrad.FloatTensor"``), or this tensor converted
+        to ``dtype`` (also a legacy
         constructor, ``x.type(anygrad.LongTensor)``, or its name, ``"torch.LongTensor"``)."""
         if dtype is None:
-            return f"anygrad.{self.dtype.name}"
+            return f"anygrad.{_TYPE_NAMES.get(self.dtype.name, self.dtype.name)}"
         legacy = (dtype.rpartition(".")[2] if isinstance(dtype, str)
                   else getattr(dtype, "__name__", None))
         if legacy in creation.LEGACY_CONSTRUCTORS:
@@ -250,6 +433,15 @@ class TensorMethods:
                              device=self.device if device is None else device,
                              backend=self._backend, requires_grad=requires_grad)
 
+    def new_empty_strided(self, size: Any, stride: Any, *, dtype: Any = None, device: Any = None,
+                          requires_grad: bool = False) -> Any:
+        """An uninitialised tensor of ``size`` laid out with ``stride`` (see
+        :func:`anygrad.empty_strided`), with this tensor's dtype, device and backend unless
+        given."""
+        return empty_strided(size, stride, dtype=self.dtype if dtype is None else dtype,
+                             device=self.device if device is None else device,
+                             backend=self._backend, requires_grad=requires_grad)
+
     def _new(self, make: Any, size: tuple, dtype: Any, device: Any, requires_grad: bool) -> Any:
         return make(*size, dtype=self.dtype if dtype is None else dtype,
                     device=self.device if device is None else device, backend=self._backend,
@@ -280,6 +472,69 @@ class TensorMethods:
             except Exception:  # noqa: BLE001 - this backend does not expose it that way
                 continue
         raise RuntimeError(f"data_ptr: backend {self.backend!r} does not expose memory addresses")
+
+    def const_data_ptr(self) -> int:
+        """The address of the first element, as :meth:`data_ptr` (PyTorch's read-only
+        spelling)."""
+        return self.data_ptr()
+
+    def dim_order(self, *, ambiguity_check: bool = False) -> tuple:
+        """The dimensions from the outermost to the innermost in memory (strides in
+        decreasing order; equal strides keep the dimensions' order). With
+        ``ambiguity_check=True``, a ``RuntimeError`` when more than one order fits (a
+        dimension of size 1, or two equal strides)."""
+        if not isinstance(ambiguity_check, builtins.bool):
+            raise TypeError("dim_order: expected a bool for ambiguity_check (anygrad has no "
+                            f"memory formats), got {type(ambiguity_check).__name__}")
+        strides, sizes = tuple(self.stride()), tuple(self.shape)
+        if ambiguity_check and (1 in sizes or len(set(strides)) < len(strides)):
+            raise RuntimeError(f"dim_order: the tensor of shape {sizes} and strides {strides} "
+                               "does not have a unique dim order")
+        return tuple(sorted(range(self.ndim), key=lambda d: -strides[d]))
+
+    def is_inference(self) -> bool:
+        """False: anygrad's ``inference_mode`` makes ordinary tensors (no inference
+        tensors), so any tensor may later be used with autograd."""
+        return False
+
+    @property
+    def is_meta(self) -> bool:
+        """False: anygrad has no meta device (every tensor holds data)."""
+        return False
+
+    @property
+    def retains_grad(self) -> bool:
+        """Whether this non-leaf tensor keeps its gradient in ``.grad`` (after
+        :meth:`retain_grad`); False for a leaf."""
+        return self._grad_fn is not None and self.__dict__.get("_retains_grad", False)
+
+    def register_post_accumulate_grad_hook(self, hook: Any) -> Any:
+        """Call ``hook(tensor)`` after backward has accumulated a gradient into this leaf's
+        ``.grad`` (for example to step an optimizer per parameter). Returns a handle with
+        ``remove()``."""
+        if not self._requires_grad:
+            raise RuntimeError("register_post_accumulate_grad_hook: cannot register a hook on "
+                               "a tensor that does not require grad")
+        if self._grad_fn is not None:
+            raise RuntimeError("register_post_accumulate_grad_hook: expected a leaf tensor, "
+                               "got a non-leaf (post accumulate grad hooks run on leaves only)")
+        hooks = self.__dict__.setdefault("_post_accumulate_grad_hooks", [])
+        hooks.append(hook)
+        return _Handle(hooks, hook)
+
+    @property
+    def grad_dtype(self) -> Any:
+        """The dtype gradients are cast to when accumulated into ``.grad`` (this tensor's
+        dtype by default; None accepts the gradient's own dtype). Leaves only."""
+        if self._grad_fn is not None:
+            raise RuntimeError("grad_dtype: only leaf tensors have a grad_dtype")
+        return self.__dict__.get("_grad_dtype", self.dtype)
+
+    @grad_dtype.setter
+    def grad_dtype(self, value: Any) -> None:
+        if self._grad_fn is not None:
+            raise RuntimeError("grad_dtype: only leaf tensors have a grad_dtype")
+        self.__dict__["_grad_dtype"] = None if value is None else _dtype.as_dtype(value)
 
     @property
     def is_cpu(self) -> bool:
@@ -440,6 +695,7 @@ TensorMethods.select = _select
 TensorMethods.tensor_split = _tensor_split
 
 
+
 def attach() -> None:
     """Put the hand-written methods on the Tensor class (before the registry's faces, which
     leave these names alone: see ``_faces.attach``)."""
@@ -450,6 +706,36 @@ def attach() -> None:
 
 
 HAND_WRITTEN = frozenset(vars(TensorMethods))
+
+
+# PyTorch's legacy type names, which Tensor.type() returns.
+_TYPE_NAMES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+               "bfloat16": "BFloat16Tensor", "uint8": "ByteTensor", "int8": "CharTensor",
+               "int16": "ShortTensor", "int32": "IntTensor", "int64": "LongTensor",
+               "bool": "BoolTensor", "complex64": "ComplexFloatTensor",
+               "complex128": "ComplexDoubleTensor", "uint16": "UInt16Tensor",
+               "uint32": "UInt32Tensor", "uint64": "UInt64Tensor"}
+
+
+def _random_bounds(dt: Any) -> tuple:
+    """The integers ``random_`` draws from by default: the dtype's range, or for a float
+    dtype ``[0, 2**m]`` (``m`` mantissa digits: every integer there is exact)."""
+    if dt.kind == "b":
+        return 0, 1
+    if dt.kind in "iu":
+        info = _dtype.iinfo(dt)
+        return int(info.min), int(info.max)
+    digits = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}.get(dt.name)
+    if digits is None:
+        raise RuntimeError(f"random_: expected a real dtype, got {dt.name}")
+    return 0, 2 ** digits
+
+
+def _scalar_like(t: Any, value: Any, op: str) -> Any:
+    """A Python number as a 0-d tensor of ``t``'s dtype, backend and device."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+        raise TypeError(f"{op}: expected an int, got {type(value).__name__}")
+    return creation.full((), value, dtype=t.dtype, device=t.device, backend=t._backend)
 
 
 def _dtype_like(a: Any) -> bool:
@@ -536,6 +822,44 @@ def tensor_split(x: Any, /, indices_or_sections: Any, dim: int = 0) -> tuple:
 def take_along_dim(x: Any, /, indices: Any, dim: Any = None) -> Any:
     """Values of ``x`` at ``indices`` along ``dim`` (of the flattened ``x`` without ``dim``)."""
     return x.take_along_dim(indices, dim)
+
+
+def empty_strided(size: Any, stride: Any, *, dtype: Any = None, device: Any = None,
+                  backend: Any = None, requires_grad: bool = False) -> Any:
+    """An uninitialised tensor of ``size`` whose memory is laid out with ``stride``.
+
+    A dense layout (the strides of some order of the dimensions, ``(1, 2)`` for a 2x3
+    column-major matrix) is made exactly: ``x.stride()`` is ``stride``. Other strides (gaps,
+    overlaps) give a row-major tensor: anygrad tensors are dense arrays of their backend.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.empty_strided((2, 3), (1, 2)).stride()
+    (1, 2)
+    """
+    size = tuple(int(n) for n in size)
+    stride = tuple(int(n) for n in stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"empty_strided: expected as many strides as dimensions, got size "
+                           f"{size} and stride {stride}")
+    if any(n < 0 for n in size):
+        raise RuntimeError(f"empty_strided: expected non-negative sizes, got {size}")
+    order = sorted(range(len(size)), key=lambda d: -stride[d])
+    expected, dense = 1, True
+    for d in reversed(order):
+        if size[d] != 1 and stride[d] != expected:
+            dense = False
+        expected *= size[d]
+    if not dense:
+        order = list(range(len(size)))
+    physical = creation.empty(*(size[d] for d in order), dtype=dtype, device=device,
+                              backend=backend)
+    inverse = [order.index(d) for d in range(len(size))]
+    out = ops.permute_dims(physical, tuple(inverse)) if order != sorted(order) else physical
+    if requires_grad:
+        out.requires_grad_(True)
+    return out
 
 
 MODULE_FUNCTIONS = ("is_tensor", "is_floating_point", "is_complex", "is_nonzero", "is_conj",

@@ -7,6 +7,7 @@ JAX, CuPy and array-api-strict alike.
 
 from __future__ import annotations
 
+import contextvars
 from typing import Any
 
 import numpy as np
@@ -100,11 +101,55 @@ def set_rng_state(state: dict) -> None:
 
 
 def host_generator(generator: Generator | None) -> np.random.Generator:
-    """The NumPy generator to draw from (the default one when ``generator`` is None)."""
+    """The NumPy generator to draw from (the default one when ``generator`` is None).
+
+    Every random draw of anygrad goes through here, so this is also where ``vmap``'s
+    ``randomness`` mode is applied (:class:`VmapRandomness`)."""
     if generator is None:
-        return default_generator.numpy
-    if not isinstance(generator, Generator):
+        generator = default_generator
+    elif not isinstance(generator, Generator):
         raise TypeError(
             f"expected an anygrad.Generator as generator, got {type(generator).__name__}"
         )
+    mode = _vmap_randomness.get()
+    if mode is not None:
+        mode.use(generator)
     return generator.numpy
+
+
+class VmapRandomness:
+    """The ``randomness`` of a running ``vmap``: ``"error"`` refuses a random draw,
+    ``"same"`` gives every batch element the draws of the first (each generator used is put
+    back to its state before the first element's call), ``"different"`` lets each element
+    draw on (independent samples)."""
+
+    __slots__ = ("mode", "start", "token")
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.start: dict = {}  # id(generator) -> (generator, state before the first use)
+
+    def use(self, generator: Generator) -> None:
+        if self.mode == "error":
+            raise RuntimeError(
+                "vmap: a random operation was called while randomness='error' (the default); "
+                "pass randomness='same' (one draw shared by the batch) or 'different' "
+                "(independent draws), or draw outside vmap")
+        if self.mode == "same" and id(generator) not in self.start:
+            self.start[id(generator)] = (generator, generator.get_state())
+
+    def next_element(self) -> None:
+        """Before each batch element after the first: with ``"same"``, rewind."""
+        for generator, state in self.start.values():
+            generator.set_state(state)
+
+    def __enter__(self) -> "VmapRandomness":
+        self.token = _vmap_randomness.set(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _vmap_randomness.reset(self.token)
+
+
+_vmap_randomness: contextvars.ContextVar[VmapRandomness | None] = contextvars.ContextVar(
+    "anygrad_vmap_randomness", default=None)

@@ -582,11 +582,15 @@ class Tensor:
         return _RemovableHandle(self._hooks, hook)
 
     def retain_grad(self) -> None:
-        """Keep the gradient of this non-leaf tensor in ``.grad`` after backward."""
+        """Keep the gradient of this non-leaf tensor in ``.grad`` after backward
+        (:attr:`retains_grad` tells; a second call changes nothing)."""
         if self._grad_fn is None:
             if not self._requires_grad:
                 raise RuntimeError("retain_grad: the tensor does not require grad")
             return
+        if self.__dict__.get("_retains_grad"):
+            return
+        self.__dict__["_retains_grad"] = True
         import weakref
 
         ref = weakref.ref(self)

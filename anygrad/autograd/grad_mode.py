@@ -7,7 +7,8 @@ import functools
 from typing import Any, Callable, TypeVar
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
-           "detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled"]
+           "is_inference_mode_enabled", "detect_anomaly", "set_detect_anomaly",
+           "is_anomaly_enabled"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,12 +64,27 @@ class enable_grad(_GradModeContext):  # noqa: N801
     _mode = True
 
 
+_inference: contextvars.ContextVar[bool] = contextvars.ContextVar("anygrad_inference_mode",
+                                                                 default=False)
+is_inference_mode_enabled = _inference.get
+
+
 class inference_mode(no_grad):  # noqa: N801
-    """Same as :class:`no_grad` (anygrad has no separate inference tensors)."""
+    """Same as :class:`no_grad` (anygrad has no separate inference tensors);
+    :func:`is_inference_mode_enabled` says whether the block is active."""
 
     def __init__(self, mode: bool = True) -> None:
         super().__init__()
         self._mode = not mode
+        self._inference_tokens: list[contextvars.Token[bool]] = []
+
+    def __enter__(self) -> None:
+        super().__enter__()
+        self._inference_tokens.append(_inference.set(not self._mode))
+
+    def __exit__(self, *exc: object) -> None:
+        _inference.reset(self._inference_tokens.pop())
+        super().__exit__(*exc)
 
     def _clone(self) -> "inference_mode":
         return inference_mode(not self._mode)
