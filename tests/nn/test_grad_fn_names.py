@@ -179,10 +179,8 @@ CASES = [
     pytest.param("matmul", lambda L: L.m.matmul(L.t(X), L.t(W.T)), 1, marks=_xfail("MmBackward0")),
     pytest.param("matmul-3d", lambda L: L.m.matmul(L.t(X3), L.t(W.T)), 1,
                  marks=_xfail("UnsafeViewBackward0 over MmBackward0")),
-    pytest.param("mm", lambda L: L.m.mm(L.t(X), L.t(W.T)), 1,
-                 marks=_xfail("MmBackward0 (anygrad.mm does not exist yet)")),
-    pytest.param("bmm", lambda L: L.m.bmm(L.t(X3), L.t(X3).transpose(1, 2)), 1,
-                 marks=_xfail("BmmBackward0 (anygrad.bmm does not exist yet)")),
+    ("mm", lambda L: L.m.mm(L.t(X), L.t(W.T)), 1),
+    ("bmm", lambda L: L.m.bmm(L.t(X3), L.t(X3).transpose(1, 2)), 1),
 ]
 
 
