@@ -605,6 +605,12 @@ INPUTS: dict[str, Callable[..., Any]] = {
     "nn.functional.poisson_nll_loss": _poisson_nll_inputs,
 }
 
+from ._references_losses import INPUTS as _LOSS_INPUTS  # noqa: E402
+from ._references_losses import REFERENCES as _LOSS_REFERENCES  # noqa: E402
+
+REFERENCES.update(_LOSS_REFERENCES)
+INPUTS.update(_LOSS_INPUTS)
+
 
 def reference(spec: OpSpec) -> Callable[..., Any] | None:
     """The NumPy reference of ``spec``: the one here, else its inline ``spec.ref``.

@@ -26,11 +26,14 @@ from ...autograd.function import Function
 from ...ops._operands import promote_operands
 from ...ops._registry import OpSpec, register
 from ...tensor import Tensor
+from ._misc import pairwise_distance
 
 __all__ = [
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
-    "soft_margin_loss", "poisson_nll_loss",
+    "soft_margin_loss", "poisson_nll_loss", "cosine_embedding_loss", "gaussian_nll_loss",
+    "hinge_embedding_loss", "margin_ranking_loss", "multi_margin_loss", "multilabel_margin_loss",
+    "multilabel_soft_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
 ]
 
 
@@ -631,6 +634,380 @@ def poisson_nll_loss(input: Any, target: Any, log_input: bool = True, full: bool
     return _reduce(loss, _legacy(reduction, size_average, reduce), "poisson_nll_loss")
 
 
+# -- margin and embedding losses ------------------------------------------------------------
+# Composed of differentiable operations, as PyTorch composes most of them: every order of
+# derivative comes from their parts.
+
+
+def _mode(op: str, reduction: str, size_average: Any = None, reduce: Any = None) -> str:
+    reduction = _legacy(reduction, size_average, reduce)
+    _check_reduction(reduction, op)
+    return reduction
+
+
+def _tensor_like(input: Any, t: Any) -> Any:  # noqa: A002
+    """``t`` as a Tensor of ``input``'s backend and device (a Python number included)."""
+    if isinstance(t, Tensor):
+        return t
+    return _ag.asarray(t, backend=input._backend, device=input.device)
+
+
+def _zeros(t: Any) -> Any:
+    return _ag.zeros_like(t)
+
+
+def cosine_embedding_loss(input1: Any, input2: Any, target: Any, margin: float = 0,  # noqa: A002
+                          size_average: Any = None, reduce: Any = None,
+                          reduction: str = "mean") -> Any:
+    """``1 - cos(input1, input2)`` where ``target == 1``, ``max(0, cos - margin)`` where
+    ``target == -1``, the cosine taken along the last dimension.
+
+    Inputs are ``(N, D)`` with a ``(N,)`` target, or ``(D,)`` with a 0-d target.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> a = anygrad.tensor([[1.0, 0.0], [1.0, 0.0]])
+    >>> b = anygrad.tensor([[0.0, 1.0], [1.0, 1.0]])
+    >>> F.cosine_embedding_loss(a, b, anygrad.tensor([1, -1]), reduction="none")
+    tensor([1.0000, 0.7071])
+    """
+    op = "cosine_embedding_loss"
+    reduction = _mode(op, reduction, size_average, reduce)
+    target = _tensor_like(input1, target)
+    tdim = target.ndim
+    if tdim not in (0, 1):
+        raise RuntimeError(f"{op}: expected a 0D or 1D target, got a {tdim}D target "
+                           "(multi-target is not supported)")
+    need = tdim + 1
+    if input1.ndim != need or input2.ndim != need:
+        raise RuntimeError(
+            f"{op}: a {tdim}D target expects {need}D inputs, got inputs of shapes "
+            f"{tuple(input1.shape)} and {tuple(input2.shape)}"
+        )
+    axis = need - 1
+    # PyTorch's EPSILON on each squared magnitude: a zero vector gives cos = 0, not NaN.
+    m1 = _ag.sum(input1 * input1, axis=axis) + 1e-12
+    m2 = _ag.sum(input2 * input2, axis=axis) + 1e-12
+    cos = _ag.sum(input1 * input2, axis=axis) / _ag.sqrt(m1 * m2)
+    zeros = _zeros(cos)
+    loss = (_ag.where(target == 1, 1.0 - cos, zeros)
+            + _ag.where(target == -1, _ag.clip(cos - margin, 0.0, None), zeros))
+    return _reduce(loss, reduction, op)
+
+
+def gaussian_nll_loss(input: Any, target: Any, var: Any, full: bool = False,  # noqa: A002
+                      eps: float = 1e-6, reduction: str = "mean") -> Any:
+    """Negative log-likelihood of ``target`` under a Gaussian of mean ``input`` and variance
+    ``var``: ``0.5 * (log(var) + (input - target)**2 / var)`` (plus ``0.5 * log(2 pi)``
+    with ``full``).
+
+    ``var`` has the input's shape, one dimension fewer (the last), a 1 in one dimension
+    (one variance shared along it), or is a number. It is clamped to at least ``eps``
+    for stability; as in PyTorch, the clamp does not stop the gradient.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> x = anygrad.tensor([0.0, 1.0])
+    >>> F.gaussian_nll_loss(x, anygrad.tensor([0.0, 3.0]), anygrad.tensor([1.0, 4.0]))
+    tensor(0.5966)
+    """
+    op = "gaussian_nll_loss"
+    if not isinstance(var, Tensor) and not hasattr(var, "shape"):
+        if var < 0:
+            raise ValueError(f"{op}: var has negative entry/entries, got {var}")
+        var = _ag.full_like(input, float(var))
+    else:
+        var = _tensor_like(input, var)
+        if var.numel() and bool(_ag.any(var < 0)):
+            raise ValueError(f"{op}: var has negative entry/entries")
+    ishape, vshape = tuple(input.shape), tuple(var.shape)
+    if vshape != ishape:
+        if ishape[:-1] == vshape:
+            var = _ag.unsqueeze(var, -1)
+        elif not (len(ishape) == len(vshape) and sum(
+                v for i, v in zip(ishape, vshape) if i != v) == 1):
+            raise ValueError(
+                f"{op}: var is of incorrect size: expected the input's shape {ishape}, that "
+                f"shape without its last dimension, or a 1 in one dimension, got {vshape}"
+            )
+    _check_reduction(reduction, op)
+    fixed = var.detach()
+    var = var + (_ag.clip(fixed, eps, None) - fixed)
+    d = input - target
+    loss = 0.5 * (_ag.log(var) + d * d / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction, op)
+
+
+def hinge_embedding_loss(input: Any, target: Any, margin: float = 1.0,  # noqa: A002
+                         size_average: Any = None, reduce: Any = None,
+                         reduction: str = "mean") -> Any:
+    """``input`` where ``target == 1``, ``max(0, margin - input)`` where ``target == -1``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> x = anygrad.tensor([0.3, 0.3])
+    >>> F.hinge_embedding_loss(x, anygrad.tensor([1.0, -1.0]), reduction="none")
+    tensor([0.3000, 0.7000])
+    """
+    op = "hinge_embedding_loss"
+    reduction = _mode(op, reduction, size_average, reduce)
+    target = _tensor_like(input, target)
+    zeros = _zeros(input)
+    loss = (_ag.where(target != 1, _ag.clip(margin - input, 0.0, None), zeros)
+            + _ag.where(target != -1, input, zeros))
+    return _reduce(loss, reduction, op)
+
+
+def margin_ranking_loss(input1: Any, input2: Any, target: Any, margin: float = 0,  # noqa: A002
+                        size_average: Any = None, reduce: Any = None,
+                        reduction: str = "mean") -> Any:
+    """``max(0, -target * (input1 - input2) + margin)``: ``target`` 1 means ``input1``
+    should rank higher, -1 lower.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> a, b = anygrad.tensor([1.0, 1.0]), anygrad.tensor([0.5, 0.5])
+    >>> F.margin_ranking_loss(a, b, anygrad.tensor([1.0, -1.0]), reduction="none")
+    tensor([0.0000, 0.5000])
+    """
+    op = "margin_ranking_loss"
+    reduction = _mode(op, reduction, size_average, reduce)
+    target = _tensor_like(input1, target)
+    if not input1.ndim == input2.ndim == target.ndim:
+        raise RuntimeError(
+            f"{op}: all input tensors should have the same dimension, got sizes input1: "
+            f"{tuple(input1.shape)}, input2: {tuple(input2.shape)}, target: "
+            f"{tuple(target.shape)}"
+        )
+    loss = _ag.clip(-target * (input1 - input2) + margin, 0.0, None)
+    return _reduce(loss, reduction, op)
+
+
+def _class_targets(op: str, input: Any, target: Any) -> tuple:  # noqa: A002
+    """``(x, t, shape)``: the input as ``(N, C)``, the target's backend array as ``(N,)``
+    and the per-sample loss shape (the target's), for a vector or matrix input."""
+    ishape = tuple(input.shape)
+    if len(ishape) > 2 or 0 in ishape[1:] or (len(ishape) == 1 and ishape[0] == 0):
+        raise RuntimeError(
+            f"{op}: expected a non-empty vector or matrix (with an optional 0-size batch) "
+            f"as input, got shape {ishape}"
+        )
+    target = _tensor_like(input, target)
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"{op}: expected integer class indices as target, got dtype "
+                        f"{target.dtype}")
+    n = ishape[0] if len(ishape) == 2 else 1
+    tshape = tuple(target.shape)
+    if math.prod(tshape) != n or len(tshape) > 1 or (len(ishape) == 2 and tshape != (n,)):
+        raise RuntimeError(
+            f"{op}: inconsistent target size: {tshape} for input of size {ishape}"
+        )
+    c = ishape[-1]
+    t = input.xp.reshape(target.array, (n,))
+    _check_targets(op, input.xp, t, c, None)
+    return _ag.reshape(input, (n, c)), t, tshape
+
+
+def multi_margin_loss(input: Any, target: Any, p: int = 1, margin: float = 1.0,  # noqa: A002
+                      weight: Any = None, size_average: Any = None, reduce: Any = None,
+                      reduction: str = "mean") -> Any:
+    """Multi-class hinge loss: for each sample, ``sum over i != y of max(0, margin - x[y] +
+    x[i])**p / C``, times ``weight[y]`` when given (``p`` is 1 or 2).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> x = anygrad.tensor([[0.1, 0.2, 0.4, 0.8]])
+    >>> F.multi_margin_loss(x, anygrad.tensor([3]))
+    tensor(0.3250)
+    """
+    op = "multi_margin_loss"
+    reduction = _mode(op, reduction, size_average, reduce)
+    if p not in (1, 2):
+        raise ValueError(f"{op}: only p == 1 and p == 2 supported, got p={p}")
+    if weight is not None and getattr(weight, "ndim", None) != 1:
+        raise ValueError(f"{op}: weight must be one-dimensional, got shape "
+                         f"{tuple(getattr(weight, 'shape', ()))}")
+    x, t, tshape = _class_targets(op, input, target)
+    n, c = tuple(x.shape)
+    xp = input.xp
+    classes = xp.arange(c, dtype=t.dtype, device=input.device)
+    hot = xp.astype(xp.expand_dims(t, axis=1) == classes, input.array.dtype)
+    mask = _ag.asarray(hot, backend=input._backend)
+    x_target = _ag.sum(x * mask, axis=1, keepdims=True)
+    h = _ag.relu(margin - x_target + x)
+    if p == 2:
+        h = h * h
+    h = h * (1.0 - mask)
+    if weight is not None:
+        weight = _tensor_like(input, weight)
+        if tuple(weight.shape) != (c,):
+            raise ValueError(f"{op}: expected a weight of shape ({c},), one per class, got "
+                             f"{tuple(weight.shape)}")
+        h = h * _ag.reshape(_ag.take(weight, _ag.asarray(t, backend=input._backend), axis=0),
+                            (n, 1))
+    loss = _ag.reshape(_ag.sum(h, axis=1) / c, tshape)
+    return _reduce(loss, reduction, op)
+
+
+def multilabel_margin_loss(input: Any, target: Any, size_average: Any = None,  # noqa: A002
+                           reduce: Any = None, reduction: str = "mean") -> Any:
+    """Multi-label hinge loss: for each sample, ``sum over labels j and non-labels k of
+    max(0, 1 - (x[j] - x[k])) / C``.
+
+    ``target`` has the input's shape and holds the label indices, ended by the first -1
+    (later entries are ignored).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> x = anygrad.tensor([[0.1, 0.2, 0.4, 0.8]])
+    >>> F.multilabel_margin_loss(x, anygrad.tensor([[3, 0, -1, 1]]))
+    tensor(0.8500)
+    """
+    op = "multilabel_margin_loss"
+    reduction = _mode(op, reduction, size_average, reduce)
+    ishape = tuple(input.shape)
+    target = _tensor_like(input, target)
+    if len(ishape) > 2 or (len(ishape) >= 1 and ishape[-1] == 0):
+        raise RuntimeError(f"{op}: expected a non-empty vector or matrix as input, got shape "
+                           f"{ishape}")
+    if tuple(target.shape) != ishape:
+        raise RuntimeError(f"{op}: inconsistent target size: {tuple(target.shape)} for input "
+                           f"of size {ishape}")
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"{op}: expected integer class indices as target, got dtype "
+                        f"{target.dtype}")
+    c = ishape[-1] if ishape else 1
+    n = math.prod(ishape) // c
+    xp = input.xp
+    t = xp.reshape(target.array, (n, c))
+    if n:
+        lo, hi = int(xp.min(t)), int(xp.max(t))
+        if lo < -1 or hi >= c:
+            raise IndexError(f"{op}: target {lo if lo < -1 else hi} is out of range (expected "
+                             f"class indices in [0, {c - 1}], or -1 to end the labels)")
+    dev = input.device
+    positions = xp.arange(c, device=dev)
+    ended = xp.astype(t == -1, xp.int32)
+    stop = xp.where(xp.max(ended, axis=1) > 0, xp.argmax(ended, axis=1),
+                    xp.full((n,), c, dtype=positions.dtype, device=dev))
+    listed = xp.expand_dims(positions, axis=0) < xp.expand_dims(stop, axis=1)   # (N, C)
+    classes = xp.astype(positions, t.dtype)
+    hits = xp.logical_and(xp.expand_dims(t, axis=2) == classes, xp.expand_dims(listed, axis=2))
+    dtype = input.array.dtype
+    count = xp.sum(xp.astype(hits, dtype), axis=1)            # (N, C): times j is listed
+    others = xp.astype(count == 0, dtype)                      # (N, C): the non-labels k
+    pair = _ag.asarray(xp.expand_dims(count, axis=2) * xp.expand_dims(others, axis=1),
+                       backend=input._backend)
+    x = _ag.reshape(input, (n, c))
+    z = _ag.relu(1.0 - _ag.unsqueeze(x, 2) + _ag.unsqueeze(x, 1))   # z[n, j, k]
+    loss = _ag.sum(z * pair, axis=(1, 2)) / c
+    loss = _ag.reshape(loss, ishape[:-1] if len(ishape) == 2 else ())
+    return _reduce(loss, reduction, op)
+
+
+def multilabel_soft_margin_loss(input: Any, target: Any, weight: Any = None,  # noqa: A002
+                                size_average: Any = None, reduce: Any = None,
+                                reduction: str = "mean") -> Any:
+    """Multi-label one-versus-all logistic loss, averaged over the ``C`` classes (the
+    last dimension): ``-mean_c(t * log sigmoid(x) + (1 - t) * log sigmoid(-x))``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> x = anygrad.tensor([[0.0, 0.0]])
+    >>> F.multilabel_soft_margin_loss(x, anygrad.tensor([[1.0, 0.0]]))
+    tensor(0.6931)
+    """
+    op = "multilabel_soft_margin_loss"
+    reduction = _mode(op, reduction, size_average, reduce)
+    loss = -(target * _ag.logsigmoid(input) + (1 - target) * _ag.logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    axis = input.ndim - 1
+    loss = _ag.sum(loss, axis=axis) / input.shape[axis]
+    return _reduce(loss, reduction, op)
+
+
+def _same_ndim(op: str, anchor: Any, positive: Any, negative: Any) -> None:
+    a, p, n = anchor.ndim, positive.ndim, negative.ndim
+    if not a == p == n:
+        raise RuntimeError(
+            f"{op}: the anchor, positive, and negative tensors are expected to have the same "
+            f"number of dimensions, but got: anchor {a}D, positive {p}D, and negative {n}D "
+            "inputs"
+        )
+
+
+def triplet_margin_loss(anchor: Any, positive: Any, negative: Any, margin: float = 1.0,
+                        p: float = 2, eps: float = 1e-6, swap: bool = False,
+                        size_average: Any = None, reduce: Any = None,
+                        reduction: str = "mean") -> Any:
+    """``max(0, margin + d(anchor, positive) - d(anchor, negative))`` with ``d`` the
+    :func:`pairwise_distance` of norm ``p``; ``swap`` uses ``d(positive, negative)`` when
+    it is smaller (Balntas et al., 2016).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> a = anygrad.tensor([[0.0, 0.0]])
+    >>> F.triplet_margin_loss(a, anygrad.tensor([[0.0, 1.0]]), anygrad.tensor([[0.0, 1.5]]))
+    tensor(0.5000)
+    """
+    op = "triplet_margin_loss"
+    reduction = _mode(op, reduction, size_average, reduce)
+    _same_ndim(op, anchor, positive, negative)
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = _ag.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce(_ag.clip(margin + d_pos - d_neg, 0.0, None), reduction, op)
+
+
+def triplet_margin_with_distance_loss(anchor: Any, positive: Any, negative: Any, *,
+                                      distance_function: Any = None, margin: float = 1.0,
+                                      swap: bool = False, reduction: str = "mean") -> Any:
+    """:func:`triplet_margin_loss` with any ``distance_function(x1, x2)`` (default
+    :func:`pairwise_distance`).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> a = anygrad.tensor([[1.0, 0.0]])
+    >>> cos = lambda x, y: 1.0 - F.cosine_similarity(x, y)
+    >>> F.triplet_margin_with_distance_loss(a, a, anygrad.tensor([[0.0, 1.0]]),
+    ...                                     distance_function=cos, margin=2.0)
+    tensor(1.)
+    """
+    op = "triplet_margin_with_distance_loss"
+    _check_reduction(reduction, op)
+    if margin <= 0:
+        raise ValueError(f"{op}: margin must be greater than 0, got {margin}")
+    _same_ndim(op, anchor, positive, negative)
+    dist = pairwise_distance if distance_function is None else distance_function
+    d_pos = dist(anchor, positive)
+    d_neg = dist(anchor, negative)
+    if swap:
+        d_neg = _ag.minimum(d_neg, dist(positive, negative))
+    return _reduce(_ag.clip(margin + d_pos - d_neg, 0.0, None), reduction, op)
+
+
 # -- registry entries (references and structured inputs: anygrad/testing/_references.py) --
 
 
@@ -716,3 +1093,62 @@ register(OpSpec(
     make_inputs=None, grad_inputs=(0,),
     kwargs=({}, {"log_input": False, "full": True, "reduction": "sum"}), category="nn_loss",
     notes="gradient in the input only (Stirling's term jumps at target == 1)"))
+
+
+register(OpSpec(
+    "nn.functional.cosine_embedding_loss", cosine_embedding_loss, nin=3, ref=None,
+    make_inputs=None, category="nn_loss",
+    kwargs=({}, {"margin": 0.3, "reduction": "sum"}, {"reduction": "none"}),
+    notes="targets in {-1, 1} (an integer input)"))
+
+register(OpSpec(
+    "nn.functional.gaussian_nll_loss", gaussian_nll_loss, nin=3, ref=None, make_inputs=None,
+    category="nn_loss", kwargs=({}, {"full": True, "reduction": "sum"}, {"reduction": "none"}),
+    notes="the second variant shares one variance along the last dimension; the variance "
+          "gets a gradient"))
+
+register(OpSpec(
+    "nn.functional.hinge_embedding_loss", hinge_embedding_loss, nin=2, ref=None,
+    make_inputs=None, category="nn_loss", grad_inputs=(0,),
+    kwargs=({}, {"margin": 0.5, "reduction": "sum"}, {"reduction": "none"}),
+    notes="targets in {-1, 1}"))
+
+register(OpSpec(
+    "nn.functional.margin_ranking_loss", margin_ranking_loss, nin=3, ref=None,
+    make_inputs=None, category="nn_loss", grad_inputs=(0, 1),
+    kwargs=({}, {"margin": 0.5, "reduction": "sum"}, {"reduction": "none"}),
+    notes="targets in {-1, 1}"))
+
+
+def _multi_margin_case(x: Any, t: Any, w: Any = None, **kwargs: Any) -> Any:
+    return multi_margin_loss(x, t, weight=w, **kwargs)
+
+
+register(OpSpec(
+    "nn.functional.multi_margin_loss", multi_margin_loss, nin=2, ref=None, make_inputs=None,
+    harness=_multi_margin_case, category="nn_loss",
+    kwargs=({}, {"p": 2, "margin": 0.5, "reduction": "sum"}, {"reduction": "none"}),
+    notes="class indices are an integer input; the third variant passes class weights "
+          "(with a gradient)"))
+
+register(OpSpec(
+    "nn.functional.multilabel_margin_loss", multilabel_margin_loss, nin=2, ref=None,
+    make_inputs=None, category="nn_loss", kwargs=({}, {"reduction": "none"}),
+    notes="label indices are an integer input, ended by -1; a repeated label counts again"))
+
+register(OpSpec(
+    "nn.functional.multilabel_soft_margin_loss", multilabel_soft_margin_loss, nin=2, ref=None,
+    make_inputs=None, category="nn_loss", kwargs=({}, {"reduction": "none"}),
+    notes="soft targets get a gradient; the second variant passes class weights"))
+
+register(OpSpec(
+    "nn.functional.triplet_margin_loss", triplet_margin_loss, nin=3, ref=None,
+    make_inputs=None, category="nn_loss",
+    kwargs=({}, {"p": 1, "swap": True, "margin": 0.5, "reduction": "sum"},
+            {"reduction": "none"})))
+
+register(OpSpec(
+    "nn.functional.triplet_margin_with_distance_loss", triplet_margin_with_distance_loss,
+    nin=3, ref=None, make_inputs=None, category="nn_loss",
+    kwargs=({}, {"swap": True, "margin": 0.5, "reduction": "none"}),
+    notes="the default distance (pairwise_distance); a custom one is checked in tests/nn"))
