@@ -47,6 +47,10 @@ from .serialization import load, save
 from . import ops
 from .ops import *  # noqa: F401,F403 - the operation catalogue, listed in ops.__all__
 from . import _faces, _tensor_methods
+from .ops.windows import (  # noqa: E402 - creation functions of PyTorch's signal windows
+    bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window, tril_indices,
+    triu_indices,
+)
 
 # The faces: hand-written Tensor methods first, then every registered operation's PyTorch-
 # style function (replacing the plain one imported above where its signature differs),
@@ -97,6 +101,8 @@ __all__ = [
     "zeros_like", "ones_like", "full_like", "empty_like",
     "rand", "randn", "randint", "rand_like", "randn_like", "randint_like", "randperm",
     "normal", "bernoulli", "multinomial",
+    "hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
+    "tril_indices", "triu_indices",
     "Generator", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
     "default_generator", *_settings.__all__, "cpu", "empty_permuted", "empty_strided",
     "frombuffer", "get_device_module", "is_inference", "is_inference_mode_enabled", "poisson",

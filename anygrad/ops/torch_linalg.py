@@ -901,9 +901,19 @@ def _check_tri(x: Any, op: str, name: str) -> None:
         raise ValueError(f"{op}: expected {name} to be square matrices (..., n, n), got shape {s}")
 
 
+def _factor(L: Any, upper: bool) -> Any:  # noqa: N803
+    """The lower factor that ``L`` holds: its values are the one triangle that LAPACK reads,
+    and its gradient goes to every element of ``L``, as PyTorch's formulas (written with
+    the whole of ``L``) give it."""
+    other = tril(L, k=-1) if upper else triu(L, k=1)
+    low = subtract(L, other.detach())
+    return matrix_transpose(conj(low)) if upper else low
+
+
 def cholesky_solve(b: Any, L: Any, /, upper: bool = False) -> Any:  # noqa: N803
     """The solution ``X`` of ``A X = b`` for ``A = L L^H`` given its Cholesky factor ``L``
-    (``A = U^H U`` when ``upper``); only that triangle of ``L`` is read. Batches broadcast.
+    (``A = U^H U`` when ``upper``); only that triangle of ``L`` is read (PyTorch's gradient
+    reaches the other one too). Batches broadcast.
 
     Examples
     --------
@@ -917,7 +927,7 @@ def cholesky_solve(b: Any, L: Any, /, upper: bool = False) -> Any:  # noqa: N803
     if b.ndim < 2 or b.shape[-2] != L.shape[-1]:
         raise ValueError(f"cholesky_solve: expected b of shape (..., {L.shape[-1]}, k) for L of "
                          f"shape {_shape(L)}, got {_shape(b)}")
-    low = matrix_transpose(conj(triu(L))) if upper else tril(L)
+    low = _factor(L, upper)
     return solve(matrix_transpose(conj(low)), solve(low, b))
 
 
@@ -932,7 +942,7 @@ def cholesky_inverse(L: Any, /, upper: bool = False) -> Any:  # noqa: N803
             [0.0000, 4.0000]])
     """
     _check_tri(L, "cholesky_inverse", "L")
-    low = matrix_transpose(conj(triu(L))) if upper else tril(L)
+    low = _factor(L, upper)
     li = inv(low)
     return matmul(matrix_transpose(conj(li)), li)
 
@@ -955,13 +965,17 @@ def _chol_inverse_ref(low: Any, upper: bool = False) -> Any:
     return np.linalg.inv(low @ np.swapaxes(low, -1, -2))
 
 
+# The harnesses pass one triangle: its gradient is the derivative of the values, which do
+# not depend on the other triangle (PyTorch's gradient reaches it anyway).
 _register("cholesky_solve", cholesky_solve, _chol_solve_ref, nin=2,
           make_inputs=lambda rng, dtype: _chol_factor(rng, dtype, 2),
+          harness=lambda b, L, upper=False: cholesky_solve(b, triu(L) if upper else tril(L), upper),
           kwargs=({}, {"upper": True}), torch_args=("upper",),
-          notes="reads one triangle of the factor; the other gets no gradient")
+          notes="reads one triangle of the factor; PyTorch's gradient reaches the other too")
 _register("cholesky_inverse", cholesky_inverse, _chol_inverse_ref, make_inputs=_chol_factor,
+          harness=lambda L, upper=False: cholesky_inverse(triu(L) if upper else tril(L), upper),
           kwargs=({}, {"upper": True}), torch_args=("upper",),
-          notes="reads one triangle of the factor; the other gets no gradient")
+          notes="reads one triangle of the factor; PyTorch's gradient reaches the other too")
 
 
 def _permutation(pivots: Any, m: int, op: str) -> list:
