@@ -592,6 +592,10 @@ REFERENCES: dict[str, Callable[..., Any]] = {
     "scatter": _scatter_ref,
 }
 
+from ._references_layers import REFERENCES as _LAYER_REFERENCES  # noqa: E402
+
+REFERENCES.update(_LAYER_REFERENCES)
+
 INPUTS: dict[str, Callable[..., Any]] = {
     "nn.functional.l1_loss": _pair_inputs,
     "nn.functional.smooth_l1_loss": _pair_inputs,

@@ -16,7 +16,7 @@ from ...fastpaths import fast_path
 from ...ops._registry import OpSpec, register
 from ._util import crop_axis, dilate_axis, pad_axis, pair
 
-__all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d"]
+__all__ = ["conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "conv_tbc"]
 
 
 def pad4(xp: Any, x: Any, pads: tuple, value: float = 0.0) -> Any:
@@ -311,6 +311,98 @@ def conv_transpose1d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,
     return ag.reshape(y, (n, y.shape[1], y.shape[3]))
 
 
+
+def _triple(v: Any, name: str, op: str) -> tuple:
+    if isinstance(v, (tuple, list)):
+        if len(v) == 1:
+            return (int(v[0]),) * 3
+        if len(v) != 3:
+            raise ValueError(f"{op}: expected {name} to be an int or a triple, got {v!r}")
+        return tuple(int(a) for a in v)
+    return (int(v),) * 3
+
+
+def conv_transpose3d(input: Any, weight: Any, bias: Any = None, stride: Any = 1,  # noqa: A002
+                     padding: Any = 0, output_padding: Any = 0, groups: int = 1,
+                     dilation: Any = 1) -> Any:
+    """3-D transposed convolution of ``(N, C_in, D, H, W)`` with a weight
+    ``(C_in, C_out/groups, kd, kh, kw)``.
+
+    One 2-D transposed convolution per depth tap of the kernel (the depth slices folded
+    into the batch), each placed at its depth offset ``d * stride + tap * dilation``, so it
+    composes differentiable operations.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> F.conv_transpose3d(anygrad.ones(1, 2, 2, 3, 3), anygrad.ones(2, 4, 2, 2, 2)).shape
+    anygrad.Size([1, 4, 3, 4, 4])
+    """
+    import anygrad as ag
+
+    op = "conv_transpose3d"
+    unbatched = input.ndim == 4
+    x = ag.expand_dims(input, axis=0) if unbatched else input
+    _check_input(op, x, weight, groups, 3, transposed=True)
+    s, p = _triple(stride, "stride", op), _triple(padding, "padding", op)
+    opad, d = _triple(output_padding, "output_padding", op), _triple(dilation, "dilation", op)
+    if min(s + d) < 1 or min(p + opad) < 0:
+        raise ValueError(f"{op}: stride and dilation must be positive, padding and output_padding "
+                         f"non-negative, got {s}, {d}, {p} and {opad}")
+    if any(o >= max(si, di) for o, si, di in zip(opad, s, d)):
+        raise ValueError(f"{op}: output_padding {opad} must be smaller than stride {s} or "
+                         f"dilation {d}")
+    n, c, depth, h, w = x.shape
+    kd = weight.shape[2]
+    full = (depth - 1) * s[0] + d[0] * (kd - 1) + 1 + opad[0]
+    if full - 2 * p[0] <= 0:
+        raise ValueError(f"{op}: padding {p} leaves no output for input of shape "
+                         f"{tuple(input.shape)} and weight of shape {tuple(weight.shape)}")
+    xs = ag.reshape(ag.permute_dims(x, (0, 2, 1, 3, 4)), (n * depth, c, h, w))
+    ns = x.__array_namespace__()
+    y = None
+    for i in range(kd):
+        z = conv_transpose2d(xs, weight[:, :, i], None, s[1:], p[1:], opad[1:], groups, d[1:],
+                             _op=op)
+        z = ag.permute_dims(ag.reshape(z, (n, depth) + tuple(z.shape[1:])), (0, 2, 1, 3, 4))
+        z = dilate_axis(ns, z, 2, s[0])
+        z = pad_axis(ns, z, 2, i * d[0], full - z.shape[2] - i * d[0])
+        y = z if y is None else y + z
+    y = crop_axis(y, 2, p[0], full - p[0])
+    if bias is not None:
+        y = y + ag.reshape(bias, (1, -1, 1, 1, 1))
+    return y[0] if unbatched else y
+
+
+def conv_tbc(input: Any, weight: Any, bias: Any, pad: int = 0) -> Any:  # noqa: A002
+    """1-D convolution in time-batch-channel layout: ``input (T, B, C_in)``, ``weight
+    (K, C_in, C_out)``, ``bias (C_out,)``, zero padding ``pad`` on both ends of time.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> F.conv_tbc(anygrad.ones(5, 2, 3), anygrad.ones(3, 3, 4), anygrad.zeros(4), 1).shape
+    anygrad.Size([5, 2, 4])
+    """
+    import anygrad as ag
+
+    op = "conv_tbc"
+    if input.ndim != 3 or weight.ndim != 3 or bias is None or bias.ndim != 1:
+        raise ValueError(f"{op}: expected input (T, B, C_in), weight (K, C_in, C_out) and bias "
+                         f"(C_out,), got shapes {tuple(input.shape)}, {tuple(weight.shape)} and "
+                         f"{None if bias is None else tuple(bias.shape)}")
+    if input.shape[2] != weight.shape[1] or bias.shape[0] != weight.shape[2]:
+        raise ValueError(f"{op}: expected input channels {weight.shape[1]} and bias of size "
+                         f"{weight.shape[2]} for weight of shape {tuple(weight.shape)}, got input "
+                         f"of shape {tuple(input.shape)} and bias of shape {tuple(bias.shape)}")
+    x = ag.permute_dims(input, (1, 2, 0))
+    wt = ag.permute_dims(weight, (2, 1, 0))
+    y = conv1d(x, wt, bias, 1, int(pad), _op=op)
+    return ag.permute_dims(y, (2, 0, 1))
+
+
 # -- registry entries (references and structured inputs: anygrad/testing/_references.py) --
 
 
@@ -353,3 +445,18 @@ register(OpSpec(
                                 ((2, 2, 3, 2), (2, 2, 2, 3), (4,)),
                                 ((1, 2, 3, 2), (2, 2, 2, 2), (2,)))),
     notes="the variants cover stride, padding, output_padding, dilation and groups"))
+register(OpSpec(
+    "nn.functional.conv_transpose3d", conv_transpose3d, ref=None, nin=3,
+    category="nn_convolution",
+    kwargs=({}, {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2},
+            {"stride": (1, 2, 1), "padding": (1, 0, 0), "dilation": 2}),
+    make_inputs=_shaped_inputs((((1, 2, 2, 3, 2), (2, 2, 2, 2, 2), (2,)),
+                                ((1, 2, 2, 2, 2), (2, 1, 2, 2, 2), (2,)),
+                                ((1, 2, 2, 2, 2), (2, 2, 2, 2, 1), (2,)))),
+    notes="one 2-D transposed convolution per depth tap; the variants cover stride, padding, "
+          "output_padding, dilation and groups"))
+register(OpSpec(
+    "nn.functional.conv_tbc", conv_tbc, ref=None, nin=3, category="nn_convolution",
+    kwargs=({}, {"pad": 1}),
+    make_inputs=_shaped_inputs((((5, 2, 3), (3, 3, 2), (2,)),) * 2),
+    notes="time-batch-channel layout: a 1-D convolution of the permuted input"))

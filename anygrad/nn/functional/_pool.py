@@ -314,9 +314,9 @@ def adaptive_max_pool2d(input: Any, output_size: Any, return_indices: bool = Fal
     if h % oh == 0 and w % ow == 0:
         return max_pool2d(input, (h // oh, w // ow), return_indices=return_indices)
     if return_indices:
-        raise NotImplementedError(
-            "adaptive_max_pool2d: return_indices needs an output size that divides the input size"
-        )
+        from ._pool_indices import adaptive_max_nd
+
+        return adaptive_max_nd("adaptive_max_pool2d", 2, input, (oh, ow))
     rows = []
     for a, b in _adaptive_bounds(h, oh):
         cells = []
@@ -400,5 +400,4 @@ register(OpSpec(
     "nn.functional.adaptive_max_pool2d", adaptive_max_pool2d, ref=None,
     make_inputs=_distinct((2, 2, 4, 5)),
     kwargs=({"output_size": (3, 2)}, {"output_size": (2, 5), "return_indices": True}),
-    category="nn_pooling",
-    notes=_MAX_NOTES + "; return_indices needs an output size that divides the input size"))
+    category="nn_pooling", notes=_MAX_NOTES))

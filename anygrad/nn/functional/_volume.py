@@ -142,7 +142,10 @@ def max_pool3d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
                dilation: Any = 1, ceil_mode: bool = False, return_indices: bool = False) -> Any:
     """3-D max pooling of ``(N, C, D, H, W)`` (``stride`` defaults to ``kernel_size``)."""
     if return_indices:
-        raise NotImplementedError("max_pool3d: return_indices=True is not supported")
+        from ._pool_indices import _max_pool_nd
+
+        return _max_pool_nd("max_pool3d", 3, input, kernel_size, stride, padding, dilation,
+                            ceil_mode)
     x, unbatched = _batched("max_pool3d", input)
     k, s, d, pads, outs = _pool_geometry("max_pool3d", x, kernel_size, stride, padding, dilation,
                                          ceil_mode)
@@ -211,9 +214,11 @@ def adaptive_avg_pool3d(input: Any, output_size: Any) -> Any:  # noqa: A002
 
 
 def adaptive_max_pool3d(input: Any, output_size: Any, return_indices: bool = False) -> Any:  # noqa: A002
-    """Maximum over PyTorch's adaptive boxes (``return_indices`` is not supported)."""
+    """Maximum over PyTorch's adaptive boxes (with their flat indices if ``return_indices``)."""
     if return_indices:
-        raise NotImplementedError("adaptive_max_pool3d: return_indices=True is not supported")
+        from ._pool_indices import adaptive_max_nd
+
+        return adaptive_max_nd("adaptive_max_pool3d", 3, input, output_size)
     return _adaptive("adaptive_max_pool3d", input, output_size, "max")
 
 
@@ -266,4 +271,4 @@ register(OpSpec("nn.functional.adaptive_avg_pool3d", adaptive_avg_pool3d,
 register(OpSpec("nn.functional.adaptive_max_pool3d", adaptive_max_pool3d,
                 ref=lambda x, output_size: _pool3d_ref(x, x.shape[2] // output_size),
                 shapes=lambda rng: ((2, 2, 4, 4, 4),), kwargs=({"output_size": 2},),
-                category="nn_pooling", notes="return_indices is not supported"))
+                category="nn_pooling"))
