@@ -164,7 +164,32 @@ def _triplet_inputs(rng: Any, dtype: str) -> list:
     return [a.astype(dtype), pos.astype(dtype), neg.astype(dtype)]
 
 
+def _linear_cross_entropy_ref(x: Any, w: Any, t: Any, reduction: str = "mean",
+                              label_smoothing: float = 0.0) -> Any:
+    logits = np.einsum("ni,c...i->nc...", x, w)
+    z = logits - logits.max(axis=1, keepdims=True)
+    logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    c = w.shape[0]
+    if t.dtype.kind == "f":
+        q = t
+    else:
+        q = np.eye(c)[t]
+        q = np.moveaxis(q, -1, 1)
+    q = q * (1 - label_smoothing) + label_smoothing / c
+    return _red(-(q * logp).sum(axis=1), reduction)
+
+
+def _linear_cross_entropy_inputs(rng: Any, dtype: str, variant: int) -> list:
+    x = rng.uniform(-1, 1, (4, 3)).astype(dtype)
+    if variant == 2:
+        w = rng.uniform(-1, 1, (5, 2, 3)).astype(dtype)
+        p = rng.uniform(0.1, 1, (4, 5, 2))
+        return [x, w, (p / p.sum(axis=1, keepdims=True)).astype(dtype)]
+    return [x, rng.uniform(-1, 1, (5, 3)).astype(dtype), np.array([0, 4, 2, 4])]
+
+
 REFERENCES: dict[str, Callable[..., Any]] = {
+    "nn.functional.linear_cross_entropy": _linear_cross_entropy_ref,
     "nn.functional.cosine_embedding_loss": _cosine_embedding_ref,
     "nn.functional.gaussian_nll_loss": _gaussian_nll_ref,
     "nn.functional.hinge_embedding_loss": _hinge_embedding_ref,
@@ -177,6 +202,7 @@ REFERENCES: dict[str, Callable[..., Any]] = {
 }
 
 INPUTS: dict[str, Callable[..., Any]] = {
+    "nn.functional.linear_cross_entropy": _linear_cross_entropy_inputs,
     "nn.functional.cosine_embedding_loss": _cosine_embedding_inputs,
     "nn.functional.gaussian_nll_loss": _gaussian_nll_inputs,
     "nn.functional.hinge_embedding_loss": _hinge_embedding_inputs,

@@ -38,6 +38,11 @@ LABELS = np.array([[3, 0, -1, 1, 2, 2], [1, 1, 4, -1, -1, 0], [-1, 2, 0, 0, 0, 0
 SOFT = rng.uniform(0, 1, (4, 6))
 VAR = rng.uniform(0.3, 2.0, (4, 6))
 CW = rng.uniform(0.5, 2.0, 6)
+LW = rng.uniform(-1, 1, (6, 2, 5))  # (C, d, in_features): a K-dimensional linear loss
+LB = rng.uniform(-1, 1, (6, 2))
+LT = np.array([[0, 5], [2, 2], [5, 1], [3, 0]])
+LP = rng.uniform(0.1, 1.0, (4, 6, 2))
+LP = LP / LP.sum(1, keepdims=True)
 
 
 
@@ -79,6 +84,10 @@ CASES = [
     ("multilabel_margin_loss-none", lambda L, x, t: L.multilabel_margin_loss(x, t, reduction="none"), (X, LABELS), (0,)),
     ("multilabel_margin_loss-vector", lambda L, x, t: L.multilabel_margin_loss(x, t), (X[1], LABELS[1]), (0,)),
     ("multilabel_soft_margin_loss", lambda L, x, t, w: L.multilabel_soft_margin_loss(x, t, w, reduction="sum"), (X, SOFT, CW), (0, 1)),
+    ("linear_cross_entropy", lambda L, x, w, t, b, cw: L.linear_cross_entropy(x, w, t, linear_bias=b, weight=cw, ignore_index=2, label_smoothing=0.1), (X[:, :5], LW[:, 0], CLS, LB[:, 0], CW), (0, 1, 3)),
+    ("linear_cross_entropy-kdim", lambda L, x, w, t, b: L.linear_cross_entropy(x, w, t, linear_bias=b, reduction="none"), (X[:, :5], LW, LT, LB), (0, 1, 3)),
+    ("linear_cross_entropy-probs", lambda L, x, w, t: L.linear_cross_entropy(x, w, t, reduction="sum"), (X[:, :5], LW, LP), (0, 1, 2)),
+    ("linear_cross_entropy-vector", lambda L, x, w, t: L.linear_cross_entropy(x, w, t), (X[0, :5], LW[:, 0], CLS[1]), (0, 1)),
     ("triplet_margin_loss", lambda L, a, p, n: L.triplet_margin_loss(a, p, n), (X, Y, Z), (0, 1, 2)),
     ("triplet_margin_loss-swap-p1", lambda L, a, p, n: L.triplet_margin_loss(a, p, n, 2.0, 1, swap=True, reduction="none"), (X, Y, Z), (0, 1, 2)),
     ("triplet_margin_with_distance_loss", lambda L, a, p, n: L.triplet_margin_with_distance_loss(a, p, n, distance_function=lambda u, v: 1.0 - L.cosine_similarity(u, v), margin=0.8, swap=True, reduction="sum"), (X, Y, Z), (0, 1, 2)),
@@ -255,6 +264,27 @@ def test_prelu_module_with_copied_weight(backend):
     np.testing.assert_allclose(to_np(m.weight.grad), tm.weight.grad.numpy(), rtol=1e-12)
 
 
+def test_linear_cross_entropy_module_with_copied_weights(backend):
+    _not_on_jax(backend)
+    for r in ("mean", "none"):
+        kw = dict(out_features=(2,), bias=True, reduction=r, label_smoothing=0.2)
+        tm = torch.nn.LinearCrossEntropyLoss(5, 6, **kw).double()
+        m = nn.LinearCrossEntropyLoss(5, 6, dtype=anygrad.float64, backend=backend.name,
+                                      device=backend.device_obj(),
+                                      options=nn.LinearCrossEntropyOptions(), **kw)
+        with anygrad.no_grad():
+            m.linear.weight.copy_(ag(backend, tm.linear.weight.detach().numpy()))
+            m.linear.bias.copy_(ag(backend, tm.linear.bias.detach().numpy()))
+        compare(backend, m, tm, (X[:, :5], LT), grad=(0,))
+        tm.zero_grad()
+        m.zero_grad()
+        for mod in (m, tm):
+            mod(*(ag(backend, a) if mod is m else torch.tensor(a) for a in (X[:, :5], LT))).sum().backward()
+        np.testing.assert_allclose(to_np(m.linear.weight.grad), tm.linear.weight.grad.numpy(),
+                                   rtol=1e-10)
+    assert repr(nn.LinearCrossEntropyLoss(5, 10)) == repr(torch.nn.LinearCrossEntropyLoss(5, 10))
+
+
 def test_module_reprs_match_torch():
     for make in (lambda n: n.CELU(2.0, True), lambda n: n.GLU(), lambda n: n.Hardshrink(),
                  lambda n: n.Softshrink(0.2), lambda n: n.Threshold(0.1, 20),
@@ -339,6 +369,9 @@ ERRORS = [
     (lambda: F.triplet_margin_loss(anygrad.ones(2, 3), anygrad.ones(3), anygrad.ones(2, 3)), RuntimeError, "anchor 2D, positive 1D, and negative 2D"),
     (lambda: F.triplet_margin_with_distance_loss(anygrad.ones(3), anygrad.ones(3), anygrad.ones(3), margin=0.0), ValueError, "margin must be greater than 0"),
     (lambda: nn.MultiMarginLoss(p=3), ValueError, "only p == 1 and p == 2"),
+    (lambda: F.linear_cross_entropy(anygrad.ones(2, 3), anygrad.ones(4, 2), anygrad.tensor([0, 1])), RuntimeError, "linear_cross_entropy: expected equal input and linear_weight last"),
+    (lambda: F.linear_cross_entropy(anygrad.ones(3), anygrad.ones(4, 2, 3), anygrad.tensor(0)), RuntimeError, "requires batched input"),
+    (lambda: F.linear_cross_entropy(anygrad.ones(2, 3), anygrad.ones(4, 3), anygrad.ones(2, 4), ignore_index=1), RuntimeError, "ignore_index cannot be specified"),
     (lambda: nn.HingeEmbeddingLoss(reduction="avg"), ValueError, "reduction must be"),
 ]
 

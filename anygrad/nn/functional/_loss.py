@@ -26,6 +26,7 @@ from ...autograd.function import Function
 from ...ops._operands import promote_operands
 from ...ops._registry import OpSpec, register
 from ...tensor import Tensor
+from ._linear import linear
 from ._misc import pairwise_distance
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "soft_margin_loss", "poisson_nll_loss", "cosine_embedding_loss", "gaussian_nll_loss",
     "hinge_embedding_loss", "margin_ranking_loss", "multi_margin_loss", "multilabel_margin_loss",
     "multilabel_soft_margin_loss", "triplet_margin_loss", "triplet_margin_with_distance_loss",
+    "linear_cross_entropy",
 ]
 
 
@@ -1008,6 +1010,67 @@ def triplet_margin_with_distance_loss(anchor: Any, positive: Any, negative: Any,
     return _reduce(_ag.clip(margin + d_pos - d_neg, 0.0, None), reduction, op)
 
 
+def linear_cross_entropy(input: Any, linear_weight: Any, target: Any, *,  # noqa: A002
+                         linear_bias: Any = None, weight: Any = None, reduction: str = "mean",
+                         ignore_index: int | None = None, label_smoothing: float = 0.0,
+                         options: Any = None) -> Any:
+    """:func:`cross_entropy` of the logits ``linear(input, linear_weight, linear_bias)``.
+
+    ``input`` is ``(in_features,)`` or ``(N, in_features)``; ``linear_weight`` is ``(C,
+    in_features)``, or ``(C, d_1, ..., d_K, in_features)`` for a K-dimensional loss (logits
+    ``(N, C, d_1, ..., d_K)``). ``ignore_index=None`` means -100 for class indices.
+    ``options`` (PyTorch's chunking strategy, a memory optimisation) is accepted and does
+    not change the result: the logits are computed whole.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> x = anygrad.tensor([[1.0, 0.0], [0.0, 1.0]])
+    >>> w = anygrad.zeros(3, 2)
+    >>> round(F.linear_cross_entropy(x, w, anygrad.tensor([0, 2])).item(), 4)
+    1.0986
+    """
+    op = "linear_cross_entropy"
+    if input.ndim not in (1, 2):
+        raise RuntimeError(f"{op}: expected input with dimensionality 1 or 2, got {input.ndim}")
+    wshape = tuple(linear_weight.shape)
+    if len(wshape) < 2:
+        raise RuntimeError(f"{op}: expected linear_weight with dimensionality at least 2, got "
+                           f"{len(wshape)}")
+    batch, in_features = tuple(input.shape[:-1]), input.shape[-1]
+    if in_features != wshape[-1]:
+        raise RuntimeError(
+            f"{op}: expected equal input and linear_weight last dimensions (in_features), got "
+            f"{in_features} and {wshape[-1]}, respectively"
+        )
+    c, out_features = wshape[0], wshape[1:-1]
+    if linear_bias is not None and tuple(linear_bias.shape) != (c, *out_features):
+        raise RuntimeError(f"{op}: expected linear_bias shape {(c, *out_features)}, got "
+                           f"{tuple(linear_bias.shape)}")
+    if out_features and not batch:
+        raise RuntimeError(
+            f"{op}: K-dimensional loss defined by linear_weight shape {wshape} requires "
+            f"batched input, (N, {in_features}), got unbatched input with shape "
+            f"{tuple(input.shape)}"
+        )
+    logits_shape = (*batch, c, *out_features)
+    if tuple(getattr(target, "shape", ())) == logits_shape and ignore_index is not None:
+        raise RuntimeError(f"{op}: ignore_index cannot be specified when target contains "
+                           "probabilities")
+    if out_features:
+        n = math.prod(out_features) * c
+        linear_weight = _ag.reshape(linear_weight, (n, in_features))
+        if linear_bias is not None:
+            linear_bias = _ag.reshape(linear_bias, (n,))
+    logits = linear(input, linear_weight, linear_bias)
+    if out_features:
+        logits = _ag.reshape(logits, logits_shape)
+    return cross_entropy(logits, target, weight=weight, reduction=reduction,
+                         ignore_index=-100 if ignore_index is None else ignore_index,
+                         label_smoothing=label_smoothing)
+
+
 # -- registry entries (references and structured inputs: anygrad/testing/_references.py) --
 
 
@@ -1152,3 +1215,11 @@ register(OpSpec(
     nin=3, ref=None, make_inputs=None, category="nn_loss",
     kwargs=({}, {"swap": True, "margin": 0.5, "reduction": "none"}),
     notes="the default distance (pairwise_distance); a custom one is checked in tests/nn"))
+
+
+register(OpSpec(
+    "nn.functional.linear_cross_entropy", linear_cross_entropy, nin=3, ref=None,
+    make_inputs=None, category="nn_loss",
+    kwargs=({}, {"reduction": "sum", "label_smoothing": 0.1}, {"reduction": "none"}),
+    notes="class indices (an integer input) or, in the third variant, class probabilities "
+          "with a (C, d, in_features) weight (a K-dimensional loss)"))

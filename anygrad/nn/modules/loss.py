@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from typing import Any
 
 from .. import functional as F
 from ..module import Module
 from ..functional._loss import _legacy
+from .linear import Linear
 
 __all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss",
            "BCELoss", "BCEWithLogitsLoss", "KLDivLoss", "SoftMarginLoss", "PoissonNLLLoss",
            "CosineEmbeddingLoss", "GaussianNLLLoss", "HingeEmbeddingLoss", "MarginRankingLoss",
            "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss", "MultiMarginLoss",
-           "TripletMarginLoss", "TripletMarginWithDistanceLoss"]
+           "TripletMarginLoss", "TripletMarginWithDistanceLoss", "LinearCrossEntropyLoss",
+           "LinearCrossEntropyOptions"]
 
 
 class _Loss(Module):
@@ -277,3 +281,79 @@ class TripletMarginWithDistanceLoss(_Loss):
         return F.triplet_margin_with_distance_loss(
             anchor, positive, negative, distance_function=self.distance_function,
             margin=self.margin, swap=self.swap, reduction=self.reduction)
+
+
+@dataclasses.dataclass
+class LinearCrossEntropyOptions:
+    """PyTorch's chunking options of :func:`~anygrad.nn.functional.linear_cross_entropy`.
+
+    They choose how PyTorch splits the logits to save memory; anygrad computes the logits
+    whole, so the options are checked and kept but do not change the computation (nor the
+    result, which is the same).
+    """
+
+    allow_retain_graph: bool = False
+    batch_chunk_size: int | None = None
+    chunking_method: str | None = "auto"
+    acc_policy: str = "auto"
+    acc_dtype: Any = None
+
+    def __post_init__(self) -> None:
+        if self.acc_policy not in ("accurate", "balanced", "compact", "auto"):
+            raise ValueError(
+                "LinearCrossEntropyOptions: acc_policy must be 'accurate', 'balanced', "
+                f"'compact' or 'auto', got {self.acc_policy!r}"
+            )
+        if self.batch_chunk_size is not None and self.batch_chunk_size < 1:
+            raise ValueError("LinearCrossEntropyOptions: batch_chunk_size must be positive, "
+                             f"got {self.batch_chunk_size}")
+
+
+class LinearCrossEntropyLoss(_WeightedLoss):
+    """Cross-entropy of the logits of an internal ``Linear(in_features, num_classes *
+    prod(out_features))`` layer (``self.linear``), reshaped to ``(N, C, *out_features)``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> from anygrad import nn
+    >>> loss = nn.LinearCrossEntropyLoss(5, 10, out_features=(4, 3))
+    >>> loss(anygrad.randn(2, 5), anygrad.randint(0, 10, (2, 4, 3))).shape
+    anygrad.Size([])
+    """
+
+    def __init__(self, in_features: int, num_classes: int, *, out_features: tuple = (),
+                 bias: bool = False, device: Any = None, dtype: Any = None,
+                 reduction: str = "mean", weight: Any = None, ignore_index: int | None = None,
+                 label_smoothing: float = 0.0, options: Any = None,
+                 backend: Any = None) -> None:
+        if weight is not None and tuple(weight.shape) != (num_classes,):
+            raise RuntimeError(f"LinearCrossEntropyLoss: expected weight shape to be "
+                               f"{(num_classes,)}, got {tuple(weight.shape)}")
+        if not 0.0 <= label_smoothing <= 1.0:
+            raise RuntimeError(f"LinearCrossEntropyLoss: expected label_smoothing to be in "
+                               f"range [0, 1], got {label_smoothing}")
+        super().__init__(weight, None, None, reduction)
+        self.num_classes = num_classes
+        self.out_features = tuple(out_features)
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+        self.linear = Linear(in_features, math.prod(self.out_features) * num_classes, bias=bias,
+                             device=device, dtype=dtype, backend=backend)
+        self.options = options
+
+    def forward(self, input: Any, target: Any) -> Any:  # noqa: A002
+        w = self.linear.weight.reshape(
+            (self.num_classes, *self.out_features, self.linear.in_features))
+        b = self.linear.bias
+        if b is not None:
+            b = b.reshape((self.num_classes, *self.out_features))
+        return F.linear_cross_entropy(input, w, target, linear_bias=b, weight=self.weight,
+                                      reduction=self.reduction, ignore_index=self.ignore_index,
+                                      label_smoothing=self.label_smoothing, options=self.options)
+
+    def extra_repr(self) -> str:
+        return (f"in_features={self.linear.in_features}, num_classes={self.num_classes}, "
+                f"out_features={self.out_features}, bias={self.linear.bias is not None}, "
+                f"reduction={self.reduction}, ignore_index={self.ignore_index}, "
+                f"label_smoothing={self.label_smoothing}, options={self.options}")
