@@ -21,7 +21,7 @@ from . import _device, _dtype, creation, ops
 from .autograd.grad_mode import is_grad_enabled
 from .ops._inplace import inplace as _inplace
 from .ops._inplace import setitem_ as _setitem_
-from .ops import torch_shape as _torch_shape
+from .ops import torch_views as _torch_views
 from .random import host_generator
 from .tensor import Tensor
 from .tensor import _RemovableHandle as _Handle
@@ -695,11 +695,11 @@ def _tensor_split(self: Any, indices_or_sections: Any, dim: int = 0) -> tuple:
 TensorMethods.select = _select
 TensorMethods.tensor_split = _tensor_split
 
-# The in-place shape methods change the tensor itself (anygrad/ops/torch_shape.py).
+# The in-place shape methods change the tensor itself (anygrad/ops/torch_views.py).
 for _name in ("squeeze_", "unsqueeze_", "t_", "transpose_", "as_strided_", "resize_",
               "resize_as_"):
-    setattr(TensorMethods, _name, getattr(_torch_shape, _name))
-TensorMethods.swapaxes_ = TensorMethods.swapdims_ = _torch_shape.transpose_
+    setattr(TensorMethods, _name, getattr(_torch_views, _name))
+TensorMethods.swapaxes_ = TensorMethods.swapdims_ = _torch_views.transpose_
 del _name
 
 

@@ -1,8 +1,8 @@
-"""PyTorch's shape operations of ``anygrad/ops/torch_shape.py`` against PyTorch itself:
-what the registry suite cannot say (tests/ops/test_registry.py checks values against NumPy
-and gradients against finite differences): single-or-tuple returns, defaults, positional
-``dim``, dtypes, views and memory sharing, errors, and the in-place shape methods, whose
-gradients are compared with PyTorch's.
+"""PyTorch's shape operations (``anygrad/ops/torch_shape.py``, ``torch_views.py``) against
+PyTorch itself: what the registry suite cannot say (tests/ops/test_registry.py checks values
+against NumPy and gradients against finite differences): single-or-tuple returns, defaults,
+positional ``dim``, dtypes, views and memory sharing, errors, and the in-place shape
+methods, whose gradients are compared with PyTorch's.
 """
 
 from __future__ import annotations
