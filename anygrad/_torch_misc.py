@@ -213,7 +213,7 @@ def range(start: Any = 0, end: Any = None, step: Any = 1, *, dtype: Any = None, 
     return creation._host_to(values, dt, device, backend, requires_grad)
 
 
-class PoissonBackward0(Function):
+class Poisson(Function):
     """Poisson sampling: the samples do not change smoothly with the rates, so their
     gradient is 0 (PyTorch's convention)."""
 
@@ -249,4 +249,4 @@ def poisson(input: Any, generator: Any = None) -> Any:  # noqa: A002 - PyTorch's
     samples = creation._host_to(draws, input.dtype, input.device, input._backend, False)
     if not input.requires_grad:
         return samples
-    return PoissonBackward0.apply(input, samples=samples._data)
+    return Poisson.apply(input, samples=samples._data)
