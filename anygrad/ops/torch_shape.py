@@ -488,7 +488,8 @@ def unravel_index(indices: Any, shape: Any) -> tuple:
 
 
 _register_op("unravel_index", unravel_index,
-             lambda i, shape: tuple(np.asarray(c, dtype=np.int64) for c in np.unravel_index(i, shape)),
+             lambda i, shape: tuple(np.asarray(c, dtype=np.int64)
+                                    for c in np.unravel_index(i, shape)),
              make_inputs=lambda rng, dtype: [rng.integers(0, 24, (5,))], differentiable=False,
              kwargs=({"shape": (2, 3, 4)},), category="indexing")
 

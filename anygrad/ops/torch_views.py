@@ -208,7 +208,8 @@ def _unfold_ref(x: Any, dimension: int, size: int, step: int) -> Any:
 
 
 _register_op("unfold", unfold, _unfold_ref, method="unfold", shapes=lambda rng: ((3, 7),),
-             kwargs=({"dimension": 1, "size": 3, "step": 2}, {"dimension": 0, "size": 2, "step": 1}),
+             kwargs=({"dimension": 1, "size": 3, "step": 2},
+                     {"dimension": 0, "size": 2, "step": 1}),
              notes="a view; overlapping windows cannot be written to")
 
 
@@ -309,7 +310,8 @@ def as_strided_scatter(x: Any, src: Any, /, size: Any, stride: Any,
     return _positions_scatter(x, src, idx, "as_strided_scatter")
 
 
-def _as_strided_scatter_ref(x: Any, src: Any, size: Any, stride: Any, storage_offset: int = 0) -> Any:
+def _as_strided_scatter_ref(x: Any, src: Any, size: Any, stride: Any,
+                            storage_offset: int = 0) -> Any:
     out = np.ascontiguousarray(x).copy()
     flat = out.reshape(-1)[storage_offset:]
     view = np.lib.stride_tricks.as_strided(flat, size, [s * flat.itemsize for s in stride])

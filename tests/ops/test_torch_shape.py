@@ -127,10 +127,12 @@ def test_repeat_interleave_matches_torch():
           torch.repeat_interleave(t, torch.tensor(r), dim=1))
     _same(anygrad.repeat_interleave(a, anygrad.tensor([2]), 0, output_size=4),
           torch.repeat_interleave(t, torch.tensor([2]), 0, output_size=4))
-    _same(anygrad.repeat_interleave(a, anygrad.tensor(2)), torch.repeat_interleave(t, torch.tensor(2)))
+    _same(anygrad.repeat_interleave(a, anygrad.tensor(2)),
+          torch.repeat_interleave(t, torch.tensor(2)))
     _same(anygrad.repeat_interleave(anygrad.tensor([2, 0, 3])),
           torch.repeat_interleave(torch.tensor([2, 0, 3])))
-    with pytest.raises(ValueError, match=r"expected one repeat count per element along dim \(3\), got 2"):
+    with pytest.raises(ValueError,
+                       match=r"expected one repeat count per element along dim \(3\), got 2"):
         anygrad.repeat_interleave(a, anygrad.tensor([1, 2]), dim=1)
     with pytest.raises(ValueError, match="repeats must be non-negative"):
         anygrad.repeat_interleave(a, -1)
@@ -175,7 +177,8 @@ def test_unravel_index_matches_numpy_and_wraps_as_torch():
 def test_scatters_match_torch_with_gradients(name, shape, src_shape, args, kwargs):
     a, t = _pair(shape, requires_grad=True)
     b, u = _pair(src_shape, seed=1, requires_grad=True)
-    got, want = getattr(anygrad, name)(a, b, *args, **kwargs), getattr(torch, name)(t, u, *args, **kwargs)
+    got = getattr(anygrad, name)(a, b, *args, **kwargs)
+    want = getattr(torch, name)(t, u, *args, **kwargs)
     _same(got, want)
     _same(getattr(a, name)(b, *args, **kwargs), want)
     w = np.random.default_rng(2).standard_normal(shape)
@@ -386,7 +389,8 @@ def test_inplace_shape_methods_versions_and_errors():
     a = anygrad.ones(2, 3, requires_grad=True)
     with pytest.raises(RuntimeError, match="t_: a leaf tensor that requires grad"):
         a.t_()
-    with pytest.raises(RuntimeError, match="unsqueeze_: a view of a leaf tensor that requires grad"):
+    with pytest.raises(RuntimeError,
+                       match="unsqueeze_: a view of a leaf tensor that requires grad"):
         a[0].unsqueeze_(0)
     with anygrad.no_grad():
         a.unsqueeze_(0)
@@ -426,7 +430,8 @@ def test_resize_matches_torch():
     _same(x.resize_(6), t.resize_(6))  # storage order
     x, t = anygrad.arange(12.0)[4:], torch.arange(12.0)[4:]
     _same(x.resize_(2, 2), t.resize_(2, 2))  # from the storage offset
-    _same(anygrad.zeros(4).resize_as_(anygrad.ones(2, 2)), torch.zeros(4).resize_as_(torch.ones(2, 2)))
+    _same(anygrad.zeros(4).resize_as_(anygrad.ones(2, 2)),
+          torch.zeros(4).resize_as_(torch.ones(2, 2)))
     with pytest.raises(RuntimeError, match="resize_: cannot resize a tensor that requires grad"):
         anygrad.ones(2, requires_grad=True).resize_(2)
     a, t = _pair((2, 3), requires_grad=True)
