@@ -125,6 +125,15 @@ def test_top_level_and_methods_against_torch(backend, case):
             grad=tuple(range(len(arrays))))
 
 
+def test_threshold_of_integers_casts_the_value_as_torch(backend):
+    a = np.array([1, 2, 3, -4], dtype=np.int32)
+    for t, v in ((1.5, 0.5), (-2.5, 7)):
+        y = F.threshold(ag(backend, a), t, v)
+        ty = TF.threshold(torch.tensor(a), t, v)
+        assert y.dtype == anygrad.int32
+        np.testing.assert_array_equal(to_np(y), ty.numpy())
+
+
 def test_cdist_zero_distance_has_zero_gradient(backend):
     _not_on_jax(backend)
     x = ag(backend, X[:2], requires_grad=True)

@@ -9,6 +9,7 @@ so that it differentiates again under ``create_graph=True``.
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
@@ -460,6 +461,10 @@ class Threshold(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, threshold: float, value: float) -> Any:
         xp = ctx.xp
+        if xp.isdtype(x.dtype, "integral"):
+            # As PyTorch: the value is cast to the integer dtype; x > 1.5 is x > 1 for
+            # integers (array-api-strict refuses to compare integers with a float).
+            threshold, value = math.floor(threshold), int(value)
         ctx.save_for_backward(x)
         ctx.threshold = threshold
         return xp.where(x > threshold, x, xp.full_like(x, value))
