@@ -6,7 +6,7 @@ import is still a dependency: it only hides the cycle from Python). Layers, lowe
 =====  ==========================================================================
 layer  modules
 =====  ==========================================================================
-0      dtypes and backends: ``_dtype``, ``_backend``, ``random``
+0      dtypes and backends: ``_dtype``, ``_backend``, ``random``, ``_settings``
 1      the Tensor: ``tensor``, ``_printing``, ``creation``
 2      autograd core: ``autograd.function``, ``autograd.engine``,
        ``autograd.grad_mode``
