@@ -25,7 +25,8 @@ def test_deterministic_settings_follow_torch():
             a = (lib.get_deterministic_debug_mode(), lib.are_deterministic_algorithms_enabled(),
                  lib.is_deterministic_algorithms_warn_only_enabled())
             lib.set_deterministic_debug_mode("error")
-            b = (lib.get_deterministic_debug_mode(), lib.is_deterministic_algorithms_warn_only_enabled())
+            b = (lib.get_deterministic_debug_mode(),
+                 lib.is_deterministic_algorithms_warn_only_enabled())
             lib.set_deterministic_debug_mode(0)
             c = (lib.get_deterministic_debug_mode(), lib.are_deterministic_algorithms_enabled())
         finally:
@@ -83,7 +84,8 @@ def test_promote_types_and_typename_match_torch():
     for a in DTYPES:
         for b in DTYPES:
             got = anygrad.promote_types(getattr(anygrad, a), getattr(anygrad, b))
-            assert got.name == str(torch.promote_types(getattr(torch, a), getattr(torch, b))).split(".")[1]
+            expected = torch.promote_types(getattr(torch, a), getattr(torch, b))
+            assert got.name == str(expected).split(".")[1]
         t = torch.zeros(1, dtype=getattr(torch, a))
         x = anygrad.zeros(1, dtype=getattr(anygrad, a), backend="torch")  # every dtype there
         assert anygrad.typename(x) == x.type() == torch.typename(t).replace("torch.", "anygrad.")
@@ -118,7 +120,8 @@ def test_range_errors():
 
 
 def test_empty_strided_and_permuted_strides_match_torch(backend, device):
-    for size, stride in [((2, 3), (1, 2)), ((2, 3, 5), (15, 1, 3)), ((4,), (1,)), ((2, 1, 3), (3, 3, 1))]:
+    for size, stride in [((2, 3), (1, 2)), ((2, 3, 5), (15, 1, 3)), ((4,), (1,)),
+                         ((2, 1, 3), (3, 3, 1))]:
         x = anygrad.empty_strided(size, stride, dtype=anygrad.float64, device=device)
         assert (tuple(x.shape), x.backend) == (size, backend.name)
         assert x.stride() == torch.empty_strided(size, stride).stride()
@@ -127,7 +130,7 @@ def test_empty_strided_and_permuted_strides_match_torch(backend, device):
         assert x.stride() == torch.empty_permuted(size, layout).stride()
     y = anygrad.ones(2, dtype=anygrad.int32, device=device).new_empty_strided((3, 2), (1, 3))
     assert (y.stride(), y.dtype, y.backend) == ((1, 3), anygrad.int32, backend.name)
-    with pytest.raises(RuntimeError, match="empty_permuted: expected physical_layout to be a permutation"):
+    with pytest.raises(RuntimeError, match="empty_permuted: expected physical_layout to be a"):
         anygrad.empty_permuted((2, 3), (0, 0))
     with pytest.raises(RuntimeError, match="empty_strided: expected as many strides"):
         anygrad.empty_strided((2, 3), (1,))
@@ -201,7 +204,7 @@ def test_protocol_methods_match_torch(backend, device):
     for v in (5, 7, 5.0, 2.5):
         assert (v in x) == (v in t)
     assert (anygrad.tensor(6, device=device) in x) is True
-    with pytest.raises(RuntimeError, match="Tensor.__contains__: expected a Tensor or a Python number"):
+    with pytest.raises(RuntimeError, match="__contains__: expected a Tensor or a Python number"):
         "a" in x  # noqa: B015
     with pytest.raises(TypeError, match="Tensor does not support deleting items"):
         del x[0]
@@ -226,9 +229,10 @@ def test_apply_map_multinomial(backend, device):
     t = torch.arange(4.0).apply_(lambda v: v * v + 1)
     assert x.tolist() == t.tolist()
     y = anygrad.tensor([[1.0], [2.0]], device=device).expand(2, 3).contiguous()
-    assert y.map_(anygrad.tensor([10.0, 20.0, 30.0], device=device), lambda a, b: a * b).tolist() == \
-        torch.tensor([[1.0], [2.0]]).expand(2, 3).contiguous().map_(
-            torch.tensor([10.0, 20.0, 30.0]), lambda a, b: a * b).tolist()
+    got = y.map_(anygrad.tensor([10.0, 20.0, 30.0], device=device), lambda a, b: a * b)
+    expected = torch.tensor([[1.0], [2.0]]).expand(2, 3).contiguous().map_(
+        torch.tensor([10.0, 20.0, 30.0]), lambda a, b: a * b)
+    assert got.tolist() == expected.tolist()
     with pytest.raises(RuntimeError, match="map_: the shape of tensor \\(2,\\) does not broadcast"):
         y.map_(anygrad.ones(2, device=device), lambda a, b: a)
     w = anygrad.ones(1, requires_grad=True, device=device)
@@ -240,9 +244,9 @@ def test_apply_map_multinomial(backend, device):
 
 
 # -- random fills ------------------------------------------------------------------------------
-@pytest.mark.parametrize("dtype, lo, hi", [("uint8", 0, 255), ("int8", 0, 127), ("int16", 0, 32767),
-                                           ("bool", 0, 1), ("float16", 0, 2048), ("float32", 0, 2**24),
-                                           ("int64", 0, 2**63 - 1), ("float64", 0, 2**53)])
+@pytest.mark.parametrize("dtype, lo, hi", [
+    ("uint8", 0, 255), ("int8", 0, 127), ("int16", 0, 32767), ("bool", 0, 1),
+    ("float16", 0, 2048), ("float32", 0, 2**24), ("int64", 0, 2**63 - 1), ("float64", 0, 2**53)])
 def test_random_bounds_follow_torch(backend, device, dtype, lo, hi):
     if backend.name == "array_api_strict" and dtype in ("float16",):
         pytest.skip("array-api-strict has no float16")
@@ -308,7 +312,8 @@ def test_random_fills_distributions(backend, device):
     p = anygrad.tensor([0.0, 1.0, 0.5], device=device)
     assert anygrad.zeros(3, device=device).bernoulli_(p).tolist()[:2] == [0.0, 1.0]
     assert p.bernoulli().tolist()[:2] == [0.0, 1.0] and p.bernoulli().dtype == p.dtype
-    assert set(anygrad.zeros(100, dtype=anygrad.int32, device=device).bernoulli_().tolist()) == {0, 1}
+    ints = anygrad.zeros(100, dtype=anygrad.int32, device=device).bernoulli_()
+    assert set(ints.tolist()) == {0, 1}
     # one seed, one sequence: the same values on every backend
     anygrad.manual_seed(5)
     a = anygrad.zeros(4, device=device).exponential_()
@@ -396,7 +401,7 @@ def test_vmap_matches_torch(backend):
     _close(*_both(pair, (x, y), in_dims=(-2, None), out_dims=-1))
     mul = (lambda u, v: u * v, lambda u, v: u * v)
     _close(*_both(mul, (x[:, :, 0], z), in_dims=(0, 1)))
-    lst = (lambda pair, s: [pair[0] * s, pair[1].exp()], lambda pair, s: [pair[0] * s, pair[1].exp()])
+    lst = (lambda pair, s: [pair[0] * s, pair[1].exp()],) * 2
     _close(*_both(lst, ((x[0], x[1].T), 2.0), in_dims=((0, 1), None)))
     kw = (lambda u, *, scale: u * scale, lambda u, *, scale: u * scale)
     got = anygrad.vmap(kw[0])(anygrad.tensor(x), scale=3.0)
@@ -412,21 +417,23 @@ def test_vmap_nested_and_gradient(backend, device):
     w = anygrad.tensor(x, device=device, requires_grad=True)
     anygrad.vmap(lambda u: (u.sin() * u).sum(), in_dims=0)(w).sum().backward()
     np.testing.assert_allclose(w.grad.numpy(), np.cos(x) * x + np.sin(x), rtol=1e-12)
-    d = anygrad.vmap(lambda p: p["a"] * p["b"], in_dims=({"a": 0, "b": None},))(
-        {"a": anygrad.tensor(x[:, :, 0], device=device), "b": anygrad.tensor(x[0, :, 1], device=device)})
+    arg = {"a": anygrad.tensor(x[:, :, 0], device=device),
+           "b": anygrad.tensor(x[0, :, 1], device=device)}
+    d = anygrad.vmap(lambda p: p["a"] * p["b"], in_dims=({"a": 0, "b": None},))(arg)
     np.testing.assert_allclose(d.numpy(), x[:, :, 0] * x[0, :, 1], rtol=1e-12)
 
 
 def test_vmap_randomness(backend, device):
     x = anygrad.zeros(3, 2, device=device)
-    with pytest.raises(RuntimeError, match="vmap: a random operation was called while randomness='error'"):
+    with pytest.raises(RuntimeError, match="vmap: a random operation was called while randomness="):
         anygrad.vmap(lambda u: u + anygrad.rand(2, device=device))(x)
     with pytest.raises(RuntimeError) as e:
         torch.vmap(lambda u: u + torch.rand(2))(torch.zeros(3, 2))
     assert "randomness" in str(e.value)
     same = anygrad.vmap(lambda u: u + anygrad.rand(2, device=device), randomness="same")(x).numpy()
     assert (same == same[0]).all()
-    diff = anygrad.vmap(lambda u: u + anygrad.rand(2, device=device), randomness="different")(x).numpy()
+    draw = anygrad.vmap(lambda u: u + anygrad.rand(2, device=device), randomness="different")
+    diff = draw(x).numpy()
     assert len({tuple(r) for r in diff}) == 3
     with pytest.raises(RuntimeError, match="vmap: a random operation"):  # the outer mode holds
         anygrad.vmap(anygrad.vmap(lambda u: u * anygrad.rand(()), randomness="different"))(
@@ -434,17 +441,18 @@ def test_vmap_randomness(backend, device):
 
 
 def test_vmap_errors_are_torchs_types():
-    x, t = anygrad.arange(12.0).reshape(3, 4), torch.arange(12.0).reshape(3, 4)
-    cases = [(lambda v: v.vmap(lambda u, w: u * w)(x if v is anygrad else t, (x if v is anygrad else t)[0]), "same size"),
-             (lambda v: v.vmap(lambda u: 1.0)(x if v is anygrad else t), "return tensors"),
-             (lambda v: v.vmap(lambda u: u, in_dims=2)(x if v is anygrad else t), "in_dim=2"),
-             (lambda v: v.vmap(lambda u: u * 2, out_dims=None)(x if v is anygrad else t), "out_dims=None"),
-             (lambda v: v.vmap(lambda u: u, in_dims=(0,))(2.0), "only tensors can be mapped")]
+    inputs = {anygrad: anygrad.arange(12.0).reshape(3, 4), torch: torch.arange(12.0).reshape(3, 4)}
+    cases = [(lambda v, x: v.vmap(lambda u, w: u * w)(x, x[0]), "same size"),
+             (lambda v, x: v.vmap(lambda u: 1.0)(x), "return tensors"),
+             (lambda v, x: v.vmap(lambda u: u, in_dims=2)(x), "in_dim=2"),
+             (lambda v, x: v.vmap(lambda u: u * 2, out_dims=None)(x), "out_dims=None"),
+             (lambda v, x: v.vmap(lambda u: u, in_dims=(0,))(2.0), "only tensors can be mapped")]
     for call, msg in cases:
         with pytest.raises(Exception) as e:
-            call(torch)
+            call(torch, inputs[torch])
         with pytest.raises(type(e.value), match=msg):
-            call(anygrad)
-    assert anygrad.vmap(lambda u: u * 2, out_dims=None)(anygrad.ones(2, 3) * 0).tolist() == [0.0] * 3
+            call(anygrad, inputs[anygrad])
+    constant = anygrad.vmap(lambda u: u * 0, out_dims=None)(anygrad.ones(2, 3))
+    assert constant.tolist() == [0.0] * 3
     with pytest.raises(RuntimeError, match="vmap: expected randomness to be one of"):
         anygrad.vmap(lambda u: u, randomness="sometimes")

@@ -85,7 +85,8 @@ class Muon(Optimizer):
         _check(name, group["weight_decay"] >= 0, "weight_decay value, expected weight_decay >= 0",
                group["weight_decay"])
         _check(name, group["adjust_lr_fn"] in _ADJUST,
-               "adjust_lr_fn, expected None, 'original' or 'match_rms_adamw'", group["adjust_lr_fn"])
+               "adjust_lr_fn, expected None, 'original' or 'match_rms_adamw'",
+               group["adjust_lr_fn"])
         _check(name, len(tuple(group["ns_coefficients"])) == 3,
                "ns_coefficients, expected three values (a, b, c)", group["ns_coefficients"])
         _check(name, isinstance(group["ns_steps"], int) and 0 <= group["ns_steps"] < 100,
