@@ -66,7 +66,11 @@ class enable_grad(_GradModeContext):  # noqa: N801
 
 _inference: contextvars.ContextVar[bool] = contextvars.ContextVar("anygrad_inference_mode",
                                                                  default=False)
-is_inference_mode_enabled = _inference.get
+
+
+def is_inference_mode_enabled() -> bool:
+    """Whether an :class:`inference_mode` block is active (in this thread or task)."""
+    return _inference.get()
 
 
 class inference_mode(no_grad):  # noqa: N801
