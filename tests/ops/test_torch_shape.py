@@ -127,6 +127,8 @@ def test_repeat_interleave_matches_torch():
           torch.repeat_interleave(t, torch.tensor(r), dim=1))
     _same(anygrad.repeat_interleave(a, anygrad.tensor([2]), 0, output_size=4),
           torch.repeat_interleave(t, torch.tensor([2]), 0, output_size=4))
+    _same(a.repeat_interleave(anygrad.tensor(r), dim=1, output_size=3),
+          t.repeat_interleave(torch.tensor(r), dim=1, output_size=3))
     _same(anygrad.repeat_interleave(a, anygrad.tensor(2)),
           torch.repeat_interleave(t, torch.tensor(2)))
     _same(anygrad.repeat_interleave(anygrad.tensor([2, 0, 3])),
