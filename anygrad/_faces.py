@@ -50,6 +50,8 @@ def torch_face(spec: OpSpec, nin: int) -> Callable:
     ``nin`` leading positional arguments are passed through; the next ones are the entry's
     ``torch_args`` (a name ``"*shape"`` collects the rest: ``x.reshape(2, 3)``).
     """
+    if spec.torch_face is not None:
+        return spec.torch_face
     fn, torch_args = spec.fn, spec.torch_args
     if torch_args is None:
         return fn

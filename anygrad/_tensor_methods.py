@@ -13,7 +13,6 @@ provides, so no method is defined twice.
 from __future__ import annotations
 
 import builtins
-import numbers
 from typing import Any
 
 import numpy as np
@@ -22,7 +21,6 @@ from . import _device, _dtype, creation, ops
 from .autograd.grad_mode import is_grad_enabled
 from .ops._inplace import inplace as _inplace
 from .ops._inplace import setitem_ as _setitem_
-from .ops import torch_shape as _torch_shape
 from .ops import torch_views as _torch_views
 from .random import host_generator
 from .tensor import Tensor
@@ -96,7 +94,7 @@ class TensorMethods:
     def __contains__(self, element: Any) -> bool:
         """``element in x``: whether any element of ``x`` equals ``element`` (a Tensor or
         a Python number)."""
-        if isinstance(element, (Tensor, numbers.Number)):
+        if isinstance(element, Tensor) or (isinstance(element, (int, float, complex))):
             return builtins.bool(ops.any(ops.equal(self, element)))
         raise RuntimeError(f"Tensor.__contains__: expected a Tensor or a Python number, "
                            f"got {type(element).__name__}")
@@ -323,8 +321,8 @@ class TensorMethods:
 
     def type(self, dtype: Any = None) -> Any:
         """PyTorch's legacy type name (``"anygrad.FloatTensor"``), or this tensor converted
-        to ``dtype`` (also a legacy constructor, ``x.type(anygrad.LongTensor)``, or its
-        name, ``"torch.LongTensor"``)."""
+        to ``dtype`` (also a legacy
+        constructor, ``x.type(anygrad.LongTensor)``, or its name, ``"torch.LongTensor"``)."""
         if dtype is None:
             return f"anygrad.{_TYPE_NAMES.get(self.dtype.name, self.dtype.name)}"
         legacy = (dtype.rpartition(".")[2] if isinstance(dtype, str)
@@ -639,17 +637,7 @@ class TensorMethods:
         """True when ``other`` has the same shape and values (PyTorch's ``Tensor.equal``)."""
         return tuple(self.shape) == tuple(other.shape) and bool(ops.all(ops.equal(self, other)))
 
-    # -- reductions ----------------------------------------------------------------------
-    def var(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None,
-            axis: Any = None, keepdims: Any = None) -> Any:
-        return ops.var(self, axis=_axis(dim, axis), correction=_correction(unbiased, correction),
-                       keepdims=keepdim if keepdims is None else keepdims)
-
-    def std(self, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None,
-            axis: Any = None, keepdims: Any = None) -> Any:
-        return ops.std(self, axis=_axis(dim, axis), correction=_correction(unbiased, correction),
-                       keepdims=keepdim if keepdims is None else keepdims)
-
+    # -- reductions (var and std: the registry's PyTorch faces, ops.torch_statistics) -----
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
         """Maximum of all elements, or ``(values, indices)`` along ``dim`` (PyTorch)."""
         if isinstance(dim, Tensor):
@@ -702,9 +690,6 @@ for _name in ("squeeze_", "unsqueeze_", "t_", "transpose_", "as_strided_", "resi
               "resize_as_"):
     setattr(TensorMethods, _name, getattr(_torch_views, _name))
 TensorMethods.swapaxes_ = TensorMethods.swapdims_ = _torch_views.transpose_
-# PyTorch's forms of repeat_interleave (counts only, one-element counts, output_size), which
-# the entry ``repeat`` (the standard's name) does not take.
-TensorMethods.repeat_interleave = _torch_shape.repeat_interleave
 del _name
 
 
@@ -759,15 +744,6 @@ def _dtype_like(a: Any) -> bool:
         return True
     except TypeError:
         return False
-
-
-def _correction(unbiased: Any, correction: Any) -> Any:
-    """PyTorch's ``unbiased`` (default True) or the Array API's ``correction``."""
-    if correction is not None:
-        return correction
-    if unbiased is None:
-        return 1
-    return 1 if unbiased else 0
 
 
 # -- PyTorch's module-level spellings of the hand-written methods (anygrad.numel(x)) -----------

@@ -14,6 +14,7 @@ from . import (
 from . import fft  # the fft extension: its functions stay under ops.fft / anygrad.fft
 # PyTorch-only operations and spellings: on anygrad and Tensor, not in the standard namespace.
 from . import torch_extras
+from . import torch_indexing, torch_statistics
 from . import torch_shape, torch_views
 from . import torch_linalg  # PyTorch's products, linear algebra and integration
 from . import nn_extras  # hardshrink, prelu, dist, cdist, pdist

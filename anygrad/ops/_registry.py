@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 
-__all__ = ["OpSpec", "register", "register_alias", "REGISTRY", "ALIASES", "get_spec"]
+__all__ = ["OpSpec", "register", "register_alias", "register_torch_face", "REGISTRY", "ALIASES",
+           "get_spec"]
 
 # Input domains (for generated test inputs): open intervals the op is smooth on.
 DOMAINS: dict[str, tuple[float, float]] = {
@@ -88,6 +89,10 @@ class OpSpec:
     operators : tuple of str
         Python operators of the Tensor that are this operation (``"__add__"``,
         ``"__radd__"`` for ``add``; a reflected one swaps the operands).
+    torch_face : callable, optional
+        The ``anygrad`` function and Tensor method where PyTorch's defaults differ from the
+        standard's and no ``torch_args`` can say so (``anygrad.var`` is unbiased, the
+        namespace's ``var`` is not); set by :func:`register_torch_face`.
     skip_backends : dict
         Backend name (or test-matrix case id) -> why the operation cannot exist there.
         Shown in the docs table; the test suite does not generate those cases. Never
@@ -117,6 +122,7 @@ class OpSpec:
     inplace: bool = False
     torch_args: tuple | None = None
     operators: tuple = ()
+    torch_face: Callable[..., Any] | None = None
 
     @property
     def call(self) -> Callable[..., Any]:
@@ -152,6 +158,15 @@ def register_alias(name: str, *aliases: str) -> OpSpec:
         ALIASES[alias] = name
     spec = REGISTRY[name] = replace(spec, aliases=spec.aliases + tuple(
         a for a in aliases if a not in spec.aliases))
+    return spec
+
+
+def register_torch_face(name: str, face: Callable[..., Any]) -> OpSpec:
+    """Give the registered operation ``name`` the PyTorch face ``face``: a function that
+    calls the operation with PyTorch's defaults (``var``'s ``unbiased=True``). It becomes
+    ``anygrad.<name>`` and the Tensor method(s); the standard namespace keeps ``fn``."""
+    spec = REGISTRY[name] = replace(get_spec(name), torch_face=face)
+    face.__wrapped__ = spec.fn  # type: ignore[attr-defined] - as the generated faces
     return spec
 
 
