@@ -135,9 +135,102 @@ def _conv_tbc_ref(x: Any, w: Any, b: Any, pad: int = 0) -> Any:
     return np.stack([sum(xp[t + j] @ w[j] for j in range(w.shape[0])) for t in range(t_out)]) + b
 
 
+def _lp_pool_ref(x: Any, norm_type: float, kernel_size: Any, stride: Any = None,
+                 ceil_mode: bool = False) -> Any:
+    """Sum of ``x ** p`` over the window, times ``prod(k) / window size`` when a ceil_mode
+    window is cut short (PyTorch scales the average, not the sum), to the power ``1/p``."""
+    d = x.ndim - 2
+    k = _tup(kernel_size, d)
+    s = k if stride is None else _tup(stride, d)
+    xp = x ** norm_type
+    starts = [_starts(x.shape[2 + i], k[i], s[i], 0, 1, ceil_mode) for i in range(d)]
+    y = np.empty(x.shape[:2] + tuple(len(a) for a in starts))
+    for o in itertools.product(*(range(len(a)) for a in starts)):
+        key = tuple(slice(starts[i][o[i]], starts[i][o[i]] + k[i]) for i in range(d))
+        block = xp[(slice(None), slice(None)) + key]
+        count = np.prod(block.shape[2:])
+        y[(slice(None), slice(None)) + o] = block.sum(axis=tuple(range(2, 2 + d))) * (
+            np.prod(k) / count)
+    return y ** (1.0 / norm_type)
+
+
+def _keep(shape: tuple, p: float) -> Any:
+    # anygrad's host generator seeded with 0, as the registry's dropout harness seeds it.
+    return np.random.Generator(np.random.PCG64(0)).random(shape) >= p
+
+
+def _dropout3d_ref(x: Any, p: float = 0.5, training: bool = True) -> Any:
+    if not training or p == 0:
+        return x
+    if p == 1:
+        return x * 0.0
+    return x * _keep(x.shape[:-3] + (1, 1, 1), p) / (1 - p)
+
+
+def _feature_alpha_dropout_ref(x: Any, p: float = 0.5, training: bool = False) -> Any:
+    if not training or p == 0:
+        return x
+    alpha = -1.7580993408473766
+    keep = _keep(x.shape[:2] + (1,) * (x.ndim - 2), p)
+    a = ((1 - p) * (1 + p * alpha ** 2)) ** -0.5
+    return np.where(keep, x, alpha) * a - a * alpha * p
+
+
+def _embedding_bag_ref(idx: Any, w: Any, offsets: Any = None, psw: Any = None,
+                       mode: str = "mean", padding_idx: Any = None) -> Any:
+    if idx.ndim == 2:
+        bags = list(idx)
+        weights = [None] * len(bags)
+    else:
+        ends = list(offsets[1:]) + [len(idx)]
+        bags = [idx[a:b] for a, b in zip(offsets, ends)]
+        weights = [None if psw is None else psw[a:b] for a, b in zip(offsets, ends)]
+    out = []
+    for b, pw in zip(bags, weights):
+        keep = np.array([i != padding_idx for i in b], dtype=bool)
+        rows = w[np.asarray(b, dtype=np.int64)[keep]]
+        if pw is not None:
+            rows = rows * pw[keep][:, None]
+        if len(rows) == 0:
+            out.append(np.zeros(w.shape[1]))
+        else:
+            out.append({"sum": rows.sum(0), "mean": rows.mean(0), "max": rows.max(0)}[mode])
+    return np.stack(out)
+
+
+def _lrn_ref(x: Any, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Any:
+    c = x.shape[1]
+    div = np.stack([(x[:, max(0, j - size // 2):min(c, j + (size - 1) // 2 + 1)] ** 2).sum(1)
+                    for j in range(c)], axis=1) / size
+    return x / (k + alpha * div) ** beta
+
+
+def _rms_norm_ref(x: Any, w: Any, normalized_shape: tuple, eps: Any = None) -> Any:
+    if eps is None:
+        eps = np.finfo(x.dtype).eps
+    axes = tuple(range(x.ndim - len(normalized_shape), x.ndim))
+    return x / np.sqrt((x * x).mean(axis=axes, keepdims=True) + eps) * w
+
+
+def _channel_shuffle_ref(x: Any, groups: int) -> Any:
+    c = x.shape[1]
+    order = [g * (c // groups) + i for i in range(c // groups) for g in range(groups)]
+    return x[:, order]
+
+
 REFERENCES: dict[str, Callable[..., Any]] = {
     "nn.functional.conv_transpose3d": _conv_transpose3d_ref,
     "nn.functional.conv_tbc": _conv_tbc_ref,
+    "nn.functional.lp_pool1d": _lp_pool_ref,
+    "nn.functional.lp_pool2d": _lp_pool_ref,
+    "nn.functional.lp_pool3d": _lp_pool_ref,
+    "nn.functional.dropout3d": _dropout3d_ref,
+    "nn.functional.feature_alpha_dropout": _feature_alpha_dropout_ref,
+    "nn.functional.embedding_bag": _embedding_bag_ref,
+    "nn.functional.local_response_norm": _lrn_ref,
+    "nn.functional.rms_norm": _rms_norm_ref,
+    "nn.functional.channel_shuffle": _channel_shuffle_ref,
+    "nn.functional.native_channel_shuffle": _channel_shuffle_ref,
     "nn.functional.max_pool1d_with_indices": _max_pool_ref,
     "nn.functional.max_pool2d_with_indices": _max_pool_ref,
     "nn.functional.max_pool3d_with_indices": _max_pool_ref,

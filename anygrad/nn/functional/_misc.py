@@ -18,8 +18,9 @@ from ...tensor import Tensor
 from ._util import crop_axis, pad_axis
 
 __all__ = [
-    "dropout", "dropout1d", "dropout2d", "alpha_dropout", "embedding", "pad", "one_hot",
-    "cosine_similarity", "normalize", "pairwise_distance",
+    "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
+    "embedding", "embedding_bag", "pad", "one_hot", "cosine_similarity", "normalize",
+    "pairwise_distance",
 ]
 
 
@@ -71,19 +72,69 @@ def dropout2d(input: Any, p: float = 0.5, training: bool = True, inplace: bool =
     return _channel_dropout("dropout2d", input, p, training, inplace, 2, generator)
 
 
+def dropout3d(input: Any, p: float = 0.5, training: bool = True, inplace: bool = False,  # noqa: A002
+              *, generator: Any = None) -> Any:
+    """Zero whole channels of ``(N, C, D, H, W)`` (or unbatched ``(C, D, H, W)``).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> F.dropout3d(anygrad.ones(1, 2, 1, 1, 1), 0.5, training=False).flatten().tolist()
+    [1.0, 1.0]
+    """
+    if input.ndim not in (4, 5):
+        raise ValueError(f"dropout3d: expected a 4-D or 5-D input (N, C, D, H, W), got shape "
+                         f"{tuple(input.shape)}")
+    return _channel_dropout("dropout3d", input, p, training, inplace, 3, generator)
+
+
+def _alpha(op: str, input: Any, p: float, training: bool, inplace: bool, mshape: tuple,  # noqa: A002
+           generator: Any) -> Any:
+    """SELU-preserving dropout with a keep mask of shape ``mshape`` (broadcast to input)."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{op}: probability has to be between 0 and 1, got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        y = input * 0.0
+    else:
+        alpha = -1.7580993408473766
+        keep = host_generator(generator).random(mshape) >= p
+        a = ((1 - p) * (1 + p * alpha ** 2)) ** -0.5
+        b = -a * alpha * p
+        kw = dict(dtype=input.dtype, backend=input._backend, device=input.device)
+        m = _ag.asarray(keep.astype(np.float64), **kw)
+        y = (input * m + alpha * (1.0 - m)) * a + b
+    return _inplace(input, y, op + "_") if inplace else y
+
+
 def alpha_dropout(input: Any, p: float = 0.5, training: bool = False, inplace: bool = False,  # noqa: A002
                   *, generator: Any = None) -> Any:
     """Dropout that keeps SELU's self-normalising mean and variance."""
-    if not training or p == 0.0:
-        return input
-    alpha = -1.7580993408473766
-    keep = host_generator(generator).random(tuple(input.shape)) >= p
-    a = ((1 - p) * (1 + p * alpha ** 2)) ** -0.5
-    b = -a * alpha * p
-    kw = dict(dtype=input.dtype, backend=input._backend, device=input.device)
-    m = _ag.asarray(keep.astype(np.float64), **kw)
-    y = (input * m + alpha * (1.0 - m)) * a + b
-    return _inplace(input, y, "alpha_dropout_") if inplace else y
+    return _alpha("alpha_dropout", input, p, training, inplace, tuple(input.shape), generator)
+
+
+def feature_alpha_dropout(input: Any, p: float = 0.5, training: bool = False,  # noqa: A002
+                          inplace: bool = False, *, generator: Any = None) -> Any:
+    """Alpha dropout of whole channels: one keep decision per ``(sample, channel)``.
+
+    Dropped channels take SELU's negative saturation value; the result is rescaled so that
+    SELU's self-normalising mean and variance are kept.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> F.feature_alpha_dropout(anygrad.ones(2, 3, 4), 0.5).shape  # training=False: identity
+    anygrad.Size([2, 3, 4])
+    """
+    shape = tuple(input.shape)
+    if len(shape) < 2:
+        raise ValueError(f"feature_alpha_dropout: expected an input of at least 2 dimensions "
+                         f"(N, C, ...), got shape {shape}")
+    return _alpha("feature_alpha_dropout", input, p, training, inplace,
+                  shape[:2] + (1,) * (len(shape) - 2), generator)
 
 
 def embedding(input: Any, weight: Any, padding_idx: int | None = None,  # noqa: A002
@@ -120,7 +171,116 @@ def _renorm_(weight: Any, idx: Any, max_norm: float, norm_type: float) -> None:
     scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
     w[used] *= scale[:, None]
     with _ag.no_grad():
-        weight.copy_(_ag.asarray(w))
+        weight.copy_(_ag.asarray(w, dtype=weight.dtype, backend=weight._backend,
+                                 device=weight.device))
+
+
+def _bags(op: str, input: Any, offsets: Any, include_last_offset: bool) -> tuple:
+    """Flat indices and each one's bag (host arrays), and the number of bags."""
+    idx = input.detach().numpy().astype(np.int64)
+    if idx.ndim == 2:
+        if offsets is not None:
+            raise ValueError(f"{op}: offsets must be None for a 2-D input (fixed-size bags), got "
+                             f"offsets of shape {tuple(offsets.shape)}")
+        n, length = idx.shape
+        return idx.reshape(-1), np.repeat(np.arange(n), length), n
+    if idx.ndim != 1:
+        raise ValueError(f"{op}: expected a 1-D input with offsets or a 2-D input (bags, "
+                         f"indices), got shape {idx.shape}")
+    if offsets is None or offsets.ndim != 1:
+        raise ValueError(f"{op}: expected 1-D offsets for a 1-D input, got "
+                         f"{None if offsets is None else tuple(offsets.shape)}")
+    off = offsets.detach().numpy().astype(np.int64) if isinstance(offsets, Tensor) else np.asarray(
+        offsets, dtype=np.int64)
+    if off.size and (off[0] != 0 or np.any(np.diff(off) < 0) or off[-1] > idx.size):
+        raise ValueError(f"{op}: expected offsets starting at 0, non-decreasing and at most the "
+                         f"input's length {idx.size}, got {off.tolist()}")
+    if include_last_offset:
+        # PyTorch's bags then end where the next starts, the last at the input's end.
+        off = off[:-1]
+    ends = np.append(off[1:], idx.size)
+    bag = np.full(idx.size, -1, dtype=np.int64)
+    for b, (lo, hi) in enumerate(zip(off, ends)):
+        bag[lo:hi] = b
+    return idx, bag, len(off)
+
+
+def embedding_bag(input: Any, weight: Any, offsets: Any = None,  # noqa: A002
+                  max_norm: float | None = None, norm_type: float = 2,
+                  scale_grad_by_freq: bool = False, mode: str = "mean", sparse: bool = False,
+                  per_sample_weights: Any = None, include_last_offset: bool = False,
+                  padding_idx: int | None = None) -> Any:
+    """Sums, means or maxima of bags of ``weight``'s rows, without the intermediate rows.
+
+    ``input`` is 2-D ``(B, L)`` (``B`` bags of ``L`` indices) or 1-D with ``offsets``
+    giving each bag's start. ``per_sample_weights`` (``mode='sum'`` only) scales each row;
+    rows at ``padding_idx`` are left out (and not counted by the mean); an empty bag gives
+    zeros.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> w = anygrad.arange(6.0).reshape(3, 2)
+    >>> F.embedding_bag(anygrad.tensor([0, 2, 1]), w, anygrad.tensor([0, 2])).tolist()
+    [[2.0, 3.0], [2.0, 3.0]]
+    """
+    op = "embedding_bag"
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError(f"{op}: mode must be 'sum', 'mean' or 'max', got {mode!r}")
+    if weight.ndim != 2:
+        raise ValueError(f"{op}: expected a 2-D weight (rows, features), got shape "
+                         f"{tuple(weight.shape)}")
+    if not isinstance(input, Tensor):
+        input = _ag.asarray(input, backend=weight._backend, device=weight.device)
+    if input.dtype.kind not in "iu":
+        raise TypeError(f"{op}: expected an integer index tensor, got dtype {input.dtype}")
+    if per_sample_weights is not None:
+        if mode != "sum":
+            raise ValueError(f"{op}: per_sample_weights is only supported for mode='sum', got "
+                             f"mode={mode!r}")
+        if tuple(per_sample_weights.shape) != tuple(input.shape):
+            raise ValueError(f"{op}: expected per_sample_weights of the input's shape "
+                             f"{tuple(input.shape)}, got {tuple(per_sample_weights.shape)}")
+    idx, bag, nbags = _bags(op, input, offsets, include_last_offset)
+    rows_n = weight.shape[0]
+    if idx.size and (idx.min() < 0 or idx.max() >= rows_n):
+        raise IndexError(f"{op}: index out of range [0, {rows_n}) of weight of shape "
+                         f"{tuple(weight.shape)}: got indices in [{idx.min()}, {idx.max()}]")
+    if max_norm is not None:
+        _renorm_(weight, input, max_norm, norm_type)
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += rows_n
+    used = bag >= 0
+    if padding_idx is not None:
+        used &= idx != padding_idx
+    kw = dict(backend=weight._backend, device=weight.device)
+    dim = weight.shape[1]
+    if mode == "max":
+        # Each bag's rows side by side, empty slots pointing at a -inf row.
+        members = [np.flatnonzero(used & (bag == b)) for b in range(nbags)]
+        width = max([len(m) for m in members] + [1])
+        slots = np.full((nbags, width), rows_n, dtype=np.int64)
+        for b, m in enumerate(members):
+            slots[b, :len(m)] = idx[m]
+        table = _ag.concat([weight, _ag.full((1, dim), -np.inf, dtype=weight.dtype, **kw)], axis=0)
+        picked = _ag.take(table, _ag.asarray(slots.reshape(-1), **kw), axis=0)
+        y = _ag.max(_ag.reshape(picked, (nbags, width, dim)), axis=1)
+        empty = np.array([len(m) == 0 for m in members])
+        if empty.any():
+            y = _ag.where(_ag.asarray(empty[:, None], **kw), _ag.zeros_like(y), y)
+        return y
+    # sum and mean: a (bags, indices) matrix of weights times the selected rows.
+    sel = np.zeros((nbags, idx.size))
+    sel[bag[used], np.flatnonzero(used)] = 1.0
+    if mode == "mean":
+        counts = sel.sum(axis=1, keepdims=True)
+        sel = sel / np.maximum(counts, 1.0)
+    mat = _ag.asarray(sel, dtype=weight.dtype, **kw)
+    if per_sample_weights is not None:
+        mat = mat * _ag.reshape(per_sample_weights, (1, -1))
+    rows = _ag.take(weight, _ag.asarray(idx, **kw), axis=0)
+    return _ag.matmul(mat, rows)
 
 
 class _Pad(Function):
@@ -263,6 +423,13 @@ register(OpSpec("nn.functional.dropout2d", dropout2d, harness=_seeded(dropout2d)
                 notes=_DROPOUT_NOTES))
 
 
+register(OpSpec("nn.functional.dropout3d", dropout3d, harness=_seeded(dropout3d),
+                ref=None, shapes=lambda rng: ((2, 4, 2, 1, 2),), kwargs=_DROPOUT_KWARGS,
+                category="nn_dropout", notes=_DROPOUT_NOTES))
+register(OpSpec("nn.functional.feature_alpha_dropout", feature_alpha_dropout,
+                harness=_seeded(feature_alpha_dropout), ref=None,
+                shapes=lambda rng: ((3, 4, 2),), category="nn_dropout",
+                kwargs=({"p": 0.4, "training": True}, {"p": 0.4}), notes=_DROPOUT_NOTES))
 register(OpSpec("nn.functional.alpha_dropout", alpha_dropout,
                 harness=_seeded(alpha_dropout), ref=None,
                 shapes=lambda rng: ((3, 4),), category="nn_dropout",
@@ -308,3 +475,26 @@ register(OpSpec("nn.functional.cosine_similarity", cosine_similarity, nin=2, ref
 register(OpSpec("nn.functional.pairwise_distance", pairwise_distance, nin=2, ref=None,
                 shapes=lambda rng: ((3, 4), (3, 4)),
                 kwargs=({}, {"p": 3.0, "keepdim": True}), category="nn_distance"))
+
+
+def _embedding_bag_inputs(rng: Any, dtype: str, variant: int) -> list:
+    idx = np.array([1, 3, 3, 0, 4, 2, 1])[rng.permutation(7)]
+    weight = rng.uniform(-2, 2, (5, 3)).astype(dtype)
+    if variant == 3:
+        return [idx.reshape(-1), weight, np.array([0, 2, 2, 5]), rng.uniform(0.5, 2, 7).astype(dtype)]
+    if variant == 2:
+        # Distinct rows per bag with distinct values: no ties inside a bag's maximum.
+        weight = (rng.permutation(15).reshape(5, 3) * 0.3 - 2).astype(dtype)
+        return [np.array([[1, 3, 0], [4, 2, 0]]), weight]
+    return [idx, weight, np.array([0, 2, 2, 5])]
+
+
+register(OpSpec("nn.functional.embedding_bag", embedding_bag, nin=2, ref=None,
+                harness=lambda idx, w, offsets=None, psw=None, **k: embedding_bag(
+                    idx, w, offsets, per_sample_weights=psw, **k),
+                make_inputs=_embedding_bag_inputs,
+                kwargs=({"mode": "mean"}, {"mode": "sum", "padding_idx": 3}, {"mode": "max"},
+                        {"mode": "sum"}),
+                category="nn_sparse",
+                notes="inputs (indices, weight, offsets[, per_sample_weights]); an empty bag "
+                      "(offsets 2, 2) gives zeros; a 2-D input of fixed-size bags for max"))

@@ -13,7 +13,8 @@ import anygrad as _ag
 from ...autograd.grad_mode import no_grad
 from ...ops._registry import OpSpec, register
 
-__all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm"]
+__all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm",
+           "rms_norm"]
 
 
 def _normalize(x: Any, axes: tuple, eps: float) -> tuple[Any, Any, Any]:
@@ -151,6 +152,65 @@ def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None
     return y
 
 
+def local_response_norm(input: Any, size: int, alpha: float = 1e-4, beta: float = 0.75,  # noqa: A002
+                        k: float = 1.0) -> Any:
+    """Normalise each value by the squares of its ``size`` neighbouring channels:
+    ``x / (k + alpha * mean(x**2 over the channel window)) ** beta``.
+
+    The window of channel ``c`` is ``[c - size // 2, c + (size - 1) // 2]``, zero outside
+    the channels, and its mean always divides by ``size`` (as PyTorch's).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> F.local_response_norm(anygrad.ones(1, 3, 1), 2, alpha=1.0, beta=1.0).flatten().tolist()
+    [0.6666666865348816, 0.5, 0.5]
+    """
+    shape = tuple(input.shape)
+    if len(shape) < 3:
+        raise ValueError(f"local_response_norm: expected an input of at least 3 dimensions "
+                         f"(N, C, ...), got shape {shape}")
+    if int(size) < 1:
+        raise ValueError(f"local_response_norm: size must be positive, got {size!r}")
+    from ._util import pad_axis
+
+    size = int(size)
+    c = shape[1]
+    sq = pad_axis(input.__array_namespace__(), input * input, 1, size // 2, (size - 1) // 2)
+    total = sq[:, 0:c]
+    for j in range(1, size):
+        total = total + sq[:, j:j + c]
+    return input / (total * (alpha / size) + k) ** beta
+
+
+def rms_norm(input: Any, normalized_shape: Any, weight: Any = None,  # noqa: A002
+             eps: float | None = None) -> Any:
+    """Root-mean-square normalisation over the trailing ``normalized_shape`` axes:
+    ``x / sqrt(mean(x**2) + eps) * weight``; ``eps`` defaults to the dtype's machine epsilon.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> F.rms_norm(anygrad.tensor([[3.0, 4.0]]), (2,), eps=0.0).tolist()
+    [[0.8485281467437744, 1.1313709020614624]]
+    """
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = tuple(input.shape)
+    if not ns or len(ns) > len(shape) or shape[len(shape) - len(ns):] != ns:
+        raise ValueError(
+            f"rms_norm: normalized_shape {ns} does not match the trailing dimensions of input "
+            f"of shape {shape}")
+    if weight is not None and tuple(weight.shape) != ns:
+        raise ValueError(f"rms_norm: expected weight of shape {ns}, got {tuple(weight.shape)}")
+    if eps is None:
+        eps = _ag.finfo(input.dtype).eps
+    axes = tuple(range(len(shape) - len(ns), len(shape)))
+    y = input * (_ag.mean(input * input, axis=axes, keepdims=True) + eps) ** -0.5
+    return y if weight is None else y * weight
+
+
 # -- registry entries (references and structured inputs: anygrad/testing/_references.py) --
 
 
@@ -198,3 +258,19 @@ register(OpSpec(
     category="nn_normalization", kwargs=({"num_groups": 2}, {"num_groups": 4, "eps": 1e-3}),
     make_inputs=_channel_inputs((((2, 4, 3), (4,), (4,)),) * 2),
     notes="tested as group_norm(input, num_groups, weight, bias)"))
+
+
+register(OpSpec(
+    "nn.functional.local_response_norm", local_response_norm, ref=None,
+    category="nn_normalization", shapes=lambda rng: ((2, 5, 3),),
+    kwargs=({"size": 3}, {"size": 2, "alpha": 0.5, "beta": 0.6, "k": 2.0})))
+
+
+register(OpSpec(
+    "nn.functional.rms_norm", rms_norm,
+    harness=lambda x, w, **k: rms_norm(x, weight=w, **k), nin=2, ref=None,
+    category="nn_normalization",
+    kwargs=({"normalized_shape": (4,)}, {"normalized_shape": (3, 4), "eps": 1e-3}),
+    make_inputs=_channel_inputs((((2, 3, 4), (4,)), ((2, 3, 4), (3, 4)))),
+    notes="tested as rms_norm(input, normalized_shape, weight); eps defaults to the dtype's "
+          "machine epsilon"))

@@ -21,7 +21,7 @@ from ._util import crop_axis, device_of, dilate_axis, pair
 
 __all__ = [
     "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
-    "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+    "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d", "lp_pool1d", "lp_pool2d",
 ]
 
 
@@ -340,6 +340,53 @@ def adaptive_max_pool1d(input: Any, output_size: Any, return_indices: bool = Fal
     return ag.reshape(res, (n, c, res.shape[3]))
 
 
+def lp_root(op: str, avg: Any, window: int, norm_type: float) -> Any:
+    """``(window * avg) ** (1 / p)`` of an average-pooled ``x ** p`` (PyTorch's Lp pooling,
+    whose ``sign(s) * relu(|s|)`` is ``s`` itself)."""
+    import anygrad as ag
+
+    p = float(norm_type)
+    if p == 0:
+        raise ValueError(f"{op}: norm_type must be non-zero, got {norm_type!r}")
+    return ag.pow(avg * window, 1.0 / p)
+
+
+def lp_pool1d(input: Any, norm_type: float, kernel_size: int, stride: Any = None,  # noqa: A002
+              ceil_mode: bool = False) -> Any:
+    """Power-average pooling over ``(N, C, L)``: ``(sum over the window of x**p) ** (1/p)``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> F.lp_pool1d(anygrad.tensor([[[3.0, 4.0]]]), 2, 2).tolist()
+    [[[5.0]]]
+    """
+    import anygrad as ag
+
+    k = pair(kernel_size, "kernel_size", "lp_pool1d")[0]
+    avg = avg_pool1d(ag.pow(input, float(norm_type)), k, stride, 0, ceil_mode)
+    return lp_root("lp_pool1d", avg, k, norm_type)
+
+
+def lp_pool2d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None,  # noqa: A002
+              ceil_mode: bool = False) -> Any:
+    """Power-average pooling over ``(N, C, H, W)``: ``(sum over the window of x**p) ** (1/p)``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> F.lp_pool2d(anygrad.ones(1, 1, 2, 2), 1, 2).tolist()
+    [[[[4.0]]]]
+    """
+    import anygrad as ag
+
+    kh, kw = pair(kernel_size, "kernel_size", "lp_pool2d")
+    avg = avg_pool2d(ag.pow(input, float(norm_type)), (kh, kw), stride, 0, ceil_mode)
+    return lp_root("lp_pool2d", avg, kh * kw, norm_type)
+
+
 # -- registry entries (references and structured inputs: anygrad/testing/_references.py) --
 
 
@@ -401,3 +448,13 @@ register(OpSpec(
     make_inputs=_distinct((2, 2, 4, 5)),
     kwargs=({"output_size": (3, 2)}, {"output_size": (2, 5), "return_indices": True}),
     category="nn_pooling", notes=_MAX_NOTES))
+register(OpSpec(
+    "nn.functional.lp_pool1d", lp_pool1d, ref=None, domain="positive",
+    shapes=lambda rng: ((2, 2, 7),), kwargs=({"norm_type": 2, "kernel_size": 3, "stride": 2},),
+    category="nn_pooling", notes="positive inputs (x ** p, then the p-th root)"))
+register(OpSpec(
+    "nn.functional.lp_pool2d", lp_pool2d, ref=None, domain="positive",
+    shapes=lambda rng: ((2, 2, 5, 4),),
+    kwargs=({"norm_type": 3, "kernel_size": 2}, {"norm_type": 1.5, "kernel_size": (3, 2),
+                                                  "stride": 2, "ceil_mode": True}),
+    category="nn_pooling", notes="positive inputs (x ** p, then the p-th root)"))

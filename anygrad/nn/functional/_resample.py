@@ -19,7 +19,8 @@ from ._conv import pad4, windows
 from ._pool import col2im
 from ._util import crop_axis, pair
 
-__all__ = ["pixel_shuffle", "pixel_unshuffle", "interpolate", "unfold", "fold"]
+__all__ = ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle", "native_channel_shuffle",
+           "interpolate", "unfold", "fold"]
 
 
 # -- padding modes (F.pad's reflect, replicate and circular) ---------------------------------
@@ -110,6 +111,41 @@ def pixel_unshuffle(input: Any, downscale_factor: int) -> Any:  # noqa: A002
     y = _ag.reshape(input, (-1, c, h // r, r, w // r, r))
     y = _ag.permute_dims(y, (0, 1, 3, 5, 2, 4))
     return _ag.reshape(y, lead + (c * r * r, h // r, w // r))
+
+
+
+def channel_shuffle(input: Any, groups: int) -> Any:  # noqa: A002
+    """Interleave the channels of ``(N, C, *)`` across ``groups`` (ShuffleNet): channel
+    ``g * (C // groups) + i`` moves to ``i * groups + g``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> F.channel_shuffle(anygrad.arange(4.0).reshape(1, 4, 1), 2).flatten().tolist()
+    [0.0, 2.0, 1.0, 3.0]
+    """
+    g = int(groups)
+    shape = tuple(input.shape)
+    if len(shape) < 3 or g < 1 or shape[1] % g:
+        raise ValueError(
+            f"channel_shuffle: expected an input of at least 3 dimensions whose channels "
+            f"(dimension 1) divide by groups = {groups}, got shape {shape}")
+    y = _ag.reshape(input, (shape[0], g, shape[1] // g) + shape[2:])
+    return _ag.reshape(_ag.swapaxes(y, 1, 2), shape)
+
+
+def native_channel_shuffle(input: Any, groups: int) -> Any:  # noqa: A002
+    """:func:`channel_shuffle` under PyTorch's other name (the same operation).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> F.native_channel_shuffle(anygrad.arange(4.0).reshape(1, 4, 1), 2).flatten().tolist()
+    [0.0, 2.0, 1.0, 3.0]
+    """
+    return channel_shuffle(input, groups)
 
 
 # -- interpolation -----------------------------------------------------------------------------
@@ -388,3 +424,9 @@ register(OpSpec("nn.functional.fold", fold, ref=_fold_ref,
                         {"output_size": (4, 5), "kernel_size": 2, "dilation": 2, "padding": 1,
                          "stride": 2}),
                 category="nn_vision", notes="col2im, the adjoint of unfold; overlaps add up"))
+register(OpSpec("nn.functional.channel_shuffle", channel_shuffle, ref=None,
+                shapes=lambda rng: ((2, 6, 2, 1),), kwargs=({"groups": 3},),
+                category="nn_vision"))
+register(OpSpec("nn.functional.native_channel_shuffle", native_channel_shuffle, ref=None,
+                shapes=lambda rng: ((2, 4, 3),), kwargs=({"groups": 2},),
+                category="nn_vision"))

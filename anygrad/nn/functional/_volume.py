@@ -17,9 +17,10 @@ import anygrad as _ag
 from ...ops._registry import OpSpec, register
 from ._conv import conv2d
 from ._misc import pad
-from ._pool import _out_size
+from ._pool import _out_size, lp_root
 
-__all__ = ["conv3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d"]
+__all__ = ["conv3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
+           "lp_pool3d"]
 
 
 def triple(v: Any, name: str, op: str) -> tuple[int, int, int]:
@@ -222,6 +223,22 @@ def adaptive_max_pool3d(input: Any, output_size: Any, return_indices: bool = Fal
     return _adaptive("adaptive_max_pool3d", input, output_size, "max")
 
 
+def lp_pool3d(input: Any, norm_type: float, kernel_size: Any, stride: Any = None,  # noqa: A002
+              ceil_mode: bool = False) -> Any:
+    """Power-average pooling over ``(N, C, D, H, W)``: ``(sum of x**p) ** (1/p)`` per window.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> import anygrad.nn.functional as F
+    >>> F.lp_pool3d(anygrad.ones(1, 1, 2, 2, 2), 1, 2).flatten().tolist()
+    [8.0]
+    """
+    k = triple(kernel_size, "kernel_size", "lp_pool3d")
+    avg = avg_pool3d(_ag.pow(input, float(norm_type)), k, stride, 0, ceil_mode)
+    return lp_root("lp_pool3d", avg, k[0] * k[1] * k[2], norm_type)
+
+
 # -- registry entries ---------------------------------------------------------------------------
 
 
@@ -272,3 +289,7 @@ register(OpSpec("nn.functional.adaptive_max_pool3d", adaptive_max_pool3d,
                 ref=lambda x, output_size: _pool3d_ref(x, x.shape[2] // output_size),
                 shapes=lambda rng: ((2, 2, 4, 4, 4),), kwargs=({"output_size": 2},),
                 category="nn_pooling"))
+register(OpSpec("nn.functional.lp_pool3d", lp_pool3d, ref=None, domain="positive",
+                shapes=lambda rng: ((1, 2, 3, 4, 3),),
+                kwargs=({"norm_type": 2, "kernel_size": 2, "stride": 1},),
+                category="nn_pooling", notes="positive inputs (x ** p, then the p-th root)"))
