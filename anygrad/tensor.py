@@ -139,9 +139,10 @@ class _RemovableHandle:
         self.remove()
 
 
-def _check_grad(t: "Tensor", g: Any, what: str) -> None:
+def _check_grad(t: "Tensor", g: Any, what: str, dtype: Any = False) -> None:
     """A gradient for ``t`` must match it: a Tensor of its backend, device, dtype and shape
-    (a mismatch would otherwise surface later as a wrong update or a reshaped parameter)."""
+    (a mismatch would otherwise surface later as a wrong update or a reshaped parameter).
+    ``dtype`` replaces the tensor's dtype where given (a leaf's ``grad_dtype``; None: any)."""
     if not isinstance(g, Tensor):
         raise TypeError(f"{what}: expected a Tensor or None as the gradient, got "
                         f"{type(g).__name__}")
@@ -149,8 +150,10 @@ def _check_grad(t: "Tensor", g: Any, what: str) -> None:
         attr, want, have = "backend", repr(t.backend), repr(g.backend)
     elif tuple(g._data.shape) != tuple(t._data.shape):
         attr, want, have = "shape", tuple(t._data.shape), tuple(g._data.shape)
-    elif g._data.dtype != t._data.dtype:
+    elif dtype is False and g._data.dtype != t._data.dtype:
         attr, want, have = "dtype", t.dtype, g.dtype
+    elif dtype is not False and dtype is not None and g.dtype is not dtype:
+        attr, want, have = "dtype (grad_dtype)", dtype, g.dtype
     elif g.device != t.device:
         attr, want, have = "device", repr(t.device), repr(g.device)
     else:
@@ -385,7 +388,7 @@ class Tensor:
     @grad.setter
     def grad(self, value: "Tensor | None") -> None:
         if value is not None:
-            _check_grad(self, value, "Tensor.grad")
+            _check_grad(self, value, "Tensor.grad", self.__dict__.get("_grad_dtype", False))
         self._grad = value
 
     @grad.deleter

@@ -354,8 +354,13 @@ def test_grad_dtype():
     (t * t).sum().backward()
     assert w.grad.dtype == anygrad.float64 and t.grad.dtype == torch.float64
     assert w.grad.tolist() == t.grad.tolist()
-    w.grad_dtype = None
+    with pytest.raises(RuntimeError, match="dtype \\(grad_dtype\\) anygrad.float64, got "
+                       "anygrad.float32"):
+        w.grad = anygrad.zeros(2)
+    w.grad_dtype = None  # any dtype may be assigned, as in PyTorch
     assert w.grad_dtype is None
+    w.grad = anygrad.zeros(2, dtype=anygrad.float16)
+    assert w.grad.dtype == anygrad.float16
     with pytest.raises(RuntimeError, match="grad_dtype: only leaf tensors"):
         (w * 2).grad_dtype  # noqa: B018
 
