@@ -450,7 +450,7 @@ def _check_counts(counts: Tensor, x: Any, dim: Any, op: str) -> None:
 _register_op("repeat_interleave", repeat_interleave,
              lambda x, repeats, dim=None: np.repeat(x, repeats, dim), shapes=lambda rng: ((2, 3),),
              kwargs=({"repeats": 2}, {"repeats": 3, "dim": -1}),
-             notes="the Tensor method is the entry repeat's face")
+             notes="also Tensor.repeat_interleave (with output_size)")
 
 
 def unravel_index(indices: Any, shape: Any) -> tuple:
