@@ -218,9 +218,61 @@ def _channel_shuffle_ref(x: Any, groups: int) -> Any:
     return x[:, order]
 
 
+def _affine_grid_ref(theta: Any, size: tuple, align_corners: bool = False) -> Any:
+    spatial = size[2:]
+    d = len(spatial)
+
+    def norm(i: int, n: int) -> float:
+        if n == 1:
+            return 0.0
+        return (2.0 * i / (n - 1) - 1.0) if align_corners else (2.0 * i + 1.0) / n - 1.0
+
+    out = np.empty((size[0],) + tuple(spatial) + (d,))
+    for o in itertools.product(*(range(n) for n in spatial)):
+        point = [norm(o[d - 1 - j], spatial[d - 1 - j]) for j in range(d)] + [1.0]
+        out[(slice(None),) + o] = theta @ np.array(point)
+    return out
+
+
+def _grid_sample_ref(x: Any, grid: Any, mode: str = "bilinear", padding_mode: str = "zeros",
+                     align_corners: bool = False) -> Any:
+    d, sizes = x.ndim - 2, x.shape[2:]
+    out = grid.shape[1:-1]
+    y = np.zeros(x.shape[:2] + out)
+    for b in range(x.shape[0]):
+        for o in itertools.product(*(range(m) for m in out)):
+            pix = []
+            for i in range(d):
+                u, size = grid[(b,) + o + (d - 1 - i,)], sizes[i]
+                p = (u + 1) / 2 * (size - 1) if align_corners else ((u + 1) * size - 1) / 2
+                if padding_mode == "reflection":
+                    lo, hi = (0.0, size - 1.0) if align_corners else (-0.5, size - 0.5)
+                    span = hi - lo
+                    t = abs(p - lo) % (2 * span) if span else 0.0
+                    p = lo + (t if t <= span else 2 * span - t) if span else 0.0
+                if padding_mode in ("border", "reflection"):
+                    p = min(max(p, 0.0), size - 1.0)
+                pix.append(p)
+            if mode == "nearest":
+                q = tuple(int(np.rint(p)) for p in pix)
+                if all(0 <= q[i] < sizes[i] for i in range(d)):
+                    y[(b, slice(None)) + o] = x[(b, slice(None)) + q]
+                continue
+            base = [int(np.floor(p)) for p in pix]
+            for corner in itertools.product((0, 1), repeat=d):
+                q = tuple(bi + ci for bi, ci in zip(base, corner))
+                if all(0 <= q[i] < sizes[i] for i in range(d)):
+                    w = np.prod([(p - bi) if ci else (1 - (p - bi))
+                                 for p, bi, ci in zip(pix, base, corner)])
+                    y[(b, slice(None)) + o] += w * x[(b, slice(None)) + q]
+    return y
+
+
 REFERENCES: dict[str, Callable[..., Any]] = {
     "nn.functional.conv_transpose3d": _conv_transpose3d_ref,
     "nn.functional.conv_tbc": _conv_tbc_ref,
+    "nn.functional.affine_grid": _affine_grid_ref,
+    "nn.functional.grid_sample": _grid_sample_ref,
     "nn.functional.lp_pool1d": _lp_pool_ref,
     "nn.functional.lp_pool2d": _lp_pool_ref,
     "nn.functional.lp_pool3d": _lp_pool_ref,
