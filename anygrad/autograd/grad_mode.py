@@ -69,7 +69,7 @@ _inference: contextvars.ContextVar[bool] = contextvars.ContextVar("anygrad_infer
 
 
 def is_inference_mode_enabled() -> bool:
-    """Whether an :class:`inference_mode` block is active (in this thread or task)."""
+    """Whether an ``inference_mode`` block is active (in this thread or task)."""
     return _inference.get()
 
 
