@@ -335,7 +335,7 @@ def masked_scatter(x: Any, /, mask: Any, source: Any) -> Any:
     if n_src < k:
         raise ValueError(f"masked_scatter: expected a source of at least {k} elements (the "
                          f"mask's True count), got {n_src}")
-    if k == 0:
+    if n_src == 0:
         return x if isinstance(x, Tensor) else _make_tensor(arr, backend)
     taken = take(reshape(source, (-1,)), _make_tensor(xp.where(pos < 0, 0, pos), backend))
     out = where(_make_tensor(mflat, backend), taken, reshape(x, (-1,)))
