@@ -16,7 +16,8 @@ from . import fft  # the fft extension: its functions stay under ops.fft / anygr
 from . import torch_extras
 from . import torch_indexing, torch_statistics
 from . import torch_shape, torch_views
-from . import torch_linalg  # PyTorch's products, linear algebra and integration
+from . import torch_linalg, torch_einsum, torch_solvers, torch_numeric  # PyTorch's linear algebra
+from . import torch_spectral  # stft, istft
 from . import nn_extras  # hardshrink, prelu, dist, cdist, pdist
 from ._registry import ALIASES, REGISTRY, OpSpec, register
 

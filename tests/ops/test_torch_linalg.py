@@ -68,7 +68,8 @@ def test_einsum_matches_torch(eq, shapes):
 def test_einsum_operand_list_and_sublist_forms():
     (a, b), (ta, tb) = _pair(r(2, 3), r(3, 4), grad=False)
     _close(anygrad.einsum("ij,jk", [a, b]), torch.einsum("ij,jk", [ta, tb]))
-    _close(anygrad.einsum(a, [0, 1], b, [1, 2], [0, 2]), torch.einsum(ta, [0, 1], tb, [1, 2], [0, 2]))
+    _close(anygrad.einsum(a, [0, 1], b, [1, 2], [0, 2]),
+           torch.einsum(ta, [0, 1], tb, [1, 2], [0, 2]))
     _close(anygrad.einsum(a, [Ellipsis, 1], [1]), torch.einsum(ta, [Ellipsis, 1], [1]))
 
 
@@ -89,7 +90,7 @@ def test_einsum_errors(args, match):
 
 # -- products ----------------------------------------------------------------------------------
 def test_mm_bmm_mv_dot_check_operands():
-    with pytest.raises(ValueError, match=r"mm: mat1 and mat2 shapes cannot be multiplied \(2x3 and 4x2\)"):
+    with pytest.raises(ValueError, match=r"mm: mat1 and mat2 shapes cannot be multiplied \(2x3"):
         anygrad.mm(anygrad.ones(2, 3), anygrad.ones(4, 2))
     with pytest.raises(ValueError, match="mm: expected self to be a 2-D tensor"):
         anygrad.ones(2, 3, 4).mm(anygrad.ones(4, 2))
@@ -115,7 +116,8 @@ def test_products_match_torch():
     _same_grads(lambda a, b: a.kron(b), lambda a, b: a.kron(b), [r(2, 3), r(3, 1, 2)])
     zs = np.array([1 + 2j, 3 - 1j]), np.array([2 - 1j, 1j])
     _close(anygrad.vdot(*map(anygrad.tensor, zs)), torch.vdot(*map(torch.tensor, zs)))
-    _close(anygrad.tensor(zs[0]).dot(anygrad.tensor(zs[1])), torch.tensor(zs[0]).dot(torch.tensor(zs[1])))
+    _close(anygrad.tensor(zs[0]).dot(anygrad.tensor(zs[1])),
+           torch.tensor(zs[0]).dot(torch.tensor(zs[1])))
     assert anygrad.mm(anygrad.ones(2, 2, requires_grad=True), anygrad.ones(2, 2)).grad_fn.name() \
         == "MmBackward0"
 
@@ -141,7 +143,7 @@ def test_scaled_products_match_torch(name, shapes):
     _close(a, t)
 
 
-# -- diagonals and blocks ---------------------------------------------------------------------------
+# -- diagonals and blocks -------------------------------------------------------------------
 def test_diag_family_matches_torch():
     for k in (0, 2, -1):
         _same_grads(lambda x: anygrad.diag(x, k), lambda x: torch.diag(x, k), [r(3)])
@@ -260,7 +262,8 @@ def test_trapezoid_family_matches_torch():
         _same_grads(lambda a: fa(a), lambda a: ft(a), [y])
         _same_grads(lambda a: fa(a, dx=0.5, dim=0), lambda a: ft(a, dx=0.5, dim=0), [y])
         _same_grads(lambda a, b: fa(a, b), lambda a, b: ft(a, b), [y, xs])
-        _same_grads(lambda a, b: fa(a, x=b, dim=0), lambda a, b: ft(a, x=b, dim=0), [y, np.sort(r(3))])
+        _same_grads(lambda a, b: fa(a, x=b, dim=0), lambda a, b: ft(a, x=b, dim=0),
+                    [y, np.sort(r(3))])
         _same_grads(lambda a, b: fa(a, b), lambda a, b: ft(a, b), [y, np.sort(r(3, 5), axis=1)])
     ints = anygrad.trapezoid(anygrad.tensor([1, 2, 4]))
     assert ints.dtype == anygrad.float32 and ints.item() == 4.5
@@ -306,7 +309,8 @@ def test_gradient_and_vander_errors_and_dtypes():
     anygrad.vander(a, 4).sum().backward()
     np.testing.assert_allclose(a.grad.numpy(), 3 * x ** 2 + 2 * x + 1, rtol=1e-12)
     iv = anygrad.vander(anygrad.tensor([2, 3]), 3)
-    assert iv.dtype == anygrad.int64 and iv.tolist() == torch.vander(torch.tensor([2, 3]), 3).tolist()
+    assert iv.dtype == anygrad.int64
+    assert iv.tolist() == torch.vander(torch.tensor([2, 3]), 3).tolist()
     with pytest.raises(ValueError, match="one-dimensional"):
         anygrad.vander(anygrad.ones(2, 2))
 
@@ -351,3 +355,59 @@ def test_triangle_indices_match_torch():
         assert anygrad.triu_indices(*args).tolist() == torch.triu_indices(*args).tolist()
     t = anygrad.triu_indices(3, 3, dtype=anygrad.int32)
     assert t.dtype == anygrad.int32 and tuple(t.shape) == (2, 6)
+
+
+# -- short-time Fourier transform ---------------------------------------------------------------
+STFT_OPTIONS = [
+    {"n_fft": 16}, {"n_fft": 16, "hop_length": 3, "win_length": 12}, {"n_fft": 16, "center": False},
+    {"n_fft": 16, "pad_mode": "constant", "normalized": True}, {"n_fft": 16, "onesided": False},
+    {"n_fft": 16, "center": False, "win_length": 10, "align_to_window": True},
+    {"n_fft": 15, "pad_mode": "replicate", "hop_length": 5}, {"n_fft": 16, "pad_mode": "circular"},
+]
+
+
+@pytest.mark.parametrize("kw", STFT_OPTIONS)
+def test_stft_matches_torch(kw):
+    x, w = r(2, 40), np.hanning(kw.get("win_length", kw["n_fft"])) + 0.1
+    a, t = _pair(x, w)
+    sa = anygrad.stft(a[0], window=a[1], return_complex=True, **kw)
+    st = torch.stft(t[0], window=t[1], return_complex=True, **kw)
+    _close(sa, st)
+    _close(anygrad.stft(a[0][0], window=a[1], return_complex=True, **kw), st[0])
+    u = RNG.standard_normal(tuple(st.shape)) + 1j * RNG.standard_normal(tuple(st.shape))
+    anygrad.real(sa * anygrad.tensor(u)).sum().backward()
+    (st * torch.tensor(u)).real.sum().backward()
+    _close(a[0].grad, t[0].grad), _close(a[1].grad, t[1].grad)
+
+
+@pytest.mark.parametrize("kw", [
+    {"n_fft": 16}, {"n_fft": 16, "hop_length": 3, "win_length": 12}, {"n_fft": 16, "center": False},
+    {"n_fft": 16, "normalized": True}, {"n_fft": 16, "onesided": False},
+    {"n_fft": 16, "length": 30}, {"n_fft": 16, "length": 50},
+    {"n_fft": 16, "onesided": False, "return_complex": True},
+])
+def test_istft_matches_torch(kw):
+    w = np.hanning(kw.get("win_length", 16)) + 0.1
+    spec_kw = {k: v for k, v in kw.items() if k not in ("length", "return_complex")}
+    z = torch.stft(torch.tensor(r(2, 40)), window=torch.tensor(w), return_complex=True, **spec_kw)
+    za, zt = anygrad.tensor(z.numpy(), requires_grad=True), z.clone().requires_grad_(True)
+    ya = anygrad.istft(za, window=anygrad.tensor(w), **kw)
+    yt = torch.istft(zt, window=torch.tensor(w), **kw)
+    _close(ya, yt)
+    u = RNG.standard_normal(tuple(yt.shape))
+    anygrad.real(ya * anygrad.tensor(u)).sum().backward()
+    (yt * torch.tensor(u)).real.sum().backward()
+    _close(za.grad, zt.grad)
+
+
+def test_stft_errors():
+    x = anygrad.ones(20)
+    with pytest.raises(ValueError, match="return_complex must be given for real inputs"):
+        anygrad.stft(x, 8)
+    with pytest.raises(ValueError, match="align_to_window should only be set when center=False"):
+        anygrad.stft(x, 8, return_complex=True, align_to_window=True)
+    with pytest.raises(ValueError, match="expected a 1-D window of win_length = 8"):
+        anygrad.stft(x, 8, window=anygrad.ones(6), return_complex=True)
+    s = anygrad.stft(x, 8, window=anygrad.hann_window(8), return_complex=True)
+    with pytest.raises(ValueError, match="NOLA"):
+        anygrad.istft(s, 8, window=anygrad.zeros(8))

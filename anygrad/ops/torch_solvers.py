@@ -1,0 +1,345 @@
+"""PyTorch's determinant, exponential and solver functions beyond the standard's
+``linalg`` extension: logdet, matrix_exp, pinverse, cholesky_solve, cholesky_inverse,
+lu_unpack, lu_solve and renorm, composed of the differentiable decompositions of
+``decompositions.py`` and products (gradients of every order come from theirs)."""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+from array_api_compat import device as _device
+
+from .arithmetic import abs as _abs, add, conj, divide, multiply, subtract
+from .decompositions import det, inv, pinv, slogdet, solve
+from .exponential import log
+from .linalg import matmul, matrix_transpose, vector_norm
+from .searching import where
+from .shape import reshape, tril, triu
+from .torch_linalg import _const, _eye_mask, _register, _shape, _zeros
+
+__all__ = ["logdet", "matrix_exp", "pinverse", "cholesky_solve", "cholesky_inverse",
+           "lu_unpack", "lu_solve", "renorm"]
+
+
+# -- determinants, exponentials, inverses ----------------------------------------------------
+def logdet(x: Any, /) -> Any:
+    """Logarithm of the determinant of square matrices: NaN where it is negative, ``-inf``
+    where it is 0 (complex log for complex matrices).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.logdet(anygrad.tensor([[2.0, 0.0], [0.0, 3.0]]))
+    tensor(1.7918)
+    """
+    if x.dtype.kind == "c":
+        return log(det(x))
+    sign, logabs = slogdet(x)
+    return where(sign < 0, math.nan, logabs)
+
+
+def matrix_exp(x: Any, /) -> Any:
+    """The matrix exponential of square matrices, by scaling and squaring a Taylor series
+    (differentiable through its products, to every order).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.matrix_exp(anygrad.tensor([[0.0, 1.0], [0.0, 0.0]]))
+    tensor([[1., 1.],
+            [0., 1.]])
+    """
+    s = tuple(x.shape)
+    if len(s) < 2 or s[-1] != s[-2]:
+        raise ValueError(f"matrix_exp: expected square matrices (..., n, n), got shape {s}")
+    if 0 in s:
+        return x * 1
+    n = s[-1]
+    # The largest 1-norm in the batch fixes the scaling: ||x / 2^k|| <= 1/2, where 18 Taylor
+    # terms leave an error below float64's resolution.
+    norm = float(_abs(x).detach().sum(axis=-2).max().item())
+    k = max(0, int(math.ceil(math.log2(norm))) + 1) if norm > 0 and math.isfinite(norm) else 0
+    a = divide(x, 2.0 ** k) if k else x
+    eye = where(_eye_mask(x, n), 1.0, _zeros(x, (1,)))
+    term, out = eye, eye
+    for i in range(1, 19):
+        term = divide(matmul(term, a), float(i))
+        out = add(out, term)
+    for _ in range(k):
+        out = matmul(out, out)
+    return out
+
+
+def _expm_ref(x: Any) -> Any:
+    # By eigendecomposition: another algorithm than the operation's (random matrices are
+    # diagonalisable).
+    w, v = np.linalg.eig(x)
+    return np.real(v @ (np.exp(w)[..., None] * np.linalg.inv(v)))
+
+
+def _small(rng: Any, dtype: str) -> list:
+    return [rng.uniform(-1.5, 1.5, (2, 3, 3)).astype(dtype)]
+
+
+def pinverse(x: Any, /, rcond: float = 1e-15) -> Any:
+    """Moore-Penrose pseudo-inverse; singular values below ``rcond`` times the largest
+    count as zero.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.pinverse(anygrad.tensor([[2.0, 0.0], [0.0, 0.0]]))
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.0000]])
+    """
+    return pinv(x, rtol=rcond)
+
+
+def _wellcond(rng: Any, dtype: str) -> list:
+    a = rng.uniform(-1, 1, (2, 3, 3)) + 3 * np.eye(3)
+    return [a.astype(dtype)]
+
+
+_register("logdet", logdet, lambda x: np.log(np.linalg.det(x)), make_inputs=_wellcond,
+          notes="NaN for a negative determinant")
+_register("matrix_exp", matrix_exp, _expm_ref, make_inputs=_small,
+          notes="scaling and squaring of an 18-term Taylor series")
+_register("pinverse", pinverse, lambda x, rcond=1e-15: np.linalg.pinv(x, rcond=rcond),
+          shapes=lambda rng: ((2, 4, 3),), torch_args=("rcond",),
+          notes="full rank (locally constant rank)")
+
+
+def _check_tri(x: Any, op: str, name: str) -> None:
+    s = _shape(x)
+    if len(s) < 2 or s[-1] != s[-2]:
+        raise ValueError(f"{op}: expected {name} to be square matrices (..., n, n), got shape {s}")
+
+
+def _factor(L: Any, upper: bool) -> Any:  # noqa: N803
+    """The lower factor that ``L`` holds: its values are the one triangle that LAPACK reads,
+    and its gradient goes to every element of ``L``, as PyTorch's formulas (written with
+    the whole of ``L``) give it."""
+    other = tril(L, k=-1) if upper else triu(L, k=1)
+    low = subtract(L, other.detach())
+    return matrix_transpose(conj(low)) if upper else low
+
+
+def cholesky_solve(b: Any, L: Any, /, upper: bool = False) -> Any:  # noqa: N803
+    """The solution ``X`` of ``A X = b`` for ``A = L L^H`` given its Cholesky factor ``L``
+    (``A = U^H U`` when ``upper``); only that triangle of ``L`` is read (PyTorch's gradient
+    reaches the other one too). Batches broadcast.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> L = anygrad.tensor([[2.0, 0.0], [1.0, 1.0]])
+    >>> anygrad.cholesky_solve(anygrad.tensor([[4.0], [3.0]]), L)
+    tensor([[0.5000],
+            [1.0000]])
+    """
+    _check_tri(L, "cholesky_solve", "L")
+    if b.ndim < 2 or b.shape[-2] != L.shape[-1]:
+        raise ValueError(f"cholesky_solve: expected b of shape (..., {L.shape[-1]}, k) for L of "
+                         f"shape {_shape(L)}, got {_shape(b)}")
+    low = _factor(L, upper)
+    return solve(matrix_transpose(conj(low)), solve(low, b))
+
+
+def cholesky_inverse(L: Any, /, upper: bool = False) -> Any:  # noqa: N803
+    """The inverse of ``A = L L^H`` (``U^H U`` when ``upper``) from its Cholesky factor.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.cholesky_inverse(anygrad.tensor([[2.0, 0.0], [0.0, 0.5]]))
+    tensor([[0.2500, 0.0000],
+            [0.0000, 4.0000]])
+    """
+    _check_tri(L, "cholesky_inverse", "L")
+    low = _factor(L, upper)
+    li = inv(low)
+    return matmul(matrix_transpose(conj(li)), li)
+
+
+def _chol_factor(rng: Any, dtype: str, k: int = 0) -> list:
+    low = np.tril(rng.uniform(-0.5, 0.5, (2, 3, 3))) + 1.5 * np.eye(3)
+    out = [low.astype(dtype)]
+    if k:
+        out.insert(0, rng.uniform(-1, 1, (2, 3, k)).astype(dtype))
+    return out
+
+
+def _chol_solve_ref(b: Any, low: Any, upper: bool = False) -> Any:
+    low = np.swapaxes(np.triu(low), -1, -2) if upper else np.tril(low)
+    return np.linalg.solve(low @ np.swapaxes(low, -1, -2), b)
+
+
+def _chol_inverse_ref(low: Any, upper: bool = False) -> Any:
+    low = np.swapaxes(np.triu(low), -1, -2) if upper else np.tril(low)
+    return np.linalg.inv(low @ np.swapaxes(low, -1, -2))
+
+
+# The harnesses pass one triangle: its gradient is the derivative of the values, which do
+# not depend on the other triangle (PyTorch's gradient reaches it anyway).
+_register("cholesky_solve", cholesky_solve, _chol_solve_ref, nin=2,
+          make_inputs=lambda rng, dtype: _chol_factor(rng, dtype, 2),
+          harness=lambda b, L, upper=False: cholesky_solve(b, triu(L) if upper else tril(L), upper),
+          kwargs=({}, {"upper": True}), torch_args=("upper",),
+          notes="reads one triangle of the factor; PyTorch's gradient reaches the other too")
+_register("cholesky_inverse", cholesky_inverse, _chol_inverse_ref, make_inputs=_chol_factor,
+          harness=lambda L, upper=False: cholesky_inverse(triu(L) if upper else tril(L), upper),
+          kwargs=({}, {"upper": True}), torch_args=("upper",),
+          notes="reads one triangle of the factor; PyTorch's gradient reaches the other too")
+
+
+def _permutation(pivots: Any, m: int, op: str) -> list:
+    """Row ``i`` of ``P^T A`` is row ``perm[i]`` of ``A`` for LAPACK's 1-based pivots."""
+    piv = pivots.tolist()
+
+    def one(p: list) -> list:
+        perm = list(range(m))
+        for i, j in enumerate(p):
+            j = int(j) - 1
+            if not i <= j < m:
+                raise ValueError(f"{op}: pivot {j + 1} at position {i} is out of range; LAPACK "
+                                 f"pivots are in [{i + 1}, {m}]")
+            perm[i], perm[j] = perm[j], perm[i]
+        return perm
+
+    def walk(p: Any) -> Any:
+        return one(p) if not p or not isinstance(p[0], list) else [walk(q) for q in p]
+
+    return walk(piv)
+
+
+def lu_unpack(LU_data: Any, LU_pivots: Any, /, unpack_data: bool = True,  # noqa: N803
+              unpack_pivots: bool = True) -> Any:
+    """``(P, L, U)`` from an LU factorisation in LAPACK's packed form (as
+    ``torch.linalg.lu_factor`` returns): ``A = P @ L @ U``; the parts not asked for are
+    empty tensors.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> P, L, U = anygrad.lu_unpack(anygrad.tensor([[2.0, 1.0], [0.5, 0.5]]),
+    ...                             anygrad.tensor([2, 2], dtype=anygrad.int32))
+    >>> P @ L @ U
+    tensor([[1., 1.],
+            [2., 1.]])
+    """
+    s = _shape(LU_data)
+    if len(s) < 2:
+        raise ValueError(f"lu_unpack: expected LU_data with at least 2 dimensions, got shape {s}")
+    m, n = s[-2], s[-1]
+    k = min(m, n)
+    if LU_pivots.dtype.kind not in "iu":
+        raise TypeError(f"lu_unpack: expected integer LU_pivots, got {LU_pivots.dtype}")
+    if _shape(LU_pivots) != s[:-2] + (k,):
+        raise ValueError(f"lu_unpack: expected LU_pivots of shape {s[:-2] + (k,)} for LU_data of "
+                         f"shape {s}, got {_shape(LU_pivots)}")
+    empty = _zeros(LU_data, (0,))
+    L = U = P = empty
+    if unpack_data:
+        eye = where(_eye_mask(LU_data, m)[:, :k], 1.0, _zeros(LU_data, (1,)))
+        L = add(tril(LU_data[..., :, :k], k=-1), eye)
+        U = triu(LU_data[..., :k, :])
+    if unpack_pivots:
+        xp = LU_data.xp
+        dev = _device(LU_data._data)
+        perm = xp.asarray(_permutation(LU_pivots, m, "lu_unpack"), dtype=xp.int64, device=dev)
+        rows = xp.reshape(xp.arange(m, dtype=xp.int64, device=dev), (m, 1))
+        perm = xp.reshape(perm, tuple(perm.shape[:-1]) + (1, m))
+        P = _const(LU_data, xp.astype(rows == perm, LU_data._data.dtype))
+        if tuple(P.shape) != s[:-2] + (m, m):  # no batch: the walk gave one permutation
+            P = reshape(P, s[:-2] + (m, m))
+    return namedtuple("LUUnpackResult", ["P", "L", "U"])(P, L, U)
+
+
+def lu_solve(b: Any, LU_data: Any, LU_pivots: Any, /) -> Any:  # noqa: N803
+    """The solution ``X`` of ``A X = b`` from ``A``'s LU factorisation in LAPACK's packed
+    form (``torch.linalg.lu_factor``'s ``LU, pivots``).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> LU = anygrad.tensor([[2.0, 1.0], [0.5, 0.5]])
+    >>> anygrad.lu_solve(anygrad.tensor([[2.0], [3.0]]), LU, anygrad.tensor([2, 2]))
+    tensor([[1.],
+            [1.]])
+    """
+    _check_tri(LU_data, "lu_solve", "LU_data")
+    if b.ndim < 2 or b.shape[-2] != LU_data.shape[-1]:
+        raise ValueError(f"lu_solve: expected b of shape (..., {LU_data.shape[-1]}, k) for "
+                         f"LU_data of shape {_shape(LU_data)}, got {_shape(b)}")
+    P, L, U = lu_unpack(LU_data, LU_pivots)
+    return solve(U, solve(L, matmul(matrix_transpose(P), b)))
+
+
+def _lu_inputs(rng: Any, dtype: str, with_b: bool = False) -> list:
+    n = 3
+    low = np.tril(rng.uniform(-1, 1, (2, n, n)), -1)
+    up = np.triu(rng.uniform(-1, 1, (2, n, n))) + 2.5 * np.eye(n)
+    piv = np.stack([[rng.integers(i + 1, n + 1) for i in range(n)] for _ in range(2)])
+    out = [(low + up).astype(dtype), piv.astype(np.int32)]
+    if with_b:
+        out.insert(0, rng.uniform(-1, 1, (2, n, 2)).astype(dtype))
+    return out
+
+
+def _np_unpack(lu: Any, piv: Any) -> tuple:
+    m = lu.shape[-1]
+    low = np.tril(lu, -1) + np.eye(m)
+    up = np.triu(lu)
+    p = np.zeros(lu.shape)
+    for idx in np.ndindex(*lu.shape[:-2]):
+        perm = list(range(m))
+        for i, j in enumerate(piv[idx]):
+            perm[i], perm[j - 1] = perm[j - 1], perm[i]
+        p[idx][perm, range(m)] = 1.0
+    return p, low, up
+
+
+_register("lu_unpack", lu_unpack, lambda lu, piv: _np_unpack(lu, piv), nin=2, method=None,
+          make_inputs=_lu_inputs, grad_inputs=(0,), notes="P is not differentiable")
+_register("lu_solve", lu_solve,
+          lambda b, lu, piv: np.linalg.solve(np.einsum("...ij,...jk,...kl->...il",
+                                                       *_np_unpack(lu, piv)), b),
+          nin=3, make_inputs=lambda rng, dtype: _lu_inputs(rng, dtype, True), grad_inputs=(0, 1))
+
+
+def renorm(x: Any, /, p: float, dim: int, maxnorm: float) -> Any:
+    """``x`` with each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` scaled down to
+    norm ``maxnorm`` (PyTorch's factor ``maxnorm / (norm + 1e-7)``).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> anygrad.renorm(anygrad.tensor([[3.0, 4.0], [0.3, 0.4]]), 2, 0, 1.0)
+    tensor([[0.6000, 0.8000],
+            [0.3000, 0.4000]])
+    """
+    if not p > 0:
+        raise ValueError(f"renorm: p must be positive, got {p}")
+    if maxnorm < 0:
+        raise ValueError(f"renorm: maxnorm must be non-negative, got {maxnorm}")
+    if not -max(x.ndim, 1) <= dim < max(x.ndim, 1):
+        raise IndexError(f"renorm: dim {dim} is out of range for shape {_shape(x)}")
+    d = dim % max(x.ndim, 1)
+    others = tuple(i for i in range(x.ndim) if i != d)
+    norm = vector_norm(x, ord=p, axis=others, keepdims=True) if others else _abs(x)
+    factor = where(norm > maxnorm, divide(maxnorm, add(norm, 1e-7)), 1.0)
+    return multiply(x, factor)
+
+
+def _renorm_ref(x: Any, p: float, dim: int, maxnorm: float) -> Any:
+    axes = tuple(i for i in range(x.ndim) if i != dim % x.ndim)
+    norm = np.sum(np.abs(x) ** p, axis=axes, keepdims=True) ** (1 / p)
+    return x * np.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0)
+
+
+_register("renorm", renorm, _renorm_ref, shapes=lambda rng: ((3, 4),), inplace=True,
+          kwargs=({"p": 2, "dim": 0, "maxnorm": 2.0}, {"p": 1, "dim": -1, "maxnorm": 3.0}),
+          torch_args=("p", "dim", "maxnorm"))
