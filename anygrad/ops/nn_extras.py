@@ -19,9 +19,10 @@ import numpy as np
 
 from ..autograd.function import Function
 from ._registry import OpSpec, register
-from .arithmetic import subtract
+from .arithmetic import add, clip, multiply, sqrt, subtract
 from .indexing import take
-from .linalg import vector_norm
+from .linalg import matmul, matrix_transpose, vector_norm
+from .reduction import sum as _sum
 from .shape import expand_dims, reshape
 
 __all__ = ["hardshrink", "prelu", "dist", "cdist", "pdist"]
@@ -182,8 +183,11 @@ def cdist(x1: Any, x2: Any, /, p: float = 2.0,
     """The ``p``-norm distance between each row of ``x1`` ``(..., P, M)`` and each row of
     ``x2`` ``(..., R, M)``: a ``(..., P, R)`` result (batch dimensions broadcast).
 
-    ``compute_mode`` is accepted for PyTorch's signature; the distances are always computed
-    directly (no matrix-product shortcut, so no cancellation for close points).
+    ``compute_mode`` chooses as in PyTorch: for ``p=2`` with more than 25 rows on either
+    side (``'use_mm_for_euclid_dist_if_necessary'``, the default) or always
+    (``'use_mm_for_euclid_dist'``), the squared distances come from one matrix product,
+    ``|a|^2 - 2 a.b + |b|^2`` (no ``(P, R, M)`` intermediate; close points lose digits to
+    cancellation, as in PyTorch); otherwise from the differences themselves.
 
     Examples
     --------
@@ -209,15 +213,26 @@ def cdist(x1: Any, x2: Any, /, p: float = 2.0,
              "donot_use_mm_for_euclid_dist")
     if compute_mode not in modes:
         raise ValueError(f"cdist: compute_mode must be one of {modes}, got {compute_mode!r}")
+    if p == 2 and (compute_mode == "use_mm_for_euclid_dist" or (
+            compute_mode == modes[0] and (s1[-2] > 25 or s2[-2] > 25))):
+        n1 = _sum(multiply(x1, x1), axis=-1, keepdims=True)
+        n2 = _sum(multiply(x2, x2), axis=-1, keepdims=True)
+        d2 = add(subtract(n1, multiply(matmul(x1, matrix_transpose(x2)), 2.0)),
+                 matrix_transpose(n2))
+        # PyTorch's floor: a zero (or cancelled-negative) squared distance gives 0 with a
+        # zero gradient instead of sqrt's infinite slope.
+        return sqrt(clip(d2, 1e-30, None))
     d = subtract(expand_dims(x1, axis=-2), expand_dims(x2, axis=-3))
     return vector_norm(d, ord=float(p), axis=-1)
 
 
 register(OpSpec("cdist", cdist, nin=2, category="linalg",
                 shapes=lambda rng: ((2, 3, 4), (5, 4)),
-                ref=lambda a, b, p=2.0: _norm_ref(a[..., :, None, :] - b[..., None, :, :], p, -1),
-                kwargs=({}, {"p": 1.0}, {"p": 3.0}),
-                notes="batch dimensions broadcast; gradient 0 at a zero distance"))
+                ref=lambda a, b, p=2.0, compute_mode=None: _norm_ref(
+                    a[..., :, None, :] - b[..., None, :, :], p, -1),
+                kwargs=({}, {"p": 1.0}, {"p": 3.0}, {"compute_mode": "use_mm_for_euclid_dist"}),
+                notes="batch dimensions broadcast; gradient 0 at a zero distance; the "
+                      "matrix-product form for p=2 as PyTorch chooses it"))
 
 
 def pdist(x: Any, /, p: float = 2) -> Any:

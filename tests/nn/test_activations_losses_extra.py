@@ -38,6 +38,8 @@ LABELS = np.array([[3, 0, -1, 1, 2, 2], [1, 1, 4, -1, -1, 0], [-1, 2, 0, 0, 0, 0
 SOFT = rng.uniform(0, 1, (4, 6))
 VAR = rng.uniform(0.3, 2.0, (4, 6))
 CW = rng.uniform(0.5, 2.0, 6)
+BIG = rng.uniform(-1, 1, (30, 4))  # over 25 rows: cdist's matrix-product form for p=2
+BIG2 = np.concatenate([BIG[:3], rng.uniform(-1, 1, (5, 4))])  # three rows at distance 0
 LW = rng.uniform(-1, 1, (6, 2, 5))  # (C, d, in_features): a K-dimensional linear loss
 LB = rng.uniform(-1, 1, (6, 2))
 LT = np.array([[0, 5], [2, 2], [5, 1], [3, 0]])
@@ -110,6 +112,9 @@ TOP_LEVEL = [
     ("dist-method-p3", lambda m, x, y: x.dist(y, 3), (X, Y)),
     ("dist-inf", lambda m, x, y: m.dist(x, y, math.inf), (X, Y)),
     ("cdist", lambda m, x, y: m.cdist(x, y), (X, Y[:3])),
+    ("cdist-mm", lambda m, x, y: m.cdist(x, y), (BIG, BIG2)),
+    ("cdist-mm-forced", lambda m, x, y: m.cdist(x, y, compute_mode="use_mm_for_euclid_dist"), (X, Y)),
+    ("cdist-no-mm-p2", lambda m, x, y: m.cdist(x, y, 2.0, "donot_use_mm_for_euclid_dist"), (BIG, BIG2)),
     ("cdist-batched-p1", lambda m, x, y: m.cdist(x, y, 1.0), (IMG.reshape(2, 3, 4), X[:, :4])),
     ("pdist", lambda m, x: m.pdist(x, 3), (X,)),
     ("cosine_similarity", lambda m, x, y: m.cosine_similarity(x, y, 0), (X, Y)),
