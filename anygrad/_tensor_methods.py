@@ -13,6 +13,7 @@ provides, so no method is defined twice.
 from __future__ import annotations
 
 import builtins
+import numbers
 from typing import Any
 
 import numpy as np
@@ -94,7 +95,7 @@ class TensorMethods:
     def __contains__(self, element: Any) -> bool:
         """``element in x``: whether any element of ``x`` equals ``element`` (a Tensor or
         a Python number)."""
-        if isinstance(element, Tensor) or (isinstance(element, (int, float, complex))):
+        if isinstance(element, (Tensor, numbers.Number)):
             return builtins.bool(ops.any(ops.equal(self, element)))
         raise RuntimeError(f"Tensor.__contains__: expected a Tensor or a Python number, "
                            f"got {type(element).__name__}")
@@ -321,8 +322,8 @@ class TensorMethods:
 
     def type(self, dtype: Any = None) -> Any:
         """PyTorch's legacy type name (``"anygrad.FloatTensor"``), or this tensor converted
-        to ``dtype`` (also a legacy
-        constructor, ``x.type(anygrad.LongTensor)``, or its name, ``"torch.LongTensor"``)."""
+        to ``dtype`` (also a legacy constructor, ``x.type(anygrad.LongTensor)``, or its
+        name, ``"torch.LongTensor"``)."""
         if dtype is None:
             return f"anygrad.{_TYPE_NAMES.get(self.dtype.name, self.dtype.name)}"
         legacy = (dtype.rpartition(".")[2] if isinstance(dtype, str)
