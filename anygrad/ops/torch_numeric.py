@@ -75,7 +75,7 @@ def cov(x: Any, /, *, correction: int = 1, fweights: Any = None, aweights: Any =
     xm = subtract(obs, avg)
     left = xm if w is None else multiply(xm, w)
     c = divide(matmul(left, matrix_transpose(conj(xm))), fact)
-    return reshape(c, ()) if x.ndim < 2 or c.shape[0] == 1 and x.ndim < 2 else c
+    return reshape(c, ()) if c.shape[0] == 1 else c  # one variable: 0-D, as PyTorch
 
 
 def corrcoef(x: Any, /) -> Any:

@@ -173,6 +173,7 @@ def test_cov_corrcoef_match_torch():
     _same_grads(lambda a, w: anygrad.cov(a, fweights=anygrad.tensor(fw), aweights=w),
                 lambda a, w: torch.cov(a, fweights=torch.tensor(fw), aweights=w), [x, aw])
     _same_grads(lambda a: a.cov(), lambda a: a.cov(), [r(5)])
+    _same_grads(lambda a: a.cov(), lambda a: a.cov(), [r(1, 5)])  # one variable: 0-D
     _same_grads(lambda a: a.corrcoef(), lambda a: a.corrcoef(), [x])
     with pytest.raises(ValueError, match="fweights cannot be negative"):
         anygrad.cov(anygrad.tensor(x), fweights=anygrad.tensor(-fw))
