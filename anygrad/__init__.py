@@ -47,6 +47,7 @@ from .serialization import load, save
 from . import ops
 from .ops import *  # noqa: F401,F403 - the operation catalogue, listed in ops.__all__
 from . import _faces, _tensor_methods
+from .ops.torch_extras import logspace  # noqa: E402 - creation with PyTorch's signature
 from .ops.windows import (  # noqa: E402 - creation functions of PyTorch's signal windows
     bartlett_window, blackman_window, hamming_window, hann_window, kaiser_window, tril_indices,
     triu_indices,
@@ -101,6 +102,7 @@ __all__ = [
     "zeros_like", "ones_like", "full_like", "empty_like",
     "rand", "randn", "randint", "rand_like", "randn_like", "randint_like", "randperm",
     "normal", "bernoulli", "multinomial",
+    "logspace",
     "hann_window", "hamming_window", "blackman_window", "bartlett_window", "kaiser_window",
     "tril_indices", "triu_indices",
     "Generator", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",

@@ -204,7 +204,8 @@ def positive(x: Any, /) -> Any:
     return asarray(x)
 
 
-register(OpSpec("positive", positive, ref=np.positive, category="arithmetic", operators=("__pos__",)))
+register(OpSpec("positive", positive, ref=np.positive, category="arithmetic", method="positive",
+                operators=("__pos__",)))
 
 
 class Pow(Function):

@@ -154,7 +154,8 @@ def _isclose_inputs(rng: Any, dtype: str) -> list:
 
 
 _register_nd("isclose", isclose, lambda a, b, **k: np.isclose(a, b, **k), 2, _isclose_inputs,
-             None, kwargs=({}, {"rtol": 1e-3, "atol": 1e-3}, {"equal_nan": True}))
+             "isclose", kwargs=({}, {"rtol": 1e-3, "atol": 1e-3}, {"equal_nan": True}),
+             torch_args=("rtol", "atol", "equal_nan"))
 
 
 def allclose(x1: Any, x2: Any, /, *, rtol: float = 1e-05, atol: float = 1e-08,
@@ -191,4 +192,4 @@ def nextafter(x1: Any, x2: Any, /) -> Any:
 
 register(OpSpec("nextafter", nextafter, ref=np.nextafter, nin=2, shapes="broadcast",
                 differentiable=False, twice_differentiable=False, category="comparison",
-                method="nextafter", notes="not differentiable (as in PyTorch)"))
+                method="nextafter", inplace=True, notes="not differentiable (as in PyTorch)"))

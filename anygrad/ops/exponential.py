@@ -97,4 +97,4 @@ erf = rules.unary(
     >>> anygrad.erf(anygrad.tensor([0.0, 1.0]))
     tensor([0.0000, 0.8427])
     """, forward=erf_standard, ref=lambda x: np.vectorize(math.erf, otypes=[np.float64])(x),
-    method=None, category="special")
+    inplace=True, category="special")
