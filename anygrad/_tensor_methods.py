@@ -23,6 +23,7 @@ from .autograd.grad_mode import is_grad_enabled
 from .ops._inplace import inplace as _inplace
 from .ops._inplace import setitem_ as _setitem_
 from .ops import torch_views as _torch_views
+from .ops import torch_extras as _torch_extras
 from .random import host_generator
 from .tensor import Tensor
 from .tensor import _RemovableHandle as _Handle
@@ -691,6 +692,8 @@ for _name in ("squeeze_", "unsqueeze_", "t_", "transpose_", "as_strided_", "resi
               "resize_as_"):
     setattr(TensorMethods, _name, getattr(_torch_views, _name))
 TensorMethods.swapaxes_ = TensorMethods.swapdims_ = _torch_views.transpose_
+# float_power_ keeps the tensor's dtype only where it is the result's (float64), as PyTorch.
+TensorMethods.float_power_ = _torch_extras.float_power_
 del _name
 
 

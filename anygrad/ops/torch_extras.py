@@ -24,6 +24,7 @@ import numpy as np
 from ._registry import OpSpec, register, register_alias
 from .. import _dtype
 from ..tensor import Tensor, _make_tensor
+from ._inplace import inplace
 from ._operands import promote_operands, unwrap
 from .arithmetic import (_complex, abs as _abs, add, clip, conj, divide, imag, maximum, minimum,
                          multiply, pow as _pow, real, subtract)
@@ -579,6 +580,25 @@ def float_power(x: Any, exponent: Any, /) -> Any:
         return builtins.complex(v) if cplx else float(v)
 
     return _pow(widen(x), widen(exponent))
+
+
+def float_power_(self: Any, exponent: Any) -> Any:
+    """In-place :func:`float_power`: this tensor must already have the result's dtype
+    (``float64``, or ``complex128`` for complex operands), as in PyTorch.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> x = anygrad.tensor([2.0, 3.0], dtype=anygrad.float64)
+    >>> x.float_power_(2)
+    tensor([4., 9.], dtype=anygrad.float64)
+    """
+    result = float_power(self, exponent)
+    if self.dtype != result.dtype:
+        raise RuntimeError(f"float_power_: the base has dtype {self.dtype}, but the result "
+                           f"requires dtype {result.dtype}; convert it first "
+                           f"(x = x.to({result.dtype}))")
+    return inplace(self, result, "float_power_")
 
 
 _register("float_power", float_power, lambda x, y: np.float_power(x, y), nin=2,

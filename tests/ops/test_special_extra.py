@@ -194,6 +194,25 @@ def test_ldexp_float_power_dtypes():
     _check(anygrad.float_power(x, 0.5j), torch.float_power(xt, 0.5j), rtol=1e-12)
 
 
+def test_float_power_in_place_needs_the_result_dtype():
+    x, xt = _both([2.0, 3.0])
+    assert x.float_power_(2).tolist() == xt.float_power_(2).tolist()
+    y, yt = _both([2.0, 3.0], "float32")
+    with pytest.raises(RuntimeError):
+        yt.float_power_(2)
+    with pytest.raises(RuntimeError, match="float_power_: the base has dtype .*float32"):
+        y.float_power_(2)
+    assert y.tolist() == [2.0, 3.0]
+
+
+def test_view_as_real_and_complex_are_copies():
+    # A documented difference (docs/differences_pytorch.md): PyTorch's are views.
+    z = anygrad.tensor([1.0 + 2.0j])
+    r = anygrad.view_as_real(z)
+    r[0, 0] = 5.0
+    assert z.tolist() == [1.0 + 2.0j]
+
+
 def test_frexp_matches_torch(backend):
     vals = [0.0, -0.0, 1.0, -3.0, 0.75, 1.7e308, 2.0 ** 1023, INF, -INF, NAN]
     vals += [1e-310, 5e-324]
