@@ -198,6 +198,8 @@ def _run(
     if retain_graph is None:
         retain_graph = create_graph
     anomaly = _anomaly.get()
+    # Incoming gradients per node: for a node with one output (nearly all) the gradient
+    # itself, absent while none has arrived; for a multi-output node a list, one per output.
     buffers: dict = {}
     roots = []
     for t, g in zip(tensors, grad_tensors):
@@ -210,6 +212,13 @@ def _run(
             )
         node, nr = _edge_of(t, "backward")
         garr = _root_grad(t, g, create_graph)
+        if node._n_out == 1:
+            if node in buffers:
+                buffers[node] = buffers[node] + garr
+            else:
+                buffers[node] = garr
+                roots.append(node)
+            continue
         buf = buffers.get(node)
         if buf is None:
             buf = buffers[node] = [None] * node._n_out
@@ -250,28 +259,47 @@ def _run(
     try:
         while ready:
             node = ready.pop()
-            grads = buffers.pop(node)
+            single = node._n_out == 1
+            if single:
+                g = buffers.pop(node, None)
+            else:
+                grads = buffers.pop(node, None) or [None] * node._n_out
             if type(node) is AccumulateGrad:
                 if targets is not None:
                     key = (node, 0)
                     if key not in targets:
                         continue
                     if capture:
-                        if grads[0] is not None:
-                            captured[key] = _wrap_grad(grads[0], node, create_graph)
+                        if g is not None:
+                            captured[key] = _wrap_grad(g, node, create_graph)
                         continue
-                _accumulate(node, grads[0], create_graph)
+                _accumulate(node, g, create_graph)
                 continue
             if targets is not None:
-                for nr, g in enumerate(grads):
+                for nr, gt in enumerate((g,) if single else grads):
                     key = (node, nr)
-                    if key in targets and g is not None:
-                        g = _wrap_grad(g, targets[key], create_graph)
+                    if key in targets and gt is not None:
+                        gt = _wrap_grad(gt, targets[key], create_graph)
                         if capture:
-                            captured[key] = g
+                            captured[key] = gt
                         else:
-                            _store_nonleaf(targets[key], g)
-            grads_in = _call_backward(node, grads, create_graph, retain_graph)
+                            _store_nonleaf(targets[key], gt)
+            if single and not create_graph and not node._pre_hooks and not node._post_hooks:
+                # _call_backward's common case, inlined: one output, no hooks.
+                versions = node._versions
+                if versions and (versions[0].version != versions[1] or len(versions) > 3):
+                    check_versions(node)
+                if g is None:
+                    grads_in = (None,) * len(node._edges)
+                else:
+                    grads_in = type(node).backward(node, g)
+                    if not retain_graph and node._saved is not None:
+                        node._saved = FREED
+                    if type(grads_in) is not tuple or len(grads_in) != len(node._edges):
+                        grads_in = _check_count(node, grads_in)
+            else:
+                grads_in = _call_backward(node, [g] if single else grads, create_graph,
+                                          retain_graph)
             if anomaly:
                 _check_nan(node, grads_in)
             for e, g in zip(node._edges, grads_in):
@@ -280,19 +308,24 @@ def _run(
                 child = e[0]
                 if needed is not None and child not in needed:
                     continue
-                buf = buffers.get(child)
-                if buf is None:
-                    buf = buffers[child] = [None] * child._n_out
                 if g is not None:
                     if create_graph or type(g) is Tensor or g.shape != e[2] or (
                         g.dtype is not e[3] and g.dtype != e[3]
                     ):
                         g = _conform(node, e, g, create_graph)
-                    nr = e[1]
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
+                    if child._n_out == 1:
+                        old = buffers.get(child)
+                        buffers[child] = g if old is None else old + g
+                    else:
+                        buf = buffers.get(child)
+                        if buf is None:
+                            buf = buffers[child] = [None] * child._n_out
+                        nr = e[1]
+                        buf[nr] = g if buf[nr] is None else buf[nr] + g
                 remaining = deps[child] - 1
-                deps[child] = remaining
-                if remaining == 0:
+                if remaining:
+                    deps[child] = remaining
+                else:
                     ready.append(child)
     finally:
         _enabled.reset(token)
@@ -431,6 +464,21 @@ def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph
         out = type(node).backward(node, *grads)
     if not retain_graph and node._saved is not None:
         node._saved = FREED
+    if type(out) is not tuple or len(out) != len(node._edges):
+        out = _check_count(node, out)
+    if node._post_hooks:
+        out = tuple(
+            None if e is None or g is None else _conform(node, e, g, create_graph)
+            for e, g in zip(node._edges, out)
+        )
+        for hook in node._post_hooks:
+            hook(out, tuple(grads))
+    return out
+
+
+def _check_count(node: Function, out: Any) -> tuple:
+    """A backward's result as a tuple of one gradient per edge (a single gradient, a
+    list, or trailing Nones for non-positional arguments are accepted)."""
     if type(out) is not tuple:
         out = (out,) if not isinstance(out, list) else tuple(out)
     n = len(node._edges)
@@ -442,13 +490,6 @@ def _call_backward(node: Function, grads: list, create_graph: bool, retain_graph
                 f"{node.name()}: backward returned {len(out)} gradients, expected {n} (one per "
                 "positional input of forward)"
             )
-    if node._post_hooks:
-        out = tuple(
-            None if e is None or g is None else _conform(node, e, g, create_graph)
-            for e, g in zip(node._edges, out)
-        )
-        for hook in node._post_hooks:
-            hook(out, tuple(grads))
     return out
 
 

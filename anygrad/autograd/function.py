@@ -198,59 +198,61 @@ class Function(Node):
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run the operation on Tensors (or arrays, or Python scalars) and record it."""
-        # The per-op hot path (about a microsecond of Python per call): one pass over the
-        # arguments, no per-call imports or helper frames, Tensors built inline.
+        # The per-op hot path: one pass over the arguments, no per-call imports or helper
+        # frames, no list appends (arrays and edges are filled in place), needs_input_grad
+        # from a bit mask, Tensors built inline.
         ctx = _new(cls)
         backend = None
         record = _grad_enabled()
-        requires = False
-        arrays = []
-        edges = []
-        needs = []
+        arrays = list(args)
+        edges = None
+        mask = 0
+        k = -1
         for a in args:
+            k += 1
             if isinstance(a, Tensor):
                 b = a._backend
                 if backend is None:
                     backend = b
                 elif b is not backend:
                     raise _mixed_backends(cls, backend, b)
-                arr = a._data
-                arrays.append(arr)
+                arrays[k] = arr = a._data
                 if record and a._requires_grad:
-                    requires = True
                     fn = a._grad_fn
                     if fn is None:
                         fn = a._accumulator
                         if fn is None:
                             fn = a._accumulator = AccumulateGrad(a)
-                    edges.append((fn, a._output_nr, arr.shape, arr.dtype, id(arr)))
-                    needs.append(True)
-                    continue
-            else:
-                arrays.append(a)
-                if a is not None and type(a) not in _SCALARS:
-                    b = _backend.backend_of_array(a)
-                    if b is not None:
-                        if backend is None:
-                            backend = b
-                        elif b is not backend:
-                            raise _mixed_backends(cls, backend, b)
-            edges.append(None)
-            needs.append(False)
+                    if edges is None:
+                        edges = [None] * len(args)
+                    edges[k] = (fn, a._output_nr, arr.shape, arr.dtype, id(arr))
+                    mask |= 1 << k
+            elif a is not None and type(a) not in _SCALARS:
+                b = _backend.backend_of_array(a)
+                if b is not None:
+                    if backend is None:
+                        backend = b
+                    elif b is not backend:
+                        raise _mixed_backends(cls, backend, b)
         if kwargs and record:
-            for k, v in kwargs.items():
+            for key, v in kwargs.items():
                 if isinstance(v, Tensor) and v._requires_grad:
                     # forward would see it, but no gradient could reach it.
                     raise TypeError(
-                        f"{cls.__name__}.apply: the keyword argument {k!r} is a tensor that "
+                        f"{cls.__name__}.apply: the keyword argument {key!r} is a tensor that "
                         "requires grad; pass tensors positionally so gradients can flow to them"
                     )
         if backend is None:
             backend = _backend.get_default_backend()
         ctx.xp = backend.xp
+        # Set before forward: the built-in forwards read the backend's dtype sets from it.
+        ctx._backend = backend
         ctx._saved = ctx._versions = None
-        needs = tuple(needs)
-        ctx.needs_input_grad = _SHARED_NEEDS.get(needs, needs)
+        requires = edges is not None
+        needs = _NEEDS_BY_MASK.get((k + 1, mask))
+        if needs is None:
+            needs = tuple(bool(mask >> i & 1) for i in range(k + 1))
+        ctx.needs_input_grad = needs
         if requires:
             ctx._edges = tuple(edges)
         try:
@@ -310,6 +312,103 @@ class Function(Node):
             t._grad_fn = None
             t._requires_grad = False
         return t
+
+
+def _apply2(cls: type, x1: Any, x2: Any) -> Any:
+    """``cls.apply(x1, x2)`` for the binary operations' hot path (``x * y``, ``x + 0.5``).
+
+    The same result as :meth:`Function.apply`, specialised for a Tensor and a Tensor or a
+    Python scalar: no argument tuple, lists or loop (about a fifth of a small op's forward).
+    Anything else (a scalar first, backend arrays, keywords) goes to ``cls.apply``.
+    """
+    if not isinstance(x1, Tensor):
+        return cls.apply(x1, x2)
+    t2 = isinstance(x2, Tensor)
+    if not t2 and type(x2) not in _SCALARS:
+        return cls.apply(x1, x2)
+    record = _grad_enabled()
+    backend = x1._backend
+    a1 = x1._data
+    e1 = e2 = None
+    if record and x1._requires_grad:
+        fn = x1._grad_fn
+        if fn is None:
+            fn = x1._accumulator
+            if fn is None:
+                fn = x1._accumulator = AccumulateGrad(x1)
+        e1 = (fn, x1._output_nr, a1.shape, a1.dtype, id(a1))
+    if t2:
+        if x2._backend is not backend:
+            raise _mixed_backends(cls, backend, x2._backend)
+        a2 = x2._data
+        if record and x2._requires_grad:
+            fn = x2._grad_fn
+            if fn is None:
+                fn = x2._accumulator
+                if fn is None:
+                    fn = x2._accumulator = AccumulateGrad(x2)
+            e2 = (fn, x2._output_nr, a2.shape, a2.dtype, id(a2))
+    else:
+        a2 = x2
+    ctx = _new(cls)
+    ctx.xp = backend.xp
+    ctx._backend = backend
+    ctx._saved = ctx._versions = None
+    requires = e1 is not None or e2 is not None
+    ctx.needs_input_grad = _NEEDS_BY_MASK[2, (e1 is not None) + 2 * (e2 is not None)]
+    if requires:
+        ctx._edges = (e1, e2)
+    try:
+        out = cls.forward(ctx, a1, a2)
+    except Exception as exc:
+        _raise_if_devices_mixed(cls, (x1, x2), exc)
+        raise
+    if type(out) is not backend.array_type:
+        if type(out) is tuple or type(out) is list:
+            return _wrap_outputs(ctx, backend, out, requires, (x1, x2))
+        if cls._changes_backend:
+            backend = _backend.backend_of_array(out)
+        else:
+            out = backend.xp.asarray(out)
+    # As in Function.apply (tests/test_engine.py keeps the two equal).
+    t = _new(Tensor)
+    t._data = out
+    t._storage = storage = _new(Storage)
+    storage.base = out
+    storage.version = 0
+    t._backend = backend
+    t._output_nr = 0
+    t._grad = t._accumulator = t._hooks = None
+    if requires and out.dtype in backend.float_dtypes and not (
+        ctx._non_differentiable and any(out is n for n in ctx._non_differentiable)
+    ):
+        ctx._backend = backend
+        if ctx._saved:
+            ctx._saved_src = id(out)
+            found = ()
+            i = -1
+            for s in ctx._saved:
+                i += 1
+                if type(s) in _SCALARS:
+                    continue
+                if s is out:
+                    found += (storage, 0, i)
+                elif s is a1:
+                    st = x1._storage
+                    found += (st, st.version, i)
+                elif t2 and s is a2:
+                    st = x2._storage
+                    found += (st, st.version, i)
+            if found:
+                ctx._versions = found
+        t._grad_fn = ctx
+        t._requires_grad = True
+        if _anomaly_enabled():
+            ctx._forward_trace = traceback.format_stack()[:-1]
+    else:
+        t._grad_fn = None
+        t._requires_grad = False
+    return t
 
 
 def _snapshot_versions(saved: tuple, args: tuple, outs: Any) -> tuple | None:
@@ -458,7 +557,11 @@ class _NotTwice(Function):
 # The common needs_input_grad tuples, shared rather than one more tuple per recorded op
 # for the garbage collector to traverse (that traversal is a third of a 100k-op chain).
 _SHARED_NEEDS = {
-    t: t for n in range(5) for t in itertools.product((False, True), repeat=n)
+    t: t for n in range(7) for t in itertools.product((False, True), repeat=n)
+}
+# The same tuples by (number of arguments, bit mask of the ones that need a gradient).
+_NEEDS_BY_MASK = {
+    (len(t), sum(1 << i for i, v in enumerate(t) if v)): t for t in _SHARED_NEEDS
 }
 
 _SCALARS = frozenset({int, float, bool, complex, str, tuple, slice, type(None), type(Ellipsis)})

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..autograd.function import Function
+from ..autograd.function import Function, _apply2
 from ._registry import OpSpec, register
 from ._operands import promote_operands
 
@@ -166,10 +166,9 @@ class Rules:
         ``x1`` and ``x2`` (``lambda xp, g, x1, x2[, y]: ...``), or both ``STEP``."""
         cls = _binary_node(node or _node_name(name), self.module, forward or _namespace_call(name, 2),
                            rule1, rule2, true_divide)
-        apply = cls.apply
 
         def fn(x1: Any, x2: Any, /) -> Any:
-            return apply(x1, x2)
+            return _apply2(cls, x1, x2)
 
         spec.setdefault("nin", 2)
         spec.setdefault("shapes", "broadcast")

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd.function import FREED, Function, _apply2
 from ._registry import OpSpec, register
 from ._rules import Rules
 from ..tensor import Tensor, make_view
@@ -41,11 +41,13 @@ def _conj(xp: Any, a: Any) -> Any:
 class Add(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
-        # Two arrays of one dtype need no promotion: checked inline (no call) in the
-        # hottest ops, add, subtract and multiply.
-        tx = type(x)
-        if tx is not type(y) or tx in _PY_KIND or x.dtype is not y.dtype:
-            x, y = promote_operands(ctx.xp, x, y)
+        # Two arrays of one dtype, or a floating array and a Python float, need no
+        # promotion: checked inline (no call) in the hottest ops, add, subtract, multiply.
+        tx, ty = type(x), type(y)
+        if tx is not ty or tx in _PY_KIND or x.dtype is not y.dtype:
+            if not (ty is float and tx is ctx._backend.array_type
+                    and x.dtype in ctx._backend.float_dtypes):
+                x, y = promote_operands(ctx.xp, x, y)
         return ctx.xp.add(x, y)
 
     @staticmethod
@@ -64,7 +66,7 @@ def add(x1: Any, x2: Any, /, *, alpha: Any = None) -> Any:
     """
     if alpha is not None and alpha != 1:
         x2 = multiply(x2, alpha)
-    return Add.apply(x1, x2)
+    return _apply2(Add, x1, x2)
 
 
 register(OpSpec("add", add, ref=lambda x1, x2, alpha=1: x1 + alpha * x2, nin=2,
@@ -75,9 +77,11 @@ register(OpSpec("add", add, ref=lambda x1, x2, alpha=1: x1 + alpha * x2, nin=2,
 class Sub(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
-        tx = type(x)
-        if tx is not type(y) or tx in _PY_KIND or x.dtype is not y.dtype:
-            x, y = promote_operands(ctx.xp, x, y)
+        tx, ty = type(x), type(y)
+        if tx is not ty or tx in _PY_KIND or x.dtype is not y.dtype:
+            if not (ty is float and tx is ctx._backend.array_type
+                    and x.dtype in ctx._backend.float_dtypes):
+                x, y = promote_operands(ctx.xp, x, y)
         return ctx.xp.subtract(x, y)
 
     @staticmethod
@@ -89,7 +93,7 @@ def subtract(x1: Any, x2: Any, /, *, alpha: Any = None) -> Any:
     """``x1 - x2`` (``x1 - alpha * x2`` with PyTorch's ``alpha``), broadcasting."""
     if alpha is not None and alpha != 1:
         x2 = multiply(x2, alpha)
-    return Sub.apply(x1, x2)
+    return _apply2(Sub, x1, x2)
 
 
 register(OpSpec("subtract", subtract, ref=np.subtract, nin=2, shapes="broadcast", method=("sub", "subtract"),
@@ -99,16 +103,19 @@ register(OpSpec("subtract", subtract, ref=np.subtract, nin=2, shapes="broadcast"
 class Mul(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
-        tx = type(x)
-        if tx is not type(y) or tx in _PY_KIND or x.dtype is not y.dtype:
-            x, y = promote_operands(ctx.xp, x, y)
-        ctx.save_for_backward(x, y)
+        tx, ty = type(x), type(y)
+        if tx is not ty or tx in _PY_KIND or x.dtype is not y.dtype:
+            if not (ty is float and tx is ctx._backend.array_type
+                    and x.dtype in ctx._backend.float_dtypes):
+                x, y = promote_operands(ctx.xp, x, y)
+        ctx._saved = (x, y)  # save_for_backward, without its frame
         return ctx.xp.multiply(x, y)
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
-        x, y = ctx.saved_tensors
-        # is_complex inlined: this is the hottest backward rule.
+        # saved_tensors and is_complex inlined: this is the hottest backward rule.
+        saved = ctx._saved
+        x, y = saved if saved is not FREED and ctx._graph_saved is None else ctx.saved_tensors
         if gy.dtype in ctx._backend.complex_dtypes:  # PyTorch's convention: g * conj(other)
             x, y = _conj(ctx.xp, x), _conj(ctx.xp, y)
         needs = ctx.needs_input_grad
@@ -117,7 +124,7 @@ class Mul(Function):
 
 def multiply(x1: Any, x2: Any, /) -> Any:
     """``x1 * x2``, elementwise with broadcasting."""
-    return Mul.apply(x1, x2)
+    return _apply2(Mul, x1, x2)
 
 
 register(OpSpec("multiply", multiply, ref=np.multiply, nin=2, shapes="broadcast", method=("mul", "multiply"),
@@ -145,7 +152,7 @@ class Div(Function):
 def divide(x1: Any, x2: Any, /, *, rounding_mode: str | None = None) -> Any:
     """``x1 / x2`` (true division; ``rounding_mode="floor"``/``"trunc"`` as PyTorch)."""
     if rounding_mode is None:
-        return Div.apply(x1, x2)
+        return _apply2(Div, x1, x2)
     from .rounding import floor_divide, trunc
 
     if rounding_mode == "floor":
