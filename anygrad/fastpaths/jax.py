@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["scatter_add", "special_lgamma", "special_digamma", "special_erfc",
+__all__ = ["scatter_add", "special_lgamma", "special_digamma", "special_polygamma", "special_erfc",
            "special_erfinv", "special_i0", "special_i1", "special_igamma", "special_igammac"]
 
 
@@ -15,8 +15,7 @@ def scatter_add(x: Any, axis: int, index: Any, source: Any) -> Any:
 
 # -- special functions (anygrad/ops/special.py): jax.scipy.special, with PyTorch's values at
 # the edges where JAX's differ (NaN at the poles of digamma, at a = inf of the
-# incomplete gamma functions). Not polygamma: JAX's loses digits
-# for negative x (1e-5 at -7.75).
+# incomplete gamma functions).
 def _jss() -> Any:
     import jax.scipy.special as jss
 
@@ -32,6 +31,29 @@ def special_digamma(x: Any) -> Any:
 
     y = _jss().digamma(x)
     return jnp.where(x == 0, jnp.where(jnp.signbit(x), jnp.inf, -jnp.inf), y)
+
+
+def special_polygamma(n: int, x: Any) -> Any:
+    import math
+
+    import jax.numpy as jnp
+
+    # JAX's loses digits for negative x (1e-5 at -7.75): shift those above 1 first with
+    # psi_n(x) = psi_n(x + 1) + (-1)^(n+1) n! x^-(n+1).
+    finite = jnp.isfinite(x)
+    z = jnp.where(finite, x, 1.0)
+    steps = max(0, math.ceil(1.0 - float(jnp.min(z)))) if z.size else 0
+    acc = jnp.zeros_like(z)
+    for _ in range(steps):
+        low = z < 1.0
+        acc = acc + jnp.where(low & (z != 0), jnp.where(z != 0, z, 1.0) ** -(n + 1), 0.0)
+        z = jnp.where(low, z + 1.0, z)
+    sign = 1.0 if n % 2 else -1.0
+    y = _jss().polygamma(n, z) + sign * math.factorial(n) * acc
+    pole = (x <= 0) & (x == jnp.round(x))
+    y = jnp.where(pole, sign * jnp.inf, y)
+    y = jnp.where(x == jnp.inf, 0.0, y)
+    return jnp.where((x == -jnp.inf) | jnp.isnan(x), jnp.nan, y).astype(x.dtype)
 
 
 def special_erfc(x: Any) -> Any:
