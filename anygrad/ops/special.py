@@ -302,7 +302,8 @@ def _erfc_pos(xp: Any, a: Any) -> Any:
     acc = 0.5 / m2
     for n in range(1, 14):
         acc = acc + math.exp(-0.25 * n * n) / (0.25 * n * n + m2)
-    mid = (m * (2.0 * 0.5 / math.pi)) * xp.exp(-m2) * acc + 2.0 / (1.0 - xp.exp((2.0 * math.pi / 0.5) * m))
+    mid = (m * (2.0 * 0.5 / math.pi)) * xp.exp(-m2) * acc
+    mid = mid + 2.0 / (1.0 - xp.exp((2.0 * math.pi / 0.5) * m))
     c = xp.clip(a, 2.2, 27.0)
     f = c
     # erfc(c) = exp(-c^2)/sqrt(pi) / (c + 1/2/(c + 1/(c + 3/2/(c + ...)))): 40 levels give

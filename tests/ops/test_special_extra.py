@@ -28,7 +28,7 @@ def backend(backend):
     these edge-value tests cost ~50 s there; the registry suite checks every entry on JAX,
     and test_jax_fast_paths_keep_torch_edges the edges JAX's fast paths fix up."""
     if backend.name == "jax":
-        pytest.skip("JAX: values in the registry suite, edges in test_jax_fast_paths_keep_torch_edges")
+        pytest.skip("JAX: values in the registry suite, fast-path edges in their own test")
     return backend
 
 
