@@ -1,7 +1,8 @@
 """PyTorch's determinant, exponential and solver functions beyond the standard's
 ``linalg`` extension: logdet, matrix_exp, pinverse, cholesky_solve, cholesky_inverse,
-lu_unpack, lu_solve and renorm, composed of the differentiable decompositions of
-``decompositions.py`` and products (gradients of every order come from theirs)."""
+lu_unpack, lu_solve, renorm and the randomized svd_lowrank and pca_lowrank, composed of
+the differentiable decompositions of ``decompositions.py`` and products (gradients of
+every order come from theirs)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,21 @@ from typing import Any
 import numpy as np
 from array_api_compat import device as _device
 
-from .arithmetic import abs as _abs, add, conj, divide, multiply, subtract
-from .decompositions import det, inv, pinv, slogdet, solve
+from ..creation import randn
+from ..random import Generator
+
+from .arithmetic import abs as _abs, add, conj, divide, multiply, real, subtract
+from .conversion import astype
+from .decompositions import det, inv, pinv, qr, slogdet, solve, svd
 from .exponential import log
 from .linalg import matmul, matrix_transpose, vector_norm
+from .reduction import mean
 from .searching import where
 from .shape import reshape, tril, triu
 from .torch_linalg import _const, _eye_mask, _register, _shape, _zeros
 
 __all__ = ["logdet", "matrix_exp", "pinverse", "cholesky_solve", "cholesky_inverse",
-           "lu_unpack", "lu_solve", "renorm"]
+           "lu_unpack", "lu_solve", "renorm", "svd_lowrank", "pca_lowrank"]
 
 
 # -- determinants, exponentials, inverses ----------------------------------------------------
@@ -343,3 +349,87 @@ def _renorm_ref(x: Any, p: float, dim: int, maxnorm: float) -> Any:
 _register("renorm", renorm, _renorm_ref, shapes=lambda rng: ((3, 4),), inplace=True,
           kwargs=({"p": 2, "dim": 0, "maxnorm": 2.0}, {"p": 1, "dim": -1, "maxnorm": 3.0}),
           torch_args=("p", "dim", "maxnorm"))
+
+
+# -- randomized low-rank factorisations ----------------------------------------------------
+def _orthonormal(x: Any) -> Any:
+    return qr(x).Q
+
+
+def svd_lowrank(A: Any, /, q: int | None = 6, niter: int | None = 2, M: Any = None,  # noqa: N803
+                *, generator: Any = None) -> Any:
+    """An approximate ``(U, S, V)`` of the matrices ``A - M`` (``A = U diag(S) V^H``) of
+    rank at most ``q``, by randomized subspace iteration (Halko, Martinsson and Tropp
+    2009): a basis of ``A`` times a Gaussian ``(n, q)`` matrix, refined by ``niter``
+    power iterations, then the SVD of ``A`` projected on it. The random matrix comes
+    from ``generator`` (default: the global one), so values depend on the seed as in
+    PyTorch (not the same draws). Exact when ``q`` reaches the rank.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> a = anygrad.tensor([[3.0, 0.0], [0.0, 1.0], [0.0, 0.0]])
+    >>> anygrad.svd_lowrank(a, q=2).S
+    tensor([3., 1.])
+    """
+    if A.ndim < 2:
+        raise ValueError(f"svd_lowrank: expected at least 2 dimensions, got shape {_shape(A)}")
+    q = 6 if q is None else int(q)
+    niter = 2 if niter is None else int(niter)
+    if q <= 0 or niter < 0:
+        raise ValueError(f"svd_lowrank: expected q > 0 and niter >= 0, got q={q}, niter={niter}")
+    if M is not None:
+        A = subtract(A, M)
+    n = A.shape[-1]
+    real_dtype = A.dtype if A.dtype.kind != "c" else real(A).dtype
+    omega = randn(n, q, generator=generator, dtype=real_dtype, device=A.device,
+                  backend=A._backend)
+    if A.dtype.kind == "c":
+        omega = astype(omega, A.dtype)
+    ah = matrix_transpose(conj(A))
+    basis = _orthonormal(matmul(A, omega))
+    for _ in range(niter):
+        basis = _orthonormal(matmul(A, _orthonormal(matmul(ah, basis))))
+    u, s, vh = svd(matmul(matrix_transpose(conj(basis)), A), full_matrices=False)
+    return namedtuple("SVD", ["U", "S", "V"])(matmul(basis, u), s, matrix_transpose(conj(vh)))
+
+
+def pca_lowrank(A: Any, /, q: int | None = None, center: bool = True, niter: int = 2,  # noqa: N803
+                *, generator: Any = None) -> Any:
+    """Principal components of the rows of ``A`` (observations) as ``(U, S, V)``: the
+    :func:`svd_lowrank` of ``A`` minus its column means (when ``center``); ``q`` defaults
+    to ``min(6, m, n)``. ``V`` holds the principal directions.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> a = anygrad.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    >>> anygrad.pca_lowrank(a, q=1).S.round(decimals=4)
+    tensor([4.])
+    """
+    if A.ndim < 2:
+        raise ValueError(f"pca_lowrank: expected at least 2 dimensions, got shape {_shape(A)}")
+    m, n = A.shape[-2], A.shape[-1]
+    q = min(6, m, n) if q is None else q
+    if not 0 <= q <= min(m, n):
+        raise ValueError(f"pca_lowrank: expected 0 <= q <= min(m, n) = {min(m, n)}, got {q}")
+    if center:
+        A = subtract(A, mean(A, axis=-2, keepdims=True))
+    return svd_lowrank(A, q, niter=niter, generator=generator)
+
+
+def _lowrank_harness(f: Any) -> Any:
+    def harness(x: Any, **kw: Any) -> Any:
+        u, s, v = f(x, 3, generator=Generator().manual_seed(0), **kw)
+        return matmul(multiply(u, reshape(s, _shape(s)[:-1] + (1, s.shape[-1]))),
+                      matrix_transpose(v))
+
+    return harness
+
+
+_register("svd_lowrank", svd_lowrank, lambda x, niter=2: x, method=None,
+          shapes=lambda rng: ((2, 4, 3),), harness=_lowrank_harness(svd_lowrank),
+          kwargs=({}, {"niter": 0}), notes="registered through U diag(S) V^H at full rank")
+_register("pca_lowrank", pca_lowrank, lambda x: x - x.mean(axis=-2, keepdims=True), method=None,
+          shapes=lambda rng: ((2, 5, 3),), harness=_lowrank_harness(pca_lowrank),
+          notes="registered through U diag(S) V^H of the centred input at full rank")

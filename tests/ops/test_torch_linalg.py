@@ -413,3 +413,18 @@ def test_stft_errors():
     s = anygrad.stft(x, 8, window=anygrad.hann_window(8), return_complex=True)
     with pytest.raises(ValueError, match="NOLA"):
         anygrad.istft(s, 8, window=anygrad.zeros(8))
+
+
+def test_lowrank_factorisations_match_torch():
+    # At full rank the randomized factorisations are exact: S and its gradient are the
+    # singular values' whatever the random draws.
+    x = r(2, 5, 4)
+    _same_grads(lambda a: anygrad.svd_lowrank(a, q=4).S, lambda a: torch.svd_lowrank(a, q=4)[1],
+                [x])
+    _same_grads(lambda a: anygrad.pca_lowrank(a).S, lambda a: torch.pca_lowrank(a)[1], [x])
+    for q in (2, 6):
+        got = anygrad.svd_lowrank(anygrad.tensor(x), q=q, niter=1)
+        want = torch.svd_lowrank(torch.tensor(x), q=q, niter=1)
+        assert [tuple(t.shape) for t in got] == [tuple(t.shape) for t in want]
+    with pytest.raises(ValueError, match="pca_lowrank: expected 0 <= q <= min"):
+        anygrad.pca_lowrank(anygrad.ones(3, 2), q=3)
