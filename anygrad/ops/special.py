@@ -59,10 +59,14 @@ def _zeta_minus_one(s: int) -> float:
 _L2_COEF = [1.0 - _EULER] + [(-1) ** k * _zeta_minus_one(k) / k for k in range(2, 34)]
 
 
-def _floating(xp: Any, x: Any) -> Any:
-    """Integer and bool input computed in the default float dtype, as PyTorch."""
-    if xp.isdtype(x.dtype, ("real floating", "complex floating")):
+def _floating(xp: Any, x: Any, op: str) -> Any:
+    """Integer and bool input computed in the default float dtype, as PyTorch; complex
+    input refused, as PyTorch refuses it."""
+    if xp.isdtype(x.dtype, "real floating"):
         return x
+    if xp.isdtype(x.dtype, "complex floating"):
+        raise TypeError(f"{op}: expected a real (floating-point or integer) tensor, got "
+                        f"dtype {x.dtype}")
     return xp.astype(x, getattr(xp, _dtype.get_default_dtype().name))
 
 
@@ -115,7 +119,7 @@ def _lgamma_pos(xp: Any, x: Any) -> Any:
 
 
 def _lgamma(xp: Any, x: Any) -> Any:
-    x = _floating(xp, x)
+    x = _floating(xp, x, "lgamma")
     native = _native(xp, "lgamma")
     if native is not None:
         return native(x)
@@ -147,7 +151,7 @@ def _digamma_pos(xp: Any, x: Any) -> Any:
 
 
 def _digamma(xp: Any, x: Any) -> Any:
-    x = _floating(xp, x)
+    x = _floating(xp, x, "digamma")
     native = _native(xp, "digamma")
     if native is not None:
         return native(x)
@@ -171,7 +175,7 @@ def _polygamma(xp: Any, n: int, x: Any) -> Any:
     zeta by recurrence up to ``10 + n`` and its Euler-Maclaurin tail."""
     if n == 0:
         return _digamma(xp, x)
-    x = _floating(xp, x)
+    x = _floating(xp, x, "polygamma")
     native = _native(xp, "polygamma")
     if native is not None:
         return native(n, x)
@@ -317,7 +321,7 @@ def _erfc_pos(xp: Any, a: Any) -> Any:
 
 
 def _erfc(xp: Any, x: Any) -> Any:
-    x = _floating(xp, x)
+    x = _floating(xp, x, "erfc")
     native = _native(xp, "erfc")
     if native is not None:
         return native(x)
@@ -338,7 +342,7 @@ erfc = rules.unary(
 
 
 def _erfinv(xp: Any, x: Any) -> Any:
-    x = _floating(xp, x)
+    x = _floating(xp, x, "erfinv")
     native = _native(xp, "erfinv")
     if native is not None:
         return native(x)
@@ -391,7 +395,7 @@ erfinv = rules.unary(
 def _bessel_i(xp: Any, nu: int, x: Any) -> Any:
     """The modified Bessel function ``I_nu`` (``nu`` 0 or 1): the power series up to 30,
     the asymptotic expansion above."""
-    x = _floating(xp, x)
+    x = _floating(xp, x, "i0")
     a = xp.abs(x)
     s = xp.clip(a, 0.0, 30.0)
     q = s * s * 0.25
@@ -416,7 +420,7 @@ def _bessel_i(xp: Any, nu: int, x: Any) -> Any:
 
 
 def _i0(xp: Any, x: Any) -> Any:
-    x = _floating(xp, x)
+    x = _floating(xp, x, "i0")
     special = getattr(xp, "special", None)
     native = getattr(special, "i0", None) if special is not None else None
     native = native or fast_path("special_i0", xp)  # JAX's (NumPy's warns at inf)
@@ -521,7 +525,7 @@ def _igamma_density(xp: Any, a: Any, x: Any) -> Any:
 def _igamma_node(name: str, upper: bool) -> type:
     def forward(ctx: Any, a: Any, x: Any) -> Any:
         xp = ctx.xp
-        a, x = promote_operands(xp, _floating(xp, a), _floating(xp, x))
+        a, x = promote_operands(xp, _floating(xp, a, name), _floating(xp, x, name))
         ctx.save_for_backward(a, x)
         return _igamma(xp, a, x, upper)
 

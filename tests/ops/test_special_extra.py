@@ -85,6 +85,17 @@ def test_integer_input_gives_default_float():
         _check(y, getattr(torch, name)(torch.tensor([1.0, 2.0])), rtol=1e-6)
 
 
+def test_complex_input_is_refused():
+    z = anygrad.tensor([1.0 + 1.0j])
+    with pytest.raises(RuntimeError):
+        torch.lgamma(torch.tensor([1.0 + 1.0j]))
+    for name in ("lgamma", "digamma", "erfc", "erfinv", "i0"):
+        with pytest.raises(TypeError, match=f"{name}: expected a real"):
+            getattr(anygrad, name)(z)
+    with pytest.raises(TypeError, match="igamma: expected a real"):
+        anygrad.igamma(z, z)
+
+
 def test_igamma_edges_and_grid_match_torch(backend):
     a = [0.0, 1.0, 2.0, -1.0, 0.0, 1.0, INF, 3.0, 0.5, 0.5, 40.0, 40.0, 3.0, 0.1, 1e-3]
     x = [1.0, 0.0, -1.0, 1.0, 0.0, INF, 1.0, INF, 0.25, 9.0, 35.0, 45.0, 2.5, 1e-5, 50.0]
