@@ -3,7 +3,9 @@
 For each registered operation this module makes
 
 - the PyTorch-style ``anygrad`` function (its ``torch_args`` taken by position, PyTorch's
-  ``dim``/``keepdim`` accepted beside the standard's ``axis``/``keepdims``) and its aliases;
+  ``dim``/``keepdim`` accepted beside the standard's ``axis``/``keepdims``; or the entry's
+  ``torch_face`` where PyTorch's defaults differ, as ``var``'s ``correction=1``) and its
+  aliases;
 - the Tensor method(s) named by ``method``, and their in-place variants (``exp_``) where
   the entry has ``inplace=True``;
 - the Tensor's Python operators listed in ``operators`` (``__add__``, reflected
