@@ -80,6 +80,12 @@ from .nn.functional import (  # noqa: E402
     celu, celu_, cosine_similarity, pairwise_distance, relu_, rrelu, rrelu_, selu_, threshold,
     threshold_,
 )
+# PyTorch's top-level spellings of nn.functional layers (torch.conv2d is F.conv2d).
+from .nn.functional import (  # noqa: E402
+    adaptive_avg_pool1d, avg_pool1d, bilinear, channel_shuffle, conv1d, conv2d, conv3d, conv_tbc,
+    conv_transpose1d, conv_transpose2d, conv_transpose3d, native_channel_shuffle, pixel_shuffle,
+    pixel_unshuffle,
+)
 from . import cpu  # noqa: E402 - torch.cpu, for get_device_module
 from . import func  # noqa: E402 - torch.func's counterpart
 from .func import vmap  # noqa: E402
@@ -115,5 +121,8 @@ __all__ = [
     "e", "pi", "inf", "nan", "newaxis",
     "celu", "celu_", "cosine_similarity", "pairwise_distance", "relu_", "rrelu", "rrelu_",
     "selu_", "threshold", "threshold_",
+    "adaptive_avg_pool1d", "avg_pool1d", "bilinear", "channel_shuffle", "conv1d", "conv2d",
+    "conv3d", "conv_tbc", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle",
     *ops.__all__,
 ]

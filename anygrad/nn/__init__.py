@@ -15,6 +15,7 @@ from . import functional, init, parallel, utils
 from .module import Module
 from .modules import *  # noqa: F401,F403
 from .modules import __all__ as _modules_all
-from .parameter import Buffer, Parameter
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
-__all__ = ["Module", "Parameter", "Buffer", "functional", "init", "utils", *_modules_all]
+__all__ = ["Module", "Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer",
+           "functional", "init", "utils", *_modules_all]

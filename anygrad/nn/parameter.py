@@ -6,7 +6,7 @@ from typing import Any
 
 from ..tensor import Tensor, _make_tensor, _share
 
-__all__ = ["Parameter", "Buffer"]
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "is_lazy"]
 
 
 class Parameter(Tensor):
@@ -42,6 +42,103 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+class _Uninitialized:
+    """A placeholder for a tensor whose shape is not known yet (lazy modules).
+
+    It holds no values (an empty tensor of the requested dtype and device) until
+    :meth:`materialize` gives it a shape, in place: the same object then becomes a plain
+    ``cls_to_become`` (a Parameter or a Tensor), so an optimizer or a hook that kept it sees
+    the materialised tensor.
+    """
+
+    __slots__ = ()
+    cls_to_become: type = Tensor
+
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
+        """Give the tensor ``shape`` (uninitialised values), ``device`` and ``dtype``."""
+        import anygrad
+
+        if isinstance(shape, int):
+            shape = (shape,)
+        new = anygrad.empty(tuple(shape), dtype=dtype or self.dtype,
+                            device=device if device is not None else self.device,
+                            backend=self._backend)
+        self.__class__ = self.cls_to_become
+        move_(self, new)
+
+    @property
+    def shape(self) -> Any:
+        raise ValueError(
+            f"Attempted to use an uninitialized {type(self).__name__}: its shape is only known "
+            f"after the lazy module's first call (or materialize(shape))")
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}>"
+
+
+def _placeholder(cls: type, requires_grad: bool, device: Any, dtype: Any) -> Any:
+    import anygrad
+
+    t = _share(_make_tensor(None, anygrad.empty(0)._backend),
+               anygrad.empty(0, dtype=dtype, device=device))
+    t.__class__ = cls
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+class UninitializedParameter(_Uninitialized, Parameter):
+    """A :class:`Parameter` of a shape not known yet; ``materialize(shape)`` makes it a
+    Parameter in place (lazy modules do at their first call).
+
+    Examples
+    --------
+    >>> from anygrad import nn
+    >>> p = nn.UninitializedParameter()
+    >>> p.materialize((2, 3))
+    >>> type(p).__name__, tuple(p.shape)
+    ('Parameter', (2, 3))
+    """
+
+    __slots__ = ()
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad: bool = True, device: Any = None,
+                dtype: Any = None) -> "UninitializedParameter":
+        return _placeholder(cls, requires_grad, device, dtype)
+
+    def __init__(self, requires_grad: bool = True, device: Any = None, dtype: Any = None) -> None:
+        pass
+
+
+class UninitializedBuffer(_Uninitialized, Tensor):
+    """A buffer Tensor of a shape not known yet; ``materialize(shape)`` makes it a Tensor.
+
+    Examples
+    --------
+    >>> from anygrad import nn
+    >>> b = nn.UninitializedBuffer()
+    >>> b.materialize(4)
+    >>> tuple(b.shape)
+    (4,)
+    """
+
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad: bool = False, device: Any = None,
+                dtype: Any = None) -> "UninitializedBuffer":
+        return _placeholder(cls, requires_grad, device, dtype)
+
+    def __init__(self, requires_grad: bool = False, device: Any = None, dtype: Any = None) -> None:
+        pass
+
+
+def is_lazy(param: Any) -> bool:
+    """Whether ``param`` is an uninitialised parameter or buffer (of a lazy module)."""
+    return isinstance(param, _Uninitialized)
 
 
 class Buffer:

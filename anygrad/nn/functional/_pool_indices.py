@@ -351,7 +351,7 @@ def _fractional(op: str, dims: int, input: Any, kernel_size: Any, output_size: A
     sizes = tuple(x.shape[2:])
     if output_size is None:
         if output_ratio is None:
-            raise ValueError(f"{op}: fractional max pooling requires output_size or output_ratio")
+            raise ValueError(f"{op} requires output_size or output_ratio, got neither")
         ratio = output_ratio if isinstance(output_ratio, (tuple, list)) else (output_ratio,) * dims
         if len(ratio) == 1:
             ratio = tuple(ratio) * dims

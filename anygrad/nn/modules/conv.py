@@ -1,4 +1,4 @@
-"""Convolution layers: Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d."""
+"""Convolution layers: Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from ..functional._util import pair
 from ..module import Module
 from ._base import factory_kwargs, new_parameter
 
-__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d"]
+__all__ = ["Conv1d", "Conv2d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 
 class _ConvNd(Module):
@@ -171,4 +171,27 @@ class ConvTranspose1d(ConvTranspose2d):
     def forward(self, input: Any, output_size: Any = None) -> Any:  # noqa: A002
         op = self.output_padding if output_size is None else self._output_padding(input, output_size)
         return _conv.conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding, op,
+                                      self.groups, self.dilation)
+
+
+class ConvTranspose3d(ConvTranspose2d):
+    """3-D transposed convolution over ``(N, C, D, H, W)``; weight ``(in, out/groups, kd, kh, kw)``.
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> from anygrad import nn
+    >>> nn.ConvTranspose3d(2, 3, 2, stride=2)(anygrad.randn(1, 2, 2, 3, 3)).shape
+    anygrad.Size([1, 3, 4, 6, 6])
+    """
+
+    _dims = 3
+
+    def _tuple(self, v: Any) -> tuple:
+        return _conv._triple(v, "size", type(self).__name__)
+
+    def forward(self, input: Any, output_size: Any = None) -> Any:  # noqa: A002
+        x = input if input.ndim == 5 else input[None]
+        op = self.output_padding if output_size is None else self._output_padding(x, output_size)
+        return _conv.conv_transpose3d(input, self.weight, self.bias, self.stride, self.padding, op,
                                       self.groups, self.dilation)

@@ -7,7 +7,7 @@ from typing import Any
 from .. import functional as F
 from ..module import Module
 
-__all__ = ["PixelShuffle", "PixelUnshuffle", "Upsample", "Unfold", "Fold"]
+__all__ = ["PixelShuffle", "PixelUnshuffle", "ChannelShuffle", "Upsample", "Unfold", "Fold"]
 
 
 class PixelShuffle(Module):
@@ -102,3 +102,25 @@ class Fold(Module):
     def extra_repr(self) -> str:
         return (f"output_size={self.output_size}, kernel_size={self.kernel_size}, "
                 f"dilation={self.dilation}, padding={self.padding}, stride={self.stride}")
+
+
+class ChannelShuffle(Module):
+    """Interleave the channels of ``(N, C, *)`` across ``groups`` (ShuffleNet).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> from anygrad import nn
+    >>> nn.ChannelShuffle(2)(anygrad.arange(4.0).reshape(1, 4, 1)).flatten().tolist()
+    [0.0, 2.0, 1.0, 3.0]
+    """
+
+    def __init__(self, groups: int) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input: Any) -> Any:  # noqa: A002
+        return F.channel_shuffle(input, self.groups)
+
+    def extra_repr(self) -> str:
+        return f"groups={self.groups}"

@@ -21,12 +21,23 @@ from .. import init
 from ..module import Module
 from ._base import factory_kwargs, new_parameter
 
-__all__ = ["RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell"]
+__all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 _GATES = _rnn.GATES
 
 
 class RNNBase(Module):
+    """The base of :class:`RNN`, :class:`LSTM` and :class:`GRU`: ``mode`` is ``'RNN_TANH'``,
+    ``'RNN_RELU'``, ``'LSTM'`` or ``'GRU'``; parameters ``weight_ih_l{k}[_reverse]`` and
+    friends, as PyTorch's.
+
+    Examples
+    --------
+    >>> from anygrad import nn
+    >>> isinstance(nn.LSTM(3, 4), nn.RNNBase)
+    True
+    """
+
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
                  bidirectional: bool = False, proj_size: int = 0, device: Any = None,
@@ -181,14 +192,26 @@ class GRU(RNNBase):
                          bidirectional, device=device, dtype=dtype, backend=backend)
 
 
-class _CellBase(Module):
+class RNNCellBase(Module):
+    """The base of :class:`RNNCell`, :class:`LSTMCell` and :class:`GRUCell`: weights
+    ``(num_chunks * hidden_size, input_size)`` and ``(num_chunks * hidden_size, hidden_size)``
+    (``num_chunks`` defaults to the cell's gate count), initialised as PyTorch's.
+
+    Examples
+    --------
+    >>> from anygrad import nn
+    >>> nn.RNNCellBase(3, 4, True, 2).weight_ih.shape
+    anygrad.Size([8, 3])
+    """
+
     _mode = "RNN_TANH"
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None,
-                 dtype: Any = None, *, backend: Any = None) -> None:
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 num_chunks: int | None = None, device: Any = None, dtype: Any = None, *,
+                 backend: Any = None) -> None:
         super().__init__()
         fk = factory_kwargs(device, dtype, backend)
-        gates = _GATES[self._mode] * hidden_size
+        gates = (_GATES[self._mode] if num_chunks is None else int(num_chunks)) * hidden_size
         self.input_size = input_size
         self.hidden_size = hidden_size
         self.bias = bias
@@ -212,12 +235,12 @@ class _CellBase(Module):
         return f"{self.input_size}, {self.hidden_size}"
 
 
-class RNNCell(_CellBase):
+class RNNCell(RNNCellBase):
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  nonlinearity: str = "tanh", device: Any = None, dtype: Any = None, *,
                  backend: Any = None) -> None:
         self._mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
-        super().__init__(input_size, hidden_size, bias, device, dtype, backend=backend)
+        super().__init__(input_size, hidden_size, bias, device=device, dtype=dtype, backend=backend)
 
     def forward(self, input: Any, hx: Any = None) -> Any:  # noqa: A002
         h = self._zeros(input) if hx is None else hx
@@ -225,7 +248,7 @@ class RNNCell(_CellBase):
         return cell(input, h, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
 
 
-class LSTMCell(_CellBase):
+class LSTMCell(RNNCellBase):
     _mode = "LSTM"
 
     def forward(self, input: Any, hx: Any = None) -> Any:  # noqa: A002
@@ -235,7 +258,7 @@ class LSTMCell(_CellBase):
         return F.lstm_cell(input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
 
 
-class GRUCell(_CellBase):
+class GRUCell(RNNCellBase):
     _mode = "GRU"
 
     def forward(self, input: Any, hx: Any = None) -> Any:  # noqa: A002
