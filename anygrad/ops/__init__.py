@@ -18,6 +18,7 @@ from . import torch_indexing, torch_statistics
 from . import torch_shape, torch_views
 from . import torch_linalg, torch_einsum, torch_solvers, torch_numeric  # PyTorch's linear algebra
 from . import torch_spectral  # stft, istft
+from . import torch_householder  # geqrf, orgqr, ormqr
 from . import nn_extras  # hardshrink, prelu, dist, cdist, pdist
 from ._registry import ALIASES, REGISTRY, OpSpec, register
 

@@ -428,3 +428,21 @@ def test_lowrank_factorisations_match_torch():
         assert [tuple(t.shape) for t in got] == [tuple(t.shape) for t in want]
     with pytest.raises(ValueError, match="pca_lowrank: expected 0 <= q <= min"):
         anygrad.pca_lowrank(anygrad.ones(3, 2), q=3)
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (3, 4), (2, 3, 3)])
+def test_householder_functions_match_torch(shape):
+    x = r(*shape)
+    ga, gt = anygrad.geqrf(anygrad.tensor(x)), torch.geqrf(torch.tensor(x))
+    _close(ga.a, gt.a), _close(ga.tau, gt.tau)
+    a, tau = ga.a.numpy(), ga.tau.numpy()
+    if shape[-2] >= shape[-1]:
+        _same_grads(lambda p, q: p.orgqr(q), lambda p, q: p.orgqr(q), [a, tau])
+    for left in (True, False):
+        for transpose in (False, True):
+            m = shape[-2]
+            c = r(*(shape[:-2] + ((m, 2) if left else (2, m))))
+            _same_grads(lambda p, q, o: p.ormqr(q, o, left, transpose),
+                        lambda p, q, o: p.ormqr(q, o, left, transpose), [a, tau, c])
+    z = x + 1j * r(*shape)
+    _close(anygrad.geqrf(anygrad.tensor(z)).a, torch.geqrf(torch.tensor(z)).a)
