@@ -182,7 +182,7 @@ def torch_function(name):
     return fn
 
 
-def compare_with_torch_function(spec, variant, torch_fn=None):
+def compare_with_torch_function(spec, variant, torch_fn=None, value_rtol=1e-12, grad_rtol=1e-10):
     """Assert that anygrad's values and gradients of ``spec``'s case ``variant`` are those of
     PyTorch's own function (default ``torch.<spec.name>``) on the same inputs and options."""
     name = spec.name if torch_fn is None else getattr(torch_fn, "__name__", repr(torch_fn))
@@ -195,7 +195,7 @@ def compare_with_torch_function(spec, variant, torch_fn=None):
     leaves = [torch.tensor(a, requires_grad=i in diff) for i, a in enumerate(host)]
     outs = _outputs(torch_fn(*leaves, **kwargs))
     for k, v in zip(picked, values):
-        np.testing.assert_allclose(v, outs[k].detach().numpy(), rtol=1e-12, atol=1e-12,
+        np.testing.assert_allclose(v, outs[k].detach().numpy(), rtol=value_rtol, atol=1e-12,
                                    err_msg=f"{what}: anygrad's output {k} (actual) vs torch.{name}")
     if spec.name in EXCLUDED:
         return  # torch has no derivative for it (the reason is in EXCLUDED)
@@ -207,7 +207,7 @@ def compare_with_torch_function(spec, variant, torch_fn=None):
     for i, g, w in zip(diff, grads, gs):
         w = np.zeros(host[i].shape) if w is None else w.detach().numpy()
         np.testing.assert_allclose(
-            g, w, rtol=1e-10, atol=1e-12,
+            g, w, rtol=grad_rtol, atol=1e-12,
             err_msg=f"{what}: anygrad's gradient (actual) vs torch.{name}'s for input {i}")
 
 
@@ -217,9 +217,24 @@ def _function_params():
             if spec.category in ELEMENTWISE for variant in range(len(spec.kwargs))]
 
 
+# Where PyTorch's function takes its arguments in another order, or is less accurate than
+# anygrad's: (the call, the rtol of values and gradients, why).
+FUNCTION_EXCEPTIONS = {
+    "polygamma": (lambda x, n: torch.polygamma(n, x), 2e-9,
+                  "torch.polygamma takes the order n first; its trigamma (the gradient of "
+                  "n=0, the value of n=1) is accurate to ~1e-9 only: polygamma(1, 1) is "
+                  "pi^2/6 + 8e-10 there"),
+    "digamma": (None, 2e-9, "its gradient is PyTorch's trigamma, accurate to ~1e-9 only"),
+}
+
+
 @pytest.mark.parametrize("spec, variant", _function_params())
 def test_matches_the_torch_function(spec, variant):
-    compare_with_torch_function(spec, variant)
+    torch_fn, rtol, _why = FUNCTION_EXCEPTIONS.get(spec.name, (None, None, ""))
+    if rtol is None:
+        compare_with_torch_function(spec, variant, torch_fn)
+    else:
+        compare_with_torch_function(spec, variant, torch_fn, value_rtol=rtol, grad_rtol=rtol)
 
 
 def test_function_comparison_rejects_a_wrong_entry():
