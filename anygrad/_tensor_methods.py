@@ -22,8 +22,11 @@ from . import _device, _dtype, creation, ops
 from .autograd.grad_mode import is_grad_enabled
 from .ops._inplace import inplace as _inplace
 from .ops._inplace import setitem_ as _setitem_
+from .ops import torch_shape as _torch_shape
 from .ops import torch_views as _torch_views
 from .ops import torch_extras as _torch_extras
+from .ops.shape import T as _T
+from .ops.shape import _permuted
 from .random import host_generator
 from .tensor import Tensor
 from .tensor import _RemovableHandle as _Handle
@@ -591,7 +594,7 @@ class TensorMethods:
     def T(self) -> Any:  # noqa: N802
         if self.ndim > 2:
             raise ValueError(f"T: expected a tensor with at most 2 dimensions, got {self.ndim}; use mT or permute")
-        return self if self.ndim < 2 else ops.matrix_transpose(self)
+        return self if self.ndim < 2 else _permuted(self, (1, 0))  # PermuteBackward0
 
     @property
     def mT(self) -> Any:  # noqa: N802
@@ -608,7 +611,9 @@ class TensorMethods:
         return ops.conj(self.mT) if self.dtype.kind == "c" else self.mT
 
     def t(self) -> Any:
-        return self.T
+        if self.ndim > 2:
+            raise ValueError(f"t: expected a tensor with at most 2 dimensions, got {self.ndim}")
+        return self if self.ndim < 2 else _permuted(self, (1, 0), _T)  # TBackward0
 
     def view_as(self, other: Any) -> Any:
         return ops.reshape(self, tuple(other.shape))
@@ -694,8 +699,10 @@ for _name in ("squeeze_", "unsqueeze_", "t_", "transpose_", "as_strided_", "resi
 TensorMethods.swapaxes_ = TensorMethods.swapdims_ = _torch_views.transpose_
 # float_power_ keeps the tensor's dtype only where it is the result's (float64), as PyTorch.
 TensorMethods.float_power_ = _torch_extras.float_power_
+# PyTorch's forms of repeat_interleave (counts only, one-element counts, output_size), which
+# the entry ``repeat`` (the standard's name) does not take.
+TensorMethods.repeat_interleave = _torch_shape.repeat_interleave
 del _name
-
 
 
 def attach() -> None:

@@ -97,6 +97,9 @@ _QUANTIZED = _names(
     " fake_quantize_per_tensor_affine choose_qparams_optimized fused_moving_avg_obs_fake_quant"
     " empty_quantized"
 )
+# Operations whose names merely end in "_copy" (documented, and not a functionalised view).
+_NOT_VIEW_COPIES = {"index_copy", "narrow_copy"}
+
 _JIT = _names(
     "compile fork wait cond while_loop parse_ir parse_schema parse_type_comment"
     " import_ir_module import_ir_module_from_buffer merge_type_from_type_comment"
@@ -220,7 +223,7 @@ RULES: tuple[Rule, ...] = (
          "`wait`, and the functionalised `*_copy` variants of views that compilers use.",
          lambda m, n, o: n in _JIT or n.startswith(("Script", "sym_", "Sym"))
          or (m == "torch" and n.endswith("Type") and _kind(o) == "class")
-         or (m == "torch" and n.endswith("_copy"))),
+         or (m == "torch" and n.endswith("_copy") and n not in _NOT_VIEW_COPIES)),
     Rule("internals", "dispatcher and C++ internals exposed in Python (`DispatchKey`, "
          "`Tag`, `DisableTorchFunction`, the `__torch_function__` helpers of "
          "`torch.nn.functional`, loggers, benchmarks, `as_subclass`, `unsafe_split`...).",

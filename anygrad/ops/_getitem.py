@@ -275,6 +275,22 @@ class GetItem(Function):
     def backward(ctx: Any, gy: Any) -> Any:
         return ctx.plan.undo(ctx.xp, ctx._backend.xp, gy)
 
+    def name(self) -> str:
+        # PyTorch records one node per indexing step; the last step is the one a program
+        # sees: an index array (Index), an integer (Select), a slice (Slice), None (Unsqueeze).
+        plan = self.plan
+        if plan.adv is not None:
+            return "IndexBackward0"
+        basic = plan.basic if plan.basic is not None else ()
+        for k, n in reversed(tuple(zip(basic, plan.exp_shape))):
+            if isinstance(k, int):
+                return "SelectBackward0"
+            if isinstance(k, slice) and k.indices(n) != (0, n, 1):
+                return "SliceBackward0"
+        if plan.exp_shape != plan.in_shape:
+            return "UnsqueezeBackward0"
+        return "AliasBackward0"
+
 
 def getitem(x: Any, key: Any, /) -> Any:
     """``x[key]`` with NumPy semantics: ints, slices (any step), ``...``, ``None``, integer

@@ -372,7 +372,7 @@ register(OpSpec("log_softmax", log_softmax, ref=_log_softmax_ref,
                 category="activation", method="log_softmax", torch_args=("dim",)))
 
 
-class LogSumExp(Function):
+class Logsumexp(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, axes: tuple, keepdims: bool) -> Any:
         xp = ctx.xp
@@ -412,7 +412,7 @@ def logsumexp(x: Any, /, *, axis: Any = None, keepdims: bool = False, dim: Any =
         axis = dim
     if keepdim is not None:
         keepdims = keepdim
-    return LogSumExp.apply(x, normalize_axis(axis, len(_shape(x)), "logsumexp"), bool(keepdims))
+    return Logsumexp.apply(x, normalize_axis(axis, len(_shape(x)), "logsumexp"), bool(keepdims))
 
 
 register(OpSpec("logsumexp", logsumexp,

@@ -13,7 +13,7 @@ from ._registry import OpSpec, register
 __all__ = ["astype", "to_backend"]
 
 
-class AsType(Function):
+class ToCopy(Function):  # PyTorch's name for a dtype conversion (ToCopyBackward0)
     @staticmethod
     def forward(ctx: Any, x: Any, native: Any) -> Any:
         xp = ctx.xp
@@ -38,7 +38,7 @@ def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> A
     if not copy and isinstance(x, Tensor) and x._data.dtype == native:
         out = x  # the standard: copy=False returns the input when the dtype matches
     else:
-        out = AsType.apply(x, native)
+        out = ToCopy.apply(x, native)
     if device is not None:
         out = to_backend(out, backend.name, device)
     return out

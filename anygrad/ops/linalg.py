@@ -20,7 +20,7 @@ from ._registry import OpSpec, register
 from ._operands import conj_if_complex
 from .reduction import Extremum, _options, expand_reduced, normalize_axis
 from .reduction import sum as _sum
-from .shape import _permute_fn, reshape
+from .shape import SqueezeLast, UnsafeView, Unsqueeze, _permute_fn, _reshaped, broadcast_to, reshape
 
 __all__ = ["matmul", "matrix_transpose", "tensordot", "vecdot", "outer", "diagonal", "trace",
            "cross", "vector_norm", "matrix_norm", "norm"]
@@ -34,6 +34,9 @@ class MatrixTranspose(Function):
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
         return ctx.xp.matrix_transpose(gy)
+
+    def name(self) -> str:
+        return "TransposeBackward0"  # PyTorch's mT
 
 
 def matrix_transpose(x: Any, /) -> Any:
@@ -83,6 +86,23 @@ class Matmul(Function):
         return gx, gyy
 
 
+# The product under the names PyTorch records for each case of matmul (one backward).
+class Mm(Matmul):
+    """Two matrices."""
+
+
+class Mv(Matmul):
+    """A matrix and a vector."""
+
+
+class Dot(Matmul):
+    """Two vectors."""
+
+
+class Bmm(Matmul):
+    """Two stacks of matrices of the same batch shape."""
+
+
 def matmul(x1: Any, x2: Any, /) -> Any:
     """Matrix product with NumPy's rules for 1-D operands and batch broadcasting.
 
@@ -98,6 +118,31 @@ def matmul(x1: Any, x2: Any, /) -> Any:
         raise ValueError(f"matmul: operands must be at least 1-D, got shapes {xs} and {ys}")
     if xs[-1] != (ys[0] if len(ys) == 1 else ys[-2]):
         raise ValueError(f"matmul: shapes {xs} and {ys} do not align")
+    nx, ny = len(xs), len(ys)
+    if nx <= 2 and ny <= 2:
+        if nx == 2:
+            return (Mm if ny == 2 else Mv).apply(x1, x2)
+        if ny == 1:
+            return Dot.apply(x1, x2)
+        # A vector times a matrix: a one-row matrix product, as PyTorch records it.
+        row = _reshaped(x1, (1,) + xs, "matmul", None, Unsqueeze)
+        return _reshaped(Mm.apply(row, x2), (ys[1],), "matmul", None, SqueezeLast)
+    if not isinstance(x1, Tensor) or not isinstance(x2, Tensor):
+        return Matmul.apply(x1, x2)
+    if ny == 2:
+        # A stack of matrices times one matrix: one matrix product over the merged rows.
+        rows = _reshaped(x1, (math.prod(xs[:-1]), xs[-1]), "matmul", None)
+        return _reshaped(Mm.apply(rows, x2), xs[:-1] + (ys[-1],), "matmul", None, UnsafeView)
+    if nx >= 3 and ny >= 3:
+        batch = tuple(np.broadcast_shapes(xs[:-2], ys[:-2]))
+        if xs[:-2] != batch:
+            x1 = broadcast_to(x1, batch + xs[-2:])
+        if ys[:-2] != batch:
+            x2 = broadcast_to(x2, batch + ys[-2:])
+        n = math.prod(batch)
+        a = _reshaped(x1, (n,) + xs[-2:], "matmul", None)
+        b = _reshaped(x2, (n,) + ys[-2:], "matmul", None)
+        return _reshaped(Bmm.apply(a, b), batch + (xs[-2], ys[-1]), "matmul", None, UnsafeView)
     return Matmul.apply(x1, x2)
 
 
@@ -331,7 +376,7 @@ register(OpSpec("cross", cross, ref=lambda a, b, axis=-1: np.cross(a, b, axis=ax
 
 
 # -- norms ---------------------------------------------------------------------------------
-class VectorNorm(Function):
+class LinalgVectorNorm(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, axes: tuple, keepdims: bool, ord: float) -> Any:  # noqa: A002
         xp = ctx.xp
@@ -387,7 +432,7 @@ def vector_norm(x: Any, /, *, axis: Any = None, keepdims: bool = False, ord: flo
     tensor(5.)
     """
     axis, keepdims = _options(axis, keepdims, dim, keepdim)
-    return VectorNorm.apply(x, normalize_axis(axis, len(x.shape), "vector_norm"), keepdims, ord)
+    return LinalgVectorNorm.apply(x, normalize_axis(axis, len(x.shape), "vector_norm"), keepdims, ord)
 
 
 register(OpSpec("vector_norm", vector_norm,

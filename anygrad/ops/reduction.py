@@ -94,6 +94,12 @@ class Sum(Function):
         return expand_reduced(ctx.xp, gy, ctx.shape, ctx.axes, ctx.keepdims), None, None, None
 
 
+# PyTorch numbers its reductions' nodes by overload: 0 over everything, 1 over given dims.
+class SumDim(Sum):
+    def name(self) -> str:
+        return "SumBackward1"
+
+
 def sum(  # noqa: A001 - the Array API name
     x: Any, /, *, axis: Any = None, dtype: Any = None, keepdims: bool = False,
     dim: Any = None, keepdim: bool | None = None,
@@ -108,7 +114,8 @@ def sum(  # noqa: A001 - the Array API name
     """
     axis, keepdims = _options(axis, keepdims, dim, keepdim)
     native = None if dtype is None else _backend_of(x).to_native(dtype)
-    return Sum.apply(x, normalize_axis(axis, len(_shape(x)), "sum"), keepdims, native)
+    node = Sum if axis is None else SumDim
+    return node.apply(x, normalize_axis(axis, len(_shape(x)), "sum"), keepdims, native)
 
 
 _AXES = ({}, {"axis": 0}, {"axis": -1, "keepdims": True}, {"axis": (0, 1)})
@@ -150,6 +157,11 @@ class Prod(Function):
         return gx, None, None, None
 
 
+class ProdDim(Prod):
+    def name(self) -> str:
+        return "ProdBackward1"
+
+
 def prod(
     x: Any, /, *, axis: Any = None, dtype: Any = None, keepdims: bool = False,
     dim: Any = None, keepdim: bool | None = None,
@@ -168,7 +180,8 @@ def prod(
     """
     axis, keepdims = _options(axis, keepdims, dim, keepdim)
     native = None if dtype is None else _backend_of(x).to_native(dtype)
-    return Prod.apply(x, normalize_axis(axis, len(_shape(x)), "prod"), keepdims, native)
+    node = Prod if axis is None else ProdDim
+    return node.apply(x, normalize_axis(axis, len(_shape(x)), "prod"), keepdims, native)
 
 
 register(OpSpec("prod", prod, ref=lambda x, **k: np.prod(x, **k), method="prod",
@@ -190,6 +203,11 @@ class Mean(Function):
         return expand_reduced(ctx.xp, gy / _max(n, 1), ctx.shape, ctx.axes, ctx.keepdims), None, None
 
 
+class MeanDim(Mean):
+    def name(self) -> str:
+        return "MeanBackward1"
+
+
 def mean(
     x: Any, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None,
     keepdim: bool | None = None, dtype: Any = None,
@@ -200,7 +218,8 @@ def mean(
         from .conversion import astype
 
         x = astype(x, dtype)
-    return Mean.apply(x, normalize_axis(axis, len(_shape(x)), "mean"), keepdims)
+    node = Mean if axis is None else MeanDim
+    return node.apply(x, normalize_axis(axis, len(_shape(x)), "mean"), keepdims)
 
 
 register(OpSpec("mean", mean, ref=lambda x, **k: np.mean(x, **k), method="mean",
@@ -230,6 +249,9 @@ class Var(Function):
             s = expand_reduced(xp, out, ctx.shape, ctx.axes, ctx.keepdims)
             return g * centered / (s * ctx.denom), None, None, None, None
         return g * centered * (2.0 / ctx.denom), None, None, None, None
+
+    def name(self) -> str:
+        return "StdBackward0" if self.std else "VarBackward0"
 
 
 def _correction(correction: Any, unbiased: Any) -> float:
@@ -307,6 +329,26 @@ class Extremum(Function):
         return xp.where(ctx.mask, g / ctx.count, xp.zeros_like(g)), None, None, None
 
 
+# PyTorch's names: amax/amin (and the standard's max/min over axes, their equivalent), and
+# max()/min() over everything (overload 1; overload 0 is max(x, dim) below).
+class Amax(Extremum):
+    pass
+
+
+class Amin(Extremum):
+    pass
+
+
+class MaxAll(Extremum):
+    def name(self) -> str:
+        return "MaxBackward1"
+
+
+class MinAll(Extremum):
+    def name(self) -> str:
+        return "MinBackward1"
+
+
 class ExtremumDim(Function):
     """PyTorch's ``max(x, dim)``: values and indices; the gradient goes to the index."""
 
@@ -325,6 +367,7 @@ class ExtremumDim(Function):
             idx = xp.reshape(idx, tuple(values.shape))
         idx = xp.astype(idx, xp.int64)
         ctx.mark_non_differentiable(idx)
+        ctx.is_max = is_max
         return values, idx
 
     @staticmethod
@@ -332,6 +375,9 @@ class ExtremumDim(Function):
         xp = ctx.xp
         g = expand_reduced(xp, gy, ctx.shape, ctx.axes, ctx.keepdims)
         return xp.where(ctx.mask, g, xp.zeros_like(g)), None, None, None
+
+    def name(self) -> str:
+        return "MaxBackward0" if self.is_max else "MinBackward0"
 
 
 def _extremum(op: str, is_max: bool, x: Any, args: tuple, axis: Any, keepdims: bool,
@@ -356,7 +402,8 @@ def _extremum(op: str, is_max: bool, x: Any, args: tuple, axis: Any, keepdims: b
         return ValuesIndices(values, indices)
     if keepdim is not None:
         keepdims = keepdim
-    return Extremum.apply(x, normalize_axis(axis, ndim, op), bool(keepdims), is_max)
+    node = (MaxAll if is_max else MinAll) if axis is None else (Amax if is_max else Amin)
+    return node.apply(x, normalize_axis(axis, ndim, op), bool(keepdims), is_max)
 
 
 def max(  # noqa: A001 - the Array API name
@@ -401,14 +448,14 @@ def amax(x: Any, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None
          keepdim: bool | None = None) -> Any:
     """Maximum over ``axis`` (all by default); the gradient is shared evenly among ties."""
     axis, keepdims = _options(axis, keepdims, dim, keepdim)
-    return Extremum.apply(x, normalize_axis(axis, len(_shape(x)), "amax"), keepdims, True)
+    return Amax.apply(x, normalize_axis(axis, len(_shape(x)), "amax"), keepdims, True)
 
 
 def amin(x: Any, /, *, axis: Any = None, keepdims: bool = False, dim: Any = None,
          keepdim: bool | None = None) -> Any:
     """Minimum over ``axis`` (all by default); the gradient is shared evenly among ties."""
     axis, keepdims = _options(axis, keepdims, dim, keepdim)
-    return Extremum.apply(x, normalize_axis(axis, len(_shape(x)), "amin"), keepdims, False)
+    return Amin.apply(x, normalize_axis(axis, len(_shape(x)), "amin"), keepdims, False)
 
 
 register(OpSpec("amax", amax, ref=lambda x, **k: np.max(x, **k), method="amax",
@@ -428,7 +475,7 @@ def _drop_initial(g: Any, axis: int) -> Any:
     return g[(slice(None),) * axis + (slice(1, None), Ellipsis)]
 
 
-class CumulativeSum(Function):
+class Cumsum(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, axis: int, dtype: Any, include_initial: bool) -> Any:
         ctx.axis, ctx.initial = axis, include_initial
@@ -462,14 +509,14 @@ def cumulative_sum(x: Any, /, *, axis: int | None = None, dtype: Any = None,
     """
     axis = _cum_axis(x, dim if dim is not None else axis, "cumulative_sum")
     native = None if dtype is None else _backend_of(x).to_native(dtype)
-    return CumulativeSum.apply(x, axis, native, bool(include_initial))
+    return Cumsum.apply(x, axis, native, bool(include_initial))
 
 
 register(OpSpec("cumulative_sum", cumulative_sum, ref=lambda x, axis: np.cumsum(x, axis=axis),
                 method="cumsum", category="reduction", kwargs=({"axis": 0}, {"axis": -1}), aliases=("cumsum",), inplace=True, torch_args=("dim",)))
 
 
-class CumulativeProd(Function):
+class Cumprod(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, axis: int, dtype: Any, include_initial: bool) -> Any:
         xp = ctx.xp
@@ -514,7 +561,7 @@ def cumulative_prod(x: Any, /, *, axis: int | None = None, dtype: Any = None,
     """
     axis = _cum_axis(x, dim if dim is not None else axis, "cumulative_prod")
     native = None if dtype is None else _backend_of(x).to_native(dtype)
-    return CumulativeProd.apply(x, axis, native, bool(include_initial))
+    return Cumprod.apply(x, axis, native, bool(include_initial))
 
 
 register(OpSpec("cumulative_prod", cumulative_prod, ref=lambda x, axis: np.cumprod(x, axis=axis),

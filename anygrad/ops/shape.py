@@ -58,6 +58,39 @@ class Reshape(Function):
         return ctx.xp.reshape(gy, ctx.in_shape), None
 
 
+# The reshape node under the names PyTorch records, so that a program walking or printing
+# the graph (the tutorials do) sees what it sees under PyTorch. One backward for all.
+class View(Reshape):
+    """A reshape that shares its input's memory (``view``, ``reshape``, ``flatten``...)."""
+
+
+class UnsafeView(Reshape):
+    """A reshape that copied (a non-contiguous input), or of a product's fresh result."""
+
+
+class Unsqueeze(Reshape):
+    """A new axis of size 1."""
+
+
+class Squeeze(Reshape):
+    """``squeeze()``: every size-1 axis removed."""
+
+
+class SqueezeDim(Reshape):
+    def name(self) -> str:  # squeeze(dim)
+        return "SqueezeBackward1"
+
+
+class SqueezeDims(Reshape):
+    def name(self) -> str:  # squeeze((dim, ...))
+        return "SqueezeBackward2"
+
+
+class SqueezeLast(Reshape):
+    def name(self) -> str:  # the axis a matrix product added for a 1-D operand
+        return "SqueezeBackward4"
+
+
 # -- view recipes: f(xp, array), replayed by functional views (see tensor.ViewFn) -------------
 def _reshape_fn(xp: Any, a: Any, shape: tuple) -> Any:
     return xp.reshape(a, shape)
@@ -79,12 +112,12 @@ def _reshaped(x: Any, shape: tuple, op: str, view: bool | None, node: type | Non
     """``x`` reshaped: a view when the layout allows it (PyTorch's rule), else a copy.
 
     ``view=True`` (``Tensor.view``) raises instead of copying; ``view=False`` always copies.
-    ``node`` is a ``Reshape`` subclass recording the step under another of PyTorch's names
-    (``ViewBackward0`` inside ``linear``); a view shares its base's version counter either way.
+    The node is PyTorch's: ``ViewBackward0`` for a view, ``UnsafeViewBackward0`` for a copy,
+    unless ``node`` (a ``Reshape`` subclass: ``Unsqueeze``, ``Squeeze``...) names the step; a
+    view shares its base's version counter either way.
     """
-    node = node or Reshape
     if not isinstance(x, Tensor):
-        return node.apply(x, shape)
+        return (node or View).apply(x, shape)
     backend = x._backend
     arr = None
     if view is not False:
@@ -99,11 +132,12 @@ def _reshaped(x: Any, shape: tuple, op: str, view: bool | None, node: type | Non
                 f"{tuple(x.shape)} to {shape}: at least one dimension spans across two "
                 "contiguous subspaces); use .reshape(...) instead"
             )
+        node = node or UnsafeView  # PyTorch: a copy, then an unsafe view of it
         if view is False:  # copy=True: never share memory, even where a view was possible
             xp = backend.xp
             return node.apply(x, shape, out=xp.asarray(xp.reshape(x._data, shape), copy=True))
         return node.apply(x, shape)
-    return make_view(node.apply(x, shape, out=arr), x, partial(_reshape_fn, shape=shape))
+    return make_view((node or View).apply(x, shape, out=arr), x, partial(_reshape_fn, shape=shape))
 
 
 def _flat_index(x: Tensor) -> Any:
@@ -149,7 +183,7 @@ register(OpSpec("reshape", reshape, ref=lambda x, shape: np.reshape(x, shape), m
                 category="shape", kwargs=({"shape": (-1,)}, {"shape": (2, -1)}), torch_args=("*shape",)))
 
 
-class BroadcastTo(Function):
+class Expand(Function):  # PyTorch's name: ExpandBackward0
     @staticmethod
     def forward(ctx: Any, x: Any, shape: tuple) -> Any:
         return ctx.xp.broadcast_to(x, shape)
@@ -169,12 +203,12 @@ def broadcast_to(x: Any, /, shape: Any) -> Any:
     if lead < 0 or any(s not in (1, t) for s, t in zip(src, shape[lead:])):
         raise ValueError(f"broadcast_to: cannot broadcast shape {src} to {shape}")
     if not isinstance(x, Tensor):
-        return BroadcastTo.apply(x, shape)
+        return Expand.apply(x, shape)
     if shape == src:
         return _reshaped(x, shape, "broadcast_to", None)
     overlap = any(t != 1 for t in shape[:lead]) or any(
         s == 1 and t != 1 for s, t in zip(src, shape[lead:]))
-    return make_view(BroadcastTo.apply(x, shape), x, partial(_broadcast_fn, shape=shape),
+    return make_view(Expand.apply(x, shape), x, partial(_broadcast_fn, shape=shape),
                      overlap=overlap)
 
 
@@ -210,7 +244,7 @@ def _axes_tuple(axis: Any) -> tuple:
 
 
 # -- permutations -------------------------------------------------------------------------
-class PermuteDims(Function):
+class Permute(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, axes: tuple) -> Any:
         ctx.axes = axes
@@ -240,8 +274,16 @@ def permute_dims(x: Any, /, axes: Any) -> Any:
     return _permuted(x, axes)
 
 
-def _permuted(x: Any, axes: tuple) -> Any:
-    out = PermuteDims.apply(x, axes)
+class Transpose(Permute):
+    """Two axes exchanged (``transpose``, ``swapaxes``, ``mT``)."""
+
+
+class T(Permute):
+    """``Tensor.t()``."""
+
+
+def _permuted(x: Any, axes: tuple, node: type = Permute) -> Any:
+    out = node.apply(x, axes)
     if isinstance(x, Tensor):
         make_view(out, x, partial(_permute_fn, axes=axes))
     return out
@@ -258,7 +300,7 @@ def swapaxes(x: Any, axis1: int, axis2: int, /) -> Any:
     a, b = _axis(axis1, ndim, "swapaxes"), _axis(axis2, ndim, "swapaxes")
     axes = list(range(ndim))
     axes[a], axes[b] = axes[b], axes[a]
-    return _permuted(x, tuple(axes))
+    return _permuted(x, tuple(axes), Transpose)
 
 
 register(OpSpec("swapaxes", aliases=("transpose",), fn=swapaxes,
@@ -298,7 +340,7 @@ def expand_dims(x: Any, /, axis: Any = 0, *, dim: Any = None) -> Any:
     norm = sorted(_axis(a, out_ndim, "expand_dims") for a in axes)
     for a in norm:
         shape.insert(a, 1)
-    return _reshaped(x, tuple(shape), "expand_dims", None)
+    return _reshaped(x, tuple(shape), "expand_dims", None, Unsqueeze)
 
 
 register(OpSpec("expand_dims", aliases=("unsqueeze",), fn=expand_dims, ref=lambda x, axis: np.expand_dims(x, axis),
@@ -309,6 +351,8 @@ def squeeze(x: Any, /, axis: Any = None, *, dim: Any = None) -> Any:
     """``x`` without the size-1 axes ``axis`` (all size-1 axes when ``axis`` is None); the
     standard's ``axis`` must name size-1 axes, PyTorch's ``dim`` skips the others."""
     shape = tuple(x.shape)
+    given = axis if dim is None else dim
+    node = Squeeze if given is None else SqueezeDims if isinstance(given, (tuple, list)) else SqueezeDim
     if dim is not None and axis is None and shape:
         # PyTorch's dim: a listed dimension of another size than 1 is left in place.
         dims = dim if isinstance(dim, (tuple, list)) else (dim,)
@@ -324,7 +368,7 @@ def squeeze(x: Any, /, axis: Any = None, *, dim: Any = None) -> Any:
                     f"squeeze: cannot remove axis {a} of size {shape[a]} (shape {shape}); "
                     "only axes of size 1 can be squeezed"
                 )
-    return _reshaped(x, tuple(s for i, s in enumerate(shape) if i not in axes), "squeeze", None)
+    return _reshaped(x, tuple(s for i, s in enumerate(shape) if i not in axes), "squeeze", None, node)
 
 
 register(OpSpec("squeeze", squeeze, ref=lambda x, axis=None: np.squeeze(x, axis),
@@ -421,7 +465,7 @@ register(OpSpec("roll", roll, ref=lambda x, shift, axis=None: np.roll(x, shift, 
 
 
 # -- joining and splitting ------------------------------------------------------------------
-class Concat(Function):
+class Cat(Function):
     @staticmethod
     def forward(ctx: Any, *xs: Any, axis: int) -> Any:
         ctx.axis = axis
@@ -467,7 +511,7 @@ def concat(arrays: Any, /, *, axis: int | None = 0, dim: Any = None) -> Any:
                 f"concat: shapes {tuple(arrays[0].shape)} and {shape} do not match outside "
                 f"axis {axis}"
             )
-    return Concat.apply(*arrays, axis=axis)
+    return Cat.apply(*arrays, axis=axis)
 
 
 register(OpSpec("concat", aliases=("cat",), fn=concat, harness=lambda *xs, **k: concat(xs, **k),
@@ -506,7 +550,7 @@ register(OpSpec("stack", stack, harness=lambda *xs, **k: stack(xs, **k),
                 kwargs=({"axis": 0}, {"axis": -1}), notes="varargs wrapper: stack((x1, x2), axis=...)", torch_args=("dim",)))
 
 
-class Unstack(Function):
+class Unbind(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, axis: int) -> Any:
         ctx.axis = axis
@@ -525,7 +569,7 @@ def unstack(x: Any, /, *, axis: int = 0, dim: Any = None) -> tuple:
     axis = _axis(axis, len(shape), "unstack")
     if shape[axis] == 0:
         return ()
-    out = Unstack.apply(x, axis)
+    out = Unbind.apply(x, axis)
     out = out if isinstance(out, tuple) else (out,)
     if isinstance(x, Tensor):
         lead = (slice(None),) * axis
@@ -639,7 +683,7 @@ register(OpSpec("expand", expand, harness=lambda x: expand(x, 2, -1, 3),
                 shapes=lambda rng: ((4, 1),), notes="tested as expand(x, 2, -1, 3)"))
 
 
-class Tile(Function):
+class Repeat(Function):  # PyTorch's Tensor.repeat
     @staticmethod
     def forward(ctx: Any, x: Any, reps: tuple) -> Any:
         ctx.in_shape = tuple(x.shape)
@@ -663,7 +707,7 @@ def tile(x: Any, /, repetitions: Any) -> Any:
     reps = tuple(int(r) for r in (repetitions if isinstance(repetitions, (tuple, list)) else (repetitions,)))
     if any(r < 0 for r in reps):
         raise ValueError(f"tile: repetitions must be non-negative, got {reps}")
-    return Tile.apply(x, reps)
+    return Repeat.apply(x, reps)
 
 
 register(OpSpec("tile", tile, ref=lambda x, repetitions: np.tile(x, repetitions), category="shape",
@@ -716,6 +760,7 @@ class Triangle(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, k: int, lower: bool) -> Any:
         xp = ctx.xp
+        ctx.lower = lower
         ctx.mask = triangle_mask(xp, x.shape[-2], x.shape[-1], k, lower, _device(x))
         return xp.where(ctx.mask, x, xp.zeros_like(x))
 
@@ -723,6 +768,9 @@ class Triangle(Function):
     def backward(ctx: Any, gy: Any) -> Any:
         xp = ctx.xp
         return xp.where(ctx.mask, gy, xp.zeros_like(gy)), None, None
+
+    def name(self) -> str:
+        return "TrilBackward0" if self.lower else "TriuBackward0"
 
 
 def _triangle(x: Any, k: int, diagonal: Any, op: str, lower: bool) -> Any:

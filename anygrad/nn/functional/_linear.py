@@ -15,7 +15,7 @@ import numpy as np
 
 from ...autograd.function import Function
 from ...ops._registry import OpSpec, register
-from ...ops.shape import Reshape, _reshaped
+from ...ops.shape import SqueezeLast, UnsafeView, _reshaped
 from ._conv import _shaped_inputs
 
 __all__ = ["linear", "bilinear"]
@@ -73,22 +73,6 @@ class T(Function):
         return ctx.xp.matrix_transpose(gy)
 
 
-# PyTorch's names for linear's reshapes. They go through the shape operations' own
-# mechanism, so a reshaped input is a registered view sharing the input's version counter:
-# an in-place change of the input after the forward is caught at backward.
-class View(Reshape):
-    """``x`` reshaped (a view where the layout allows)."""
-
-
-class UnsafeView(Reshape):
-    """PyTorch's name for the reshape of a matrix product's fresh result."""
-
-
-class _Squeeze(Reshape):
-    def name(self) -> str:
-        return "SqueezeBackward4"
-
-
 def linear(input: Any, weight: Any, bias: Any = None) -> Any:  # noqa: A002
     """``input @ weight.T + bias`` over the last axis of ``input``.
 
@@ -110,12 +94,12 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Any:  # noqa: A002
     wt = T.apply(weight)
     if len(xs) == 2:
         return Mm.apply(input, wt) if bias is None else Addmm.apply(bias, input, wt)
-    x2 = _reshaped(input, (math.prod(xs[:-1]), xs[-1]), "linear", None, View)
+    x2 = _reshaped(input, (math.prod(xs[:-1]), xs[-1]), "linear", None)
     out = xs[:-1] + (ws[0],)
     if bias is not None:
-        return _reshaped(Addmm.apply(bias, x2, wt), out, "linear", None, View)
+        return _reshaped(Addmm.apply(bias, x2, wt), out, "linear", None)
     y = Mm.apply(x2, wt)
-    return _reshaped(y, out, "linear", None, _Squeeze if len(xs) == 1 else UnsafeView)
+    return _reshaped(y, out, "linear", None, SqueezeLast if len(xs) == 1 else UnsafeView)
 
 
 def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> Any:
