@@ -96,8 +96,9 @@ def conv_weight_grad(xp: Any, cols: Any, gy: Any, wshape: tuple, groups: int) ->
     return xp.reshape(gw, wshape)
 
 
-class Conv2d(Function):
-    """2-D convolution (cross-correlation), bias included: one node each direction."""
+class Convolution(Function):
+    """2-D convolution (cross-correlation), bias included: one node each direction
+    (``ConvolutionBackward0``, PyTorch's name)."""
 
     @staticmethod
     def forward(ctx: Any, x: Any, w: Any, b: Any, stride: tuple, pads: tuple, dilation: tuple,
@@ -142,8 +143,14 @@ class Conv2d(Function):
         return gx, gw, gb, None, None, None, None
 
 
+Conv2d = Convolution
+
+
 class ConvTranspose2d(Function):
-    """2-D transposed convolution: the input gradient of :class:`Conv2d`, run forwards."""
+    """2-D transposed convolution: the input gradient of :class:`Convolution`, run forwards."""
+
+    def name(self) -> str:
+        return "ConvolutionBackward0"  # PyTorch's one node for every convolution
 
     @staticmethod
     def forward(ctx: Any, x: Any, w: Any, b: Any, stride: tuple, pads: tuple, dilation: tuple,
@@ -227,7 +234,7 @@ def _conv2d(op: str, x: Any, weight: Any, bias: Any, stride: Any, padding: Any, 
         )
     if min(stride) < 1 or min(dilation) < 1:
         raise ValueError(f"{op}: stride and dilation must be positive, got {stride} and {dilation}")
-    return Conv2d.apply(x, weight, bias, stride, pads, dilation, groups)
+    return Convolution.apply(x, weight, bias, stride, pads, dilation, groups)
 
 
 def conv2d(input: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0,  # noqa: A002

@@ -16,7 +16,7 @@ import numpy as np
 from ...autograd.function import Function
 from ...fastpaths import fast_path
 from ...ops._registry import OpSpec, register
-from ._conv import Conv2d, pad4, windows
+from ._conv import Convolution, pad4, windows
 from ._util import crop_axis, device_of, dilate_axis, pair
 
 __all__ = [
@@ -102,7 +102,9 @@ def _first_max_masks(xp: Any, parts: list, out: Any) -> list:
     return masks
 
 
-class MaxPool2d(Function):
+class MaxPool2DWithIndices(Function):
+    """2-D max pooling (``MaxPool2DWithIndicesBackward0``, PyTorch's name)."""
+
     @staticmethod
     def forward(ctx: Any, x: Any, kernel: tuple, stride: tuple, pads: tuple, dilation: tuple) -> Any:
         xp = ctx.xp
@@ -156,7 +158,7 @@ def max_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     """
     op = "max_pool2d"
     kernel, stride, pads, dil, _ = _geometry(op, input, kernel_size, stride, padding, dilation, ceil_mode)
-    out = MaxPool2d.apply(input, kernel, stride, pads, dil)
+    out = MaxPool2DWithIndices.apply(input, kernel, stride, pads, dil)
     if return_indices:
         return out, _max_indices(input, out, kernel, stride, pads, dil)
     return out
@@ -231,7 +233,7 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
     n, c, h, w = input.shape
     x = ag.reshape(input, (n * c, 1, h, w))
     ones = ag.ones((1, 1) + kernel, dtype=input.dtype, backend=input._backend, device=input.device)
-    y = Conv2d.apply(x, ones, None, stride, pads, (1, 1), 1)
+    y = Convolution.apply(x, ones, None, stride, pads, (1, 1), 1)
     y = ag.reshape(y, (n, c, ho, wo))
     if divisor_override:
         return y / divisor_override
