@@ -18,16 +18,16 @@ from ..random import Generator
 
 from .arithmetic import abs as _abs, add, conj, divide, multiply, real, subtract
 from .conversion import astype
-from .decompositions import det, inv, pinv, qr, slogdet, solve, svd
+from .decompositions import cholesky, det, eigh, inv, pinv, qr, slogdet, solve, svd
 from .exponential import log
 from .linalg import matmul, matrix_transpose, vector_norm
 from .reduction import mean
 from .searching import where
-from .shape import reshape, tril, triu
+from .shape import flip, reshape, tril, triu
 from .torch_linalg import _const, _eye_mask, _register, _shape, _zeros
 
 __all__ = ["logdet", "matrix_exp", "pinverse", "cholesky_solve", "cholesky_inverse",
-           "lu_unpack", "lu_solve", "renorm", "svd_lowrank", "pca_lowrank"]
+           "lu_unpack", "lu_solve", "renorm", "svd_lowrank", "pca_lowrank", "lobpcg"]
 
 
 # -- determinants, exponentials, inverses ----------------------------------------------------
@@ -433,3 +433,75 @@ _register("svd_lowrank", svd_lowrank, lambda x, niter=2: x, method=None,
 _register("pca_lowrank", pca_lowrank, lambda x: x - x.mean(axis=-2, keepdims=True), method=None,
           shapes=lambda rng: ((2, 5, 3),), harness=_lowrank_harness(pca_lowrank),
           notes="registered through U diag(S) V^H of the centred input at full rank")
+
+
+# -- symmetric eigenproblems -----------------------------------------------------------------
+def lobpcg(A: Any, /, k: int | None = None, B: Any = None, X: Any = None,  # noqa: N803
+           n: int | None = None, iK: Any = None, niter: int | None = None,  # noqa: N803
+           tol: float | None = None, largest: bool | None = None, method: str | None = None,
+           tracker: Any = None, ortho_iparams: Any = None, ortho_fparams: Any = None,
+           ortho_bparams: Any = None) -> Any:
+    """The ``k`` largest (or smallest) eigenpairs ``(E, X)`` of the symmetric problem
+    ``A X = B X diag(E)`` (``B`` positive definite, the identity by default); ``X`` is
+    ``B``-orthonormal and ``E`` is in descending order for ``largest`` (the default),
+    ascending otherwise.
+
+    PyTorch iterates LOBPCG to ``tol``; here the dense problem is solved directly (Cholesky
+    of ``B``, then :func:`~anygrad.linalg.eigh`), which is the point that iteration
+    converges to: ``X``, ``n``, ``iK``, ``niter``, ``tol``, ``method``, ``tracker`` and the
+    ``ortho_*`` options only steer the iteration and change nothing here, except that ``k``
+    defaults to the columns of ``X``. Gradients are eigh's (distinct eigenvalues).
+
+    Examples
+    --------
+    >>> import anygrad
+    >>> a = anygrad.tensor([[2.0, 0.0, 0.0], [0.0, 5.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> anygrad.lobpcg(a, k=2)[0]
+    tensor([5., 2.])
+    """
+    s = _shape(A)
+    if len(s) < 2 or s[-1] != s[-2]:
+        raise ValueError(f"lobpcg: expected square symmetric matrices (..., m, m), got shape {s}")
+    m = s[-1]
+    if k is None:
+        k = X.shape[-1] if X is not None else 1
+    if not 0 < k <= m:
+        raise ValueError(f"lobpcg: expected 0 < k <= {m} eigenpairs, got k={k}")
+    largest = True if largest is None else bool(largest)
+    if B is None:
+        w, v = eigh(A)
+    else:
+        if _shape(B)[-2:] != (m, m):
+            raise ValueError(f"lobpcg: expected B of shape (..., {m}, {m}), got {_shape(B)}")
+        low_inv = inv(cholesky(B))
+        w, y = eigh(matmul(matmul(low_inv, A), matrix_transpose(conj(low_inv))))
+        v = matmul(matrix_transpose(conj(low_inv)), y)
+    if largest:
+        w, v = flip(w[..., m - k:], axis=-1), flip(v[..., :, m - k:], axis=-1)
+    else:
+        w, v = w[..., :k], v[..., :, :k]
+    return w, v
+
+
+def _spd_pair(rng: Any, dtype: str) -> list:
+    a = rng.uniform(-1, 1, (2, 5, 5))
+    b = rng.uniform(-1, 1, (2, 5, 5))
+    return [(a @ np.swapaxes(a, -1, -2) + np.eye(5)).astype(dtype),
+            (b @ np.swapaxes(b, -1, -2) + 5 * np.eye(5)).astype(dtype)]
+
+
+def _lobpcg_ref(a: Any, b: Any, k: int = 2, largest: bool = True) -> Any:
+    low = np.linalg.cholesky(b)
+    li = np.linalg.inv(low)
+    w = np.linalg.eigvalsh(li @ a @ np.swapaxes(li, -1, -2))
+    return w[..., ::-1][..., :k] if largest else w[..., :k]
+
+
+_register("lobpcg", lobpcg, _lobpcg_ref, nin=2, method=None, make_inputs=_spd_pair,
+          harness=lambda a, b, **kw: lobpcg(_symmetric(a), B=_symmetric(b), **kw)[0],
+          kwargs=({"k": 2}, {"k": 1, "largest": False}),
+          notes="solved directly (Cholesky of B, eigh); registered through the eigenvalues")
+
+
+def _symmetric(x: Any) -> Any:
+    return multiply(add(x, matrix_transpose(x)), 0.5)

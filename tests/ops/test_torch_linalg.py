@@ -446,3 +446,15 @@ def test_householder_functions_match_torch(shape):
                         lambda p, q, o: p.ormqr(q, o, left, transpose), [a, tau, c])
     z = x + 1j * r(*shape)
     _close(anygrad.geqrf(anygrad.tensor(z)).a, torch.geqrf(torch.tensor(z)).a)
+
+
+def test_lobpcg_matches_torch():
+    a, b = r(9, 9), r(9, 9)
+    a, b = a @ a.T + np.eye(9), b @ b.T + 9 * np.eye(9)
+    for kw in ({"k": 2}, {"k": 2, "largest": False}, {"k": 1, "B": b}):
+        ka = {k: anygrad.tensor(v) if k == "B" else v for k, v in kw.items()}
+        kt = {k: torch.tensor(v) if k == "B" else v for k, v in kw.items()}
+        ea, xa = anygrad.lobpcg(anygrad.tensor(a), **ka)
+        et, xt = torch.lobpcg(torch.tensor(a), **kt)
+        _close(ea, et)
+        np.testing.assert_allclose(np.abs(xa.numpy()), np.abs(xt.numpy()), atol=1e-6)  # signs
