@@ -145,8 +145,7 @@ CASES = [
     ("dropout", lambda L: L.F.dropout(L.t(X), 0.5), 1),
     pytest.param("embedding", lambda L: L.F.embedding(L.t(CLS), L.t(W)), 1,
                  marks=_xfail("EmbeddingBackward0")),
-    pytest.param("layer_norm", lambda L: L.F.layer_norm(L.t(X), (3,), L.t(B[:3]), L.t(B[:3])), 1,
-                 marks=_xfail("NativeLayerNormBackward0")),
+    ("layer_norm", lambda L: L.F.layer_norm(L.t(X), (3,), L.t(B[:3]), L.t(B[:3])), 1),
     pytest.param("batch_norm", lambda L: L.F.batch_norm(
         L.t(X), L.t(np.zeros(3), False), L.t(np.ones(3), False), L.t(B[:3]), L.t(B[:3]),
         training=True), 1, marks=_xfail("NativeBatchNormBackward0")),

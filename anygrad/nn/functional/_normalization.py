@@ -10,6 +10,7 @@ from typing import Any
 
 import anygrad as _ag
 
+from ...autograd.function import Function
 from ...autograd.grad_mode import no_grad
 from ...ops._registry import OpSpec, register
 
@@ -124,12 +125,53 @@ def layer_norm(input: Any, normalized_shape: Any, weight: Any = None, bias: Any 
             f"layer_norm: normalized_shape {ns} does not match the trailing dimensions of input "
             f"of shape {shape}"
         )
-    y, _, _ = _normalize(input, tuple(range(len(shape) - len(ns), len(shape))), eps)
-    if weight is not None:
-        y = y * weight
-    if bias is not None:
-        y = y + bias
-    return y
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != ns:
+            raise ValueError(f"layer_norm: expected {name} of shape {ns}, got {tuple(t.shape)}")
+    return NativeLayerNorm.apply(input, weight, bias,
+                                 tuple(range(len(shape) - len(ns), len(shape))), float(eps))
+
+
+class NativeLayerNorm(Function):
+    """Layer normalisation as one node (``NativeLayerNormBackward0``, PyTorch's name).
+
+    The backward recomputes the normalised input from the saved one and is written with
+    ``xp`` operations, so it differentiates again under ``create_graph``.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, w: Any, b: Any, axes: tuple, eps: float) -> Any:
+        xhat = _layer_normalized(ctx.xp, x, axes, eps)
+        y = xhat if w is None else xhat * w
+        ctx.save_for_backward(x, w)
+        ctx.opts = (axes, eps)
+        return y if b is None else y + b
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        x, w = ctx.saved_tensors
+        xp = ctx.xp
+        axes, eps = ctx.opts
+        needs = ctx.needs_input_grad
+        xhat = _layer_normalized(xp, x, axes, eps)
+        lead = tuple(range(len(x.shape) - len(axes)))
+        gx = gw = gb = None
+        if needs[0]:
+            g = gy if w is None else gy * w
+            var = xp.mean((x - xp.mean(x, axis=axes, keepdims=True)) ** 2, axis=axes,
+                          keepdims=True)
+            gx = (var + eps) ** -0.5 * (g - xp.mean(g, axis=axes, keepdims=True)
+                                        - xhat * xp.mean(g * xhat, axis=axes, keepdims=True))
+        if w is not None and needs[1]:
+            gw = xp.sum(gy * xhat, axis=lead) if lead else gy * xhat
+        if len(needs) > 2 and needs[2]:
+            gb = xp.sum(gy, axis=lead) if lead else gy
+        return gx, gw, gb, None, None
+
+
+def _layer_normalized(xp: Any, x: Any, axes: tuple, eps: float) -> Any:
+    d = x - xp.mean(x, axis=axes, keepdims=True)
+    return d * (xp.mean(d * d, axis=axes, keepdims=True) + eps) ** -0.5
 
 
 def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None,  # noqa: A002
