@@ -30,7 +30,7 @@ from .linalg import Matmul, diagonal as _diagonal, matmul, matrix_transpose, ten
 from .reduction import sum as _sum
 from .searching import where
 from .shape import concat, permute_dims, reshape
-from .utilities import result_type
+from .utilities import broadcast_shapes, result_type
 
 __all__ = [
     "mm", "bmm", "mv", "dot", "vdot", "inner", "kron", "addmv", "addr", "addbmm", "baddbmm",
@@ -233,7 +233,7 @@ _register("kron", kron, np.kron, nin=2,
 # -- beta * input + alpha * product ----------------------------------------------------------
 def _scaled_sum(x: Any, prod: Any, beta: Any, alpha: Any, op: str) -> Any:
     try:
-        ok = np.broadcast_shapes(_shape(x), _shape(prod)) == _shape(prod)
+        ok = tuple(broadcast_shapes(_shape(x), _shape(prod))) == _shape(prod)
     except ValueError:
         ok = False
     if not ok:

@@ -255,8 +255,8 @@ def lu_unpack(LU_data: Any, LU_pivots: Any, /, unpack_data: bool = True,  # noqa
     if unpack_pivots:
         xp = LU_data.xp
         dev = _device(LU_data._data)
-        perm = xp.asarray(_permutation(LU_pivots, m, "lu_unpack"), dtype=xp.int64, device=dev)
-        rows = xp.reshape(xp.arange(m, dtype=xp.int64, device=dev), (m, 1))
+        perm = xp.asarray(_permutation(LU_pivots, m, "lu_unpack"), device=dev)
+        rows = xp.reshape(xp.arange(m, device=dev), (m, 1))
         perm = xp.reshape(perm, tuple(perm.shape[:-1]) + (1, m))
         P = _const(LU_data, xp.astype(rows == perm, LU_data._data.dtype))
         if tuple(P.shape) != s[:-2] + (m, m):  # no batch: the walk gave one permutation

@@ -22,10 +22,13 @@ from .torch_linalg import _register, _shape, _zeros
 __all__ = ["stft", "istft"]
 
 
-def _index(x: Any, values: Any) -> Any:
-    """An int64 index tensor on ``x``'s backend and device from a NumPy array."""
-    xp = x.xp
-    return _make_tensor(xp.asarray(values, dtype=xp.int64, device=_device(x._data)), x._backend)
+def _frames_index(x: Any, frames: int, hop: int, n_fft: int) -> Any:
+    """The ``(frames, n_fft)`` positions ``t * hop + j`` as an index tensor on ``x``'s
+    backend and device."""
+    xp, dev = x.xp, _device(x._data)
+    starts = xp.reshape(xp.arange(frames, device=dev) * hop, (frames, 1))
+    return _make_tensor(starts + xp.reshape(xp.arange(n_fft, device=dev),
+                                            (1, n_fft)), x._backend)
 
 
 def _window(x: Any, window: Any, n_fft: int, win_length: int, op: str) -> Any:
@@ -67,16 +70,18 @@ def _pad(x: Any, p: int, mode: str) -> Any:
                              f"{n} samples")
         return concat([flip(x[..., 1:p + 1], axis=-1), x, flip(x[..., n - 1 - p:n - 1], axis=-1)],
                       axis=-1)
+    xp, dev = x.xp, _device(x._data)
+    pos = xp.arange(-p, n + p, device=dev)
     if mode == "replicate":
-        idx = np.concatenate([np.zeros(p, np.int64), np.arange(n), np.full(p, n - 1)])
+        idx = xp.clip(pos, 0, n - 1)
     elif mode == "circular":
         if p > n:
             raise ValueError(f"stft: circular padding of {p} needs at least {p} samples, got {n}")
-        idx = np.arange(-p, n + p) % n
+        idx = pos % n
     else:
         raise ValueError(f"stft: pad_mode must be 'constant', 'reflect', 'replicate' or "
                          f"'circular', got {mode!r}")
-    return take(x, _index(x, idx), axis=-1)
+    return take(x, _make_tensor(idx, x._backend), axis=-1)
 
 
 def stft(x: Any, /, n_fft: int, hop_length: int | None = None, win_length: int | None = None,
@@ -131,8 +136,7 @@ def stft(x: Any, /, n_fft: int, hop_length: int | None = None, win_length: int |
         raise ValueError(f"stft: expected at least n_fft = {n_fft} samples after padding, got "
                          f"{length}")
     frames_n = 1 + (length - n_fft) // hop
-    idx = np.arange(frames_n)[:, None] * hop + np.arange(n_fft)[None, :]
-    frames = multiply(take(signal, _index(signal, idx), axis=-1),
+    frames = multiply(take(signal, _frames_index(signal, frames_n, hop, n_fft), axis=-1),
                       _window(signal, window, n_fft, win, "stft"))
     norm = "ortho" if normalized else "backward"
     spec = rfft(frames, axis=-1, norm=norm) if onesided else fft(frames, axis=-1, norm=norm)
@@ -191,7 +195,7 @@ def istft(x: Any, /, n_fft: int, hop_length: int | None = None, win_length: int 
     w = _window(real(frames) if frames.dtype.kind == "c" else frames, window, n_fft, win, "istft")
     frames = multiply(frames, w)
     total = n_fft + hop * (frames_n - 1)
-    idx = _index(frames, (np.arange(frames_n)[:, None] * hop + np.arange(n_fft)[None, :]).ravel())
+    idx = reshape(_frames_index(frames, frames_n, hop, n_fft), (-1,))
     batch = frames.shape[0]
     y = index_add(_zeros(frames, (batch, total)), -1, idx, reshape(frames, (batch, -1)))
     wsq = multiply(w, w) if w.dtype.kind != "c" else real(multiply(w, conj(w)))
