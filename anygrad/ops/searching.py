@@ -15,7 +15,7 @@ import numpy as np
 from ..autograd.function import Function
 from ..tensor import _make_tensor
 from ._registry import OpSpec, register
-from ._operands import unwrap
+from ._operands import promote_operands, unwrap
 
 __all__ = ["where", "nonzero", "searchsorted"]
 
@@ -24,7 +24,7 @@ class Where(Function):
     @staticmethod
     def forward(ctx: Any, condition: Any, x: Any, y: Any) -> Any:
         ctx.save_for_backward(condition)
-        return ctx.xp.where(condition, x, y)
+        return ctx.xp.where(condition, *promote_operands(ctx.xp, x, y))  # PyTorch's dtype
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:

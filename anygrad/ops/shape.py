@@ -18,6 +18,7 @@ from array_api_compat import device as _device
 
 from ..autograd.function import Function
 from ..tensor import Tensor, make_view
+from ._operands import promote_operands
 from ._registry import OpSpec, register
 
 # PyTorch's spellings (permute, transpose, movedim, unsqueeze, cat, unbind) are the
@@ -465,12 +466,26 @@ register(OpSpec("roll", roll, ref=lambda x, shift, axis=None: np.roll(x, shift, 
 
 
 # -- joining and splitting ------------------------------------------------------------------
+def _promoted(xp: Any, xs: tuple) -> tuple:
+    """Arrays of mixed kinds cast up to the highest kind among them, as PyTorch joins them
+    (int64 with float32 gives float32, where NumPy's rules give float64); within one kind
+    the standard's promotion applies."""
+    d0 = xs[0].dtype
+    if all(x.dtype == d0 for x in xs[1:]):
+        return xs
+    top = xs[0]
+    for x in xs[1:]:
+        if promote_operands(xp, top, x)[0] is not top:  # x is of a higher kind
+            top = x
+    return tuple(promote_operands(xp, top, x)[1] for x in xs)
+
+
 class Cat(Function):
     @staticmethod
     def forward(ctx: Any, *xs: Any, axis: int) -> Any:
         ctx.axis = axis
         ctx.sizes = tuple(x.shape[axis] for x in xs)
-        return ctx.xp.concat(xs, axis=axis)
+        return ctx.xp.concat(_promoted(ctx.xp, xs), axis=axis)
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:
@@ -524,7 +539,7 @@ class Stack(Function):
     @staticmethod
     def forward(ctx: Any, *xs: Any, axis: int) -> Any:
         ctx.axis = axis
-        return ctx.xp.stack(xs, axis=axis)
+        return ctx.xp.stack(_promoted(ctx.xp, xs), axis=axis)
 
     @staticmethod
     def backward(ctx: Any, gy: Any) -> Any:

@@ -174,3 +174,25 @@ def test_inputs_not_mutated(backend):
     y = anygrad.concat([anygrad.flip(x, axis=0), anygrad.roll(x, 1), anygrad.tile(x, (1, 1))])
     (y * y).sum().backward()
     np.testing.assert_array_equal(N(x), before)
+
+
+@pytest.mark.parametrize("kinds", [("int64", "float32"), ("bool", "int32"), ("uint8", "float64"),
+                                   ("float32", "int64", "float64"), ("int16", "complex64")])
+def test_joins_promote_mixed_kinds_as_pytorch(kinds):
+    """cat/stack/where of tensors of different kinds give PyTorch's dtype (int64 with float32
+    is float32; NumPy's rules would give float64), and the gradient reaches the float input."""
+    torch = pytest.importorskip("torch")
+    host = [np.arange(1, 3).astype(k) for k in kinds]
+    ours = [anygrad.tensor(h, requires_grad=h.dtype.kind in "fc") for h in host]
+    theirs = [torch.tensor(h) for h in host]
+    for name in ("cat", "stack"):
+        got = getattr(anygrad, name)(ours)
+        assert str(got.dtype).split(".")[-1] == str(getattr(torch, name)(theirs).dtype).split(".")[-1]
+    cond = anygrad.tensor([True, False])
+    got = anygrad.where(cond, ours[0], ours[-1])
+    want = torch.where(torch.tensor([True, False]), theirs[0], theirs[-1])
+    assert str(got.dtype).split(".")[-1] == str(want.dtype).split(".")[-1]
+    if got.requires_grad:
+        (got.real if got.dtype.kind == "c" else got).sum().backward()
+        assert ours[-1].grad.dtype == ours[-1].dtype
+        np.testing.assert_array_equal(ours[-1].grad.numpy(), [0, 1])
