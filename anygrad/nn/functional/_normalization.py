@@ -53,15 +53,18 @@ def batch_norm(input: Any, running_mean: Any, running_var: Any, weight: Any = No
                 f"batch_norm: expected more than 1 value per channel when training, got input "
                 f"of shape {shape}"
             )
-        y, mean, var = _normalize(input, axes, eps)
-        if running_mean is not None:
+        if running_mean is not None or running_var is not None:
             with no_grad():
-                m = _ag.reshape(mean.detach(), (c,))
-                running_mean.copy_(running_mean * (1.0 - momentum) + m * momentum)
-        if running_var is not None:
-            with no_grad():
-                v = _ag.reshape(var.detach(), (c,)) * (n / (n - 1))
-                running_var.copy_(running_var * (1.0 - momentum) + v * momentum)
+                x = input.detach()
+                mean = _ag.mean(x, axis=axes)
+                d = x - _ag.reshape(mean, bshape)
+                var = _ag.mean(d * d, axis=axes)
+                if running_mean is not None:
+                    running_mean.copy_(running_mean * (1.0 - momentum) + mean * momentum)
+                if running_var is not None:
+                    running_var.copy_(running_var * (1.0 - momentum)
+                                      + var * (n / (n - 1)) * momentum)
+        return NativeBatchNorm.apply(input, weight, bias, axes, float(eps))
     else:
         if running_mean is None or running_var is None:
             y, _, _ = _normalize(input, axes, eps)
@@ -166,6 +169,45 @@ class NativeLayerNorm(Function):
             gw = xp.sum(gy * xhat, axis=lead) if lead else gy * xhat
         if len(needs) > 2 and needs[2]:
             gb = xp.sum(gy, axis=lead) if lead else gy
+        return gx, gw, gb, None, None
+
+
+class NativeBatchNorm(Function):
+    """Batch normalisation with batch statistics as one node (``NativeBatchNormBackward0``,
+    PyTorch's name); the per-channel weight and bias broadcast along axis 1."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, w: Any, b: Any, axes: tuple, eps: float) -> Any:
+        xp = ctx.xp
+        bshape = (1, x.shape[1]) + (1,) * (len(x.shape) - 2)
+        y = _layer_normalized(xp, x, axes, eps)
+        if w is not None:
+            y = y * xp.reshape(w, bshape)
+        if b is not None:
+            y = y + xp.reshape(b, bshape)
+        ctx.save_for_backward(x, w)
+        ctx.opts = (axes, eps)
+        return y
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        x, w = ctx.saved_tensors
+        xp = ctx.xp
+        axes, eps = ctx.opts
+        needs = ctx.needs_input_grad
+        bshape = (1, x.shape[1]) + (1,) * (len(x.shape) - 2)
+        xhat = _layer_normalized(xp, x, axes, eps)
+        gx = gw = gb = None
+        if needs[0]:
+            g = gy if w is None else gy * xp.reshape(w, bshape)
+            var = xp.mean((x - xp.mean(x, axis=axes, keepdims=True)) ** 2, axis=axes,
+                          keepdims=True)
+            gx = (var + eps) ** -0.5 * (g - xp.mean(g, axis=axes, keepdims=True)
+                                        - xhat * xp.mean(g * xhat, axis=axes, keepdims=True))
+        if w is not None and needs[1]:
+            gw = xp.sum(gy * xhat, axis=axes)
+        if len(needs) > 2 and needs[2]:
+            gb = xp.sum(gy, axis=axes)
         return gx, gw, gb, None, None
 
 
