@@ -16,7 +16,7 @@ import numpy as np
 from ...autograd.function import Function
 from ...fastpaths import fast_path
 from ...ops._registry import OpSpec, register
-from ._conv import Convolution, pad4, windows
+from ._conv import Convolution, conv_core, conv_input_grad, pad4, windows
 from ._util import crop_axis, device_of, dilate_axis, pair
 
 __all__ = [
@@ -222,6 +222,32 @@ def _divisor(length: int, out: int, k: int, s: int, p: int, include_pad: bool) -
     return div
 
 
+class AvgPool2D(Function):
+    """Average pooling with one divisor (``AvgPool2DBackward0``, PyTorch's name): a
+    convolution of each channel with a box of ones, divided; its backward is the
+    convolution's input gradient."""
+
+    @staticmethod
+    def forward(ctx: Any, x: Any, kernel: tuple, stride: tuple, pads: tuple, div: float) -> Any:
+        xp = ctx.xp
+        n, c, h, w = x.shape
+        ones = xp.broadcast_to(xp.ones_like(x[:1, :1, :1, :1]), (1, 1) + kernel)
+        xr = xp.reshape(x, (n * c, 1, h, w))
+        y, _ = conv_core(xp, pad4(xp, xr, pads), ones, stride, (1, 1), 1)
+        ctx.geom = (kernel, stride, pads, (h + pads[0] + pads[1], w + pads[2] + pads[3]),
+                    (n, c, h, w), div)
+        return xp.reshape(y, (n, c, y.shape[2], y.shape[3])) / div
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        xp = ctx.xp
+        kernel, stride, pads, padded_hw, (n, c, h, w), div = ctx.geom
+        g = xp.reshape(gy / div, (n * c, 1, gy.shape[2], gy.shape[3]))
+        ones = xp.broadcast_to(xp.ones_like(g[:1, :1, :1, :1]), (1, 1) + kernel)
+        gx = conv_input_grad(xp, g, ones, padded_hw, pads, stride, (1, 1), 1)
+        return xp.reshape(gx, (n, c, h, w)), None, None, None, None
+
+
 def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 0,  # noqa: A002
                ceil_mode: bool = False, count_include_pad: bool = True,
                divisor_override: int | None = None) -> Any:
@@ -230,16 +256,15 @@ def avg_pool2d(input: Any, kernel_size: Any, stride: Any = None, padding: Any = 
 
     op = "avg_pool2d"
     kernel, stride, pads, dil, (ho, wo) = _geometry(op, input, kernel_size, stride, padding, 1, ceil_mode)
+    uniform = count_include_pad and pads[1] == pads[0] and pads[3] == pads[2]
+    if divisor_override or uniform:
+        div = float(divisor_override) if divisor_override else float(kernel[0] * kernel[1])
+        return AvgPool2D.apply(input, kernel, stride, pads, div)
     n, c, h, w = input.shape
     x = ag.reshape(input, (n * c, 1, h, w))
     ones = ag.ones((1, 1) + kernel, dtype=input.dtype, backend=input._backend, device=input.device)
     y = Convolution.apply(x, ones, None, stride, pads, (1, 1), 1)
     y = ag.reshape(y, (n, c, ho, wo))
-    if divisor_override:
-        return y / divisor_override
-    uniform = count_include_pad and pads[1] == pads[0] and pads[3] == pads[2]
-    if uniform:
-        return y / (kernel[0] * kernel[1])
     dh = _divisor(h, ho, kernel[0], stride[0], pads[0], count_include_pad)
     dw = _divisor(w, wo, kernel[1], stride[1], pads[2], count_include_pad)
     div = ag.asarray(np.outer(dh, dw), dtype=input.dtype, backend=input._backend, device=input.device)
@@ -288,6 +313,8 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Any:  # noqa: A002
 
     oh, ow = _output_size("adaptive_avg_pool2d", input, output_size)
     h, w = input.shape[2], input.shape[3]
+    if (oh, ow) == (1, 1):
+        return ag.mean(input, axis=(2, 3), keepdims=True)  # PyTorch's MeanBackward1
     kw = dict(dtype=input.dtype, backend=input._backend, device=input.device)
     y = input
     if ow != w:
