@@ -26,7 +26,7 @@ from .arithmetic import add, conj, multiply
 from .comparison import isfinite
 from .conversion import astype
 from .decompositions import svd as _linalg_svd
-from .linalg import Matmul, diagonal as _diagonal, matmul, matrix_transpose, tensordot
+from .linalg import Bmm, Mm, diagonal as _diagonal, matmul, matrix_transpose, tensordot
 from .reduction import sum as _sum
 from .searching import where
 from .shape import concat, permute_dims, reshape
@@ -74,14 +74,6 @@ def _arrange(x: Any, labels: list, order: list) -> Any:
 
 
 # -- matrix and vector products ------------------------------------------------------------
-class Mm(Matmul):
-    """Matmul's node under PyTorch's name for ``mm`` (``MmBackward0``)."""
-
-
-class Bmm(Matmul):
-    """Matmul's node under PyTorch's name for ``bmm`` (``BmmBackward0``)."""
-
-
 def _promoted(x: Any, y: Any, op: str) -> tuple:
     if x.dtype != y.dtype:
         raise TypeError(f"{op}: expected both operands to have the same dtype, got {x.dtype} "
