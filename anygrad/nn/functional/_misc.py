@@ -12,7 +12,6 @@ from ...autograd.function import Function
 from ...ops._inplace import inplace as _inplace
 from ...ops._registry import OpSpec, register
 from ...ops._operands import check_index_range
-from ...ops.indexing import take_checked
 from ...random import host_generator
 from ...tensor import Tensor
 from ._util import crop_axis, pad_axis
@@ -152,16 +151,44 @@ def embedding(input: Any, weight: Any, padding_idx: int | None = None,  # noqa: 
         raise ValueError(f"embedding: expected a 2-D weight (rows, features), got shape {tuple(weight.shape)}")
     if max_norm is not None:
         _renorm_(weight, input, max_norm, norm_type)
-    shape = tuple(input.shape)
+    if input._backend is not weight._backend:
+        raise TypeError(f"embedding: the indices have backend {input.backend!r} but the weight "
+                        f"has backend {weight.backend!r}")
+    n = weight.shape[0]
     # PyTorch refuses negative rows here (no counting from the end).
-    rows = take_checked(weight, _ag.reshape(input, (-1,)), 0, "embedding", False)
-    if padding_idx is not None:
-        if padding_idx < 0:
-            padding_idx += weight.shape[0]
-        keep = _ag.astype(_ag.reshape(input != padding_idx, (-1, 1)), rows.dtype)
-        # Same values, but the padding row's gradient is cut.
-        rows = rows * keep + rows.detach() * (1.0 - keep)
-    return _ag.reshape(rows, shape + (weight.shape[1],))
+    check_index_range(input.xp, input._data, n, "embedding", negative=False)
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += n
+    return EmbeddingFn.apply(weight, input._data, padding_idx)
+
+
+class EmbeddingFn(Function):
+    """Row lookup as one node (``EmbeddingBackward0``, PyTorch's name); the backward adds
+    each output row's gradient into its weight row, none into ``padding_idx``'s."""
+
+    @staticmethod
+    def forward(ctx: Any, w: Any, idx: Any, padding_idx: Any) -> Any:
+        xp = ctx.xp
+        ctx.idx, ctx.rows, ctx.padding_idx = idx, w.shape[0], padding_idx
+        y = xp.take(w, xp.reshape(idx, (-1,)), axis=0)
+        return xp.reshape(y, tuple(idx.shape) + (w.shape[1],))
+
+    def name(self) -> str:
+        return "EmbeddingBackward0"
+
+    @staticmethod
+    def backward(ctx: Any, gy: Any) -> Any:
+        from ...ops.indexing import _scatter_any
+
+        xp, raw = ctx.xp, ctx._backend.xp
+        flat = raw.reshape(ctx.idx, (-1,))
+        g = xp.reshape(gy, (-1, gy.shape[-1]))
+        if ctx.padding_idx is not None:
+            keep = raw.nonzero(flat != ctx.padding_idx)[0]
+            flat = raw.take(flat, keep, axis=0)
+            g = xp.take(g, keep, axis=0)
+        zeros = xp.zeros((ctx.rows, gy.shape[-1]), dtype=gy.dtype, device=gy.device)
+        return _scatter_any(raw, zeros, 0, flat, g), None, None
 
 
 def _renorm_(weight: Any, idx: Any, max_norm: float, norm_type: float) -> None:
