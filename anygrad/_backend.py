@@ -408,6 +408,24 @@ def set_default_device(device: Any) -> None:
         _default_name.set("numpy")
 
 
+# Defaults replaced by ``with anygrad.device(...)`` blocks, innermost last.
+_device_blocks: contextvars.ContextVar[tuple] = contextvars.ContextVar(
+    "anygrad_device_blocks", default=())
+
+
+def enter_device_block(device: Any) -> None:
+    """``with device:`` (PyTorch's device context): ``device`` is the default inside."""
+    saved = _default_name.get()
+    set_default_device(device)
+    _device_blocks.set(_device_blocks.get() + (saved,))
+
+
+def exit_device_block() -> None:
+    blocks = _device_blocks.get()
+    _default_name.set(blocks[-1])
+    _device_blocks.set(blocks[:-1])
+
+
 def get_default_device() -> Any:
     """``device("cuda")`` when the default backend is CuPy, else ``device("cpu")``."""
     return _device.device("cuda" if _default_name.get() == "cupy" else "cpu")

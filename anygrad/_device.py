@@ -74,3 +74,16 @@ class device:  # noqa: N801 - PyTorch's spelling
 
     def __hash__(self) -> int:
         return hash((self.type, self.index))
+
+    # ``with anygrad.device("cuda"):`` makes it the default device inside the block, as
+    # PyTorch's device context does (``set_default_device`` for the block only).
+    def __enter__(self) -> device:
+        from ._backend import enter_device_block
+
+        enter_device_block(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from ._backend import exit_device_block
+
+        exit_device_block()

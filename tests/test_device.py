@@ -73,3 +73,26 @@ def test_set_default_device():
             assert anygrad.zeros(1).backend == "cupy"
     finally:
         anygrad.set_default_backend(before.name if hasattr(before, "name") else before)
+
+
+def test_device_block_sets_the_default_inside_only():
+    """``with anygrad.device(...)``, as PyTorch's device context: the default inside the
+    block (nested blocks included), the previous default after it, even after an error."""
+    before = anygrad.get_default_backend().name
+    with anygrad.default_backend("array_api_strict"):
+        with anygrad.device("cpu") as dev:
+            assert dev == anygrad.device("cpu") and anygrad.zeros(1).backend == "array_api_strict"
+            with anygrad.device("cpu"):
+                assert anygrad.get_default_device() == anygrad.device("cpu")
+        assert anygrad.get_default_backend().name == "array_api_strict"
+    if not _cupy_usable():
+        with pytest.raises(RuntimeError, match="needs a CUDA GPU"):
+            with anygrad.device("cuda"):
+                pass  # pragma: no cover - entering raises
+    else:
+        with anygrad.device("cuda"):
+            assert anygrad.zeros(1).backend == "cupy"
+        with pytest.raises(ZeroDivisionError):
+            with anygrad.device("cuda"):
+                1 / 0
+    assert anygrad.get_default_backend().name == before

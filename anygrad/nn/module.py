@@ -361,20 +361,27 @@ class Module:
 
         return self._apply(convert)
 
+    # float()/double()/half() cast the floating-point parameters and buffers only, as
+    # PyTorch's: a complex buffer (rotary frequencies) keeps its values, where to(dtype)
+    # would cast it to real.
+    def _cast_floating(self, dtype: Any) -> "Module":
+        return self._apply(lambda t: t.to(dtype) if t.dtype.kind == "f" and t.dtype is not dtype
+                           else t)
+
     def float(self) -> "Module":
         from .. import _dtype
 
-        return self.to(_dtype.float32)
+        return self._cast_floating(_dtype.float32)
 
     def double(self) -> "Module":
         from .. import _dtype
 
-        return self.to(_dtype.float64)
+        return self._cast_floating(_dtype.float64)
 
     def half(self) -> "Module":
         from .. import _dtype
 
-        return self.to(_dtype.float16)
+        return self._cast_floating(_dtype.float16)
 
     def cpu(self) -> "Module":
         return self._apply(lambda t: t.cpu())

@@ -449,3 +449,23 @@ def test_clip_grad_and_vectors(backend):
     assert v.shape == (3,)
     nn.utils.vector_to_parameters(anygrad.tensor([1.0, 2.0, 3.0]), [p1, p2])
     assert p1.tolist() == [1.0, 2.0] and p2.tolist() == [3.0]
+
+
+@pytest.mark.parametrize("method", ["float", "double", "half"])
+def test_float_double_half_cast_only_floating_tensors(method):
+    """As PyTorch's: a complex buffer (a model's rotary frequencies) and an integer buffer keep
+    their dtypes and values; Module.to(dtype) is the call that casts complex to real."""
+    m = nn.Linear(2, 2)
+    z = anygrad.tensor(np.array([1 + 2j, 3 - 1j]), dtype=anygrad.complex64)
+    m.register_buffer("freqs", z)
+    m.register_buffer("steps", anygrad.tensor([3, 4]))
+    getattr(m, method)()
+    want = {"float": anygrad.float32, "double": anygrad.float64, "half": anygrad.float16}[method]
+    assert m.weight.dtype is want and m.bias.dtype is want
+    assert m.freqs.dtype is anygrad.complex64 and m.steps.dtype is anygrad.int64
+    np.testing.assert_array_equal(m.freqs.numpy(), z.numpy())
+    if torch is not None:
+        t = torch.nn.Linear(2, 2)
+        t.register_buffer("freqs", torch.tensor([1 + 2j, 3 - 1j], dtype=torch.complex64))
+        getattr(t, method)()
+        assert t.freqs.dtype == torch.complex64
