@@ -310,3 +310,14 @@ def test_errors_name_the_operation():
     with pytest.raises(ValueError, match="conv_transpose3d: output_padding"):
         F.conv_transpose3d(anygrad.randn(1, 2, 2, 2, 2), anygrad.randn(2, 2, 2, 2, 2),
                            output_padding=1)
+
+
+def test_embedding_scale_grad_by_freq_matches_torch():
+    w = rng.standard_normal((6, 3))
+    idx = np.array([[1, 3, 3], [0, 5, 1]])
+    mod = nn.Embedding(6, 3, padding_idx=5, scale_grad_by_freq=True, dtype=anygrad.float64)
+    tmod = torch.nn.Embedding(6, 3, padding_idx=5, scale_grad_by_freq=True).double()
+    with torch.no_grad():
+        tmod.weight.copy_(torch.tensor(w))
+    _copy_weights(mod, tmod)
+    _check(mod, tmod, idx, copy=False)

@@ -159,7 +159,7 @@ def embedding(input: Any, weight: Any, padding_idx: int | None = None,  # noqa: 
     check_index_range(input.xp, input._data, n, "embedding", negative=False)
     if padding_idx is not None and padding_idx < 0:
         padding_idx += n
-    return EmbeddingFn.apply(weight, input._data, padding_idx)
+    return EmbeddingFn.apply(weight, input._data, padding_idx, bool(scale_grad_by_freq))
 
 
 class EmbeddingFn(Function):
@@ -167,9 +167,10 @@ class EmbeddingFn(Function):
     each output row's gradient into its weight row, none into ``padding_idx``'s."""
 
     @staticmethod
-    def forward(ctx: Any, w: Any, idx: Any, padding_idx: Any) -> Any:
+    def forward(ctx: Any, w: Any, idx: Any, padding_idx: Any, by_freq: bool) -> Any:
         xp = ctx.xp
         ctx.idx, ctx.rows, ctx.padding_idx = idx, w.shape[0], padding_idx
+        ctx.by_freq, ctx.wdtype = by_freq, w.dtype
         y = xp.take(w, xp.reshape(idx, (-1,)), axis=0)
         return xp.reshape(y, tuple(idx.shape) + (w.shape[1],))
 
@@ -183,12 +184,18 @@ class EmbeddingFn(Function):
         xp, raw = ctx.xp, ctx._backend.xp
         flat = raw.reshape(ctx.idx, (-1,))
         g = xp.reshape(gy, (-1, gy.shape[-1]))
+        if ctx.by_freq:
+            # scale_grad_by_freq: each row's gradient divided by its count in the batch.
+            vals, counts = raw.unique_counts(flat)
+            per = raw.take(counts, raw.searchsorted(vals, flat), axis=0)
+            inv = raw.reshape(1.0 / raw.astype(per, ctx.wdtype), (-1, 1))
+            g = g * (_ag.asarray(inv, backend=ctx._backend) if isinstance(g, Tensor) else inv)
         if ctx.padding_idx is not None:
             keep = raw.nonzero(flat != ctx.padding_idx)[0]
             flat = raw.take(flat, keep, axis=0)
             g = xp.take(g, keep, axis=0)
         zeros = xp.zeros((ctx.rows, gy.shape[-1]), dtype=gy.dtype, device=gy.device)
-        return _scatter_any(raw, zeros, 0, flat, g), None, None
+        return _scatter_any(raw, zeros, 0, flat, g), None, None, None
 
 
 def _renorm_(weight: Any, idx: Any, max_norm: float, norm_type: float) -> None:
