@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.function import Function
-from ..tensor import Tensor, make_view
+from ..tensor import Tensor, _make_tensor, make_view
 from ._registry import OpSpec, register
 from ._scatter import scatter_add as _kernel
 from ._operands import check_index_range, unwrap
@@ -426,11 +426,19 @@ def scatter(x: Any, dim: int, index: Any, src: Any = None, *, value: Any = None,
     tensor([[0., 0., 5.],
             [5., 0., 0.]])
     """
-    if reduce is not None:
-        raise ValueError(
-            f"scatter: reduce={reduce!r} is not supported; use scatter_add (sum) instead")
     if (src is None) == (value is None):
         raise TypeError("scatter: pass exactly one of src (a tensor) and value (a number)")
+    if reduce is not None:
+        # PyTorch's older spelling of scatter_reduce (which includes x's own values).
+        from .torch_indexing import scatter_reduce
+
+        if reduce not in ("add", "multiply"):
+            raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+        if src is None:
+            (arr, idx), backend = unwrap((x, index), "scatter")
+            src = _make_tensor(backend.xp.full(tuple(idx.shape), value, dtype=arr.dtype,
+                                               device=backend.device_of(arr)), backend)
+        return scatter_reduce(x, dim, index, src, "sum" if reduce == "add" else "prod")
     (arr, idx), backend = unwrap((x, index), "scatter")
     xp = backend.xp
     shape, ishape = tuple(arr.shape), tuple(idx.shape)

@@ -92,7 +92,7 @@ class OpSpec:
     torch_face : callable, optional
         The ``anygrad`` function and Tensor method where PyTorch's defaults differ from the
         standard's and no ``torch_args`` can say so (``anygrad.var`` is unbiased, the
-        namespace's ``var`` is not); set by :func:`register_torch_face`.
+        namespace's ``var`` is not); set by ``register_torch_face``.
     skip_backends : dict
         Backend name (or test-matrix case id) -> why the operation cannot exist there.
         Shown in the docs table; the test suite does not generate those cases. Never

@@ -176,3 +176,34 @@ def test_errors():
         anygrad.zeros(2, 3, 3).fill_diagonal_(1.0)
     with pytest.raises(ValueError, match="bucketize: expected 1-D boundaries"):
         anygrad.bucketize(x, x)
+
+
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+@pytest.mark.filterwarnings("ignore:The reduce argument of torch.scatter")
+def test_scatter_with_reduce_matches_torch(reduce):
+    """PyTorch's older spelling, scatter(..., reduce=): the values of torch.scatter (src or
+    value); the gradients of torch.scatter_reduce, which torch.scatter with reduce lacks."""
+    x = np.arange(6.0).reshape(2, 3)
+    idx = np.array([[0, 1, 0], [2, 2, 1]])
+    src = np.arange(1.0, 7.0).reshape(2, 3)
+    t_idx = torch.tensor(idx)
+    for use_src in (True, False):
+        a = anygrad.tensor(x, requires_grad=True)
+        b = anygrad.tensor(src if use_src else np.full((2, 3), 2.5), requires_grad=True)
+        if use_src:
+            y = a.scatter(1, anygrad.tensor(idx), b, reduce=reduce)
+            want = torch.tensor(x).scatter(1, t_idx, torch.tensor(src), reduce=reduce)
+        else:
+            y = a.scatter(1, anygrad.tensor(idx), value=2.5, reduce=reduce)
+            want = torch.tensor(x).scatter(1, t_idx, value=2.5, reduce=reduce)
+        np.testing.assert_allclose(y.detach().numpy(), want.numpy(), rtol=1e-12)
+        ta = torch.tensor(x, requires_grad=True)
+        tb = torch.tensor(b.detach().numpy(), requires_grad=True)
+        ty = ta.scatter_reduce(1, t_idx, tb, "sum" if reduce == "add" else "prod")
+        (ty * torch.tensor(src)).sum().backward()
+        (y * anygrad.tensor(src)).sum().backward()
+        np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy(), rtol=1e-12)
+        if use_src:
+            np.testing.assert_allclose(b.grad.numpy(), tb.grad.numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match="scatter: reduce must be 'add' or 'multiply'"):
+        anygrad.zeros(3).scatter(0, anygrad.tensor([1]), value=1.0, reduce="max")
