@@ -47,6 +47,10 @@ EXCLUDED: dict[str, str] = {
     "nn.functional.relu_": (
         "writes into its input, here a torch leaf that requires grad, which torch forbids; "
         "it is relu written in place, and relu is compared above"),
+    **{f"nn.functional.{name}_": (
+        f"writes into its input, as relu_ does; {name} is compared above, and {name}_ against "
+        "torch.nn.functional's in tests/nn/test_activations_losses_extra.py")
+       for name in ("celu", "elu", "hardtanh", "selu")},
     "nn.functional.batch_norm": (
         "writes its running statistics in place, which makes them part of torch's graph "
         "here; BatchNorm's gradients are compared with PyTorch's in tests/nn"),
