@@ -33,6 +33,23 @@ def backend(request):
         yield case
 
 
+@pytest.hookimpl(tryfirst=True)  # before the fixture params are expanded
+def pytest_generate_tests(metafunc):
+    """``@pytest.mark.not_on("jax", reason=...)``: the ``backend`` fixture's cases other than
+    those named, so a test that another suite covers on a backend is not generated there
+    (rather than collected and skipped: a skip means "not installed" in this suite). The
+    closest mark wins; one with no case names restores every backend."""
+    mark = metafunc.definition.get_closest_marker("not_on")
+    if mark is None or "backend" not in metafunc.fixturenames:
+        return
+    if not mark.kwargs.get("reason"):
+        raise ValueError(f"{metafunc.function.__name__}: not_on needs a reason")
+    cases = [c for c in BACKEND_MATRIX if c.name not in mark.args and c.id not in mark.args]
+    # As a mark, so that pytest's own hooks parametrize it and leave the fixture's params.
+    metafunc.definition.add_marker(pytest.mark.parametrize(
+        "backend", cases, ids=[c.id for c in cases], indirect=True))
+
+
 # ``float_dtype`` ("float32", "float64") and ``device`` (the backend case's device object),
 # the same fixtures users get from ``anygrad.testing.fixtures``.
 from anygrad.testing.fixtures import device, float_dtype  # noqa: E402,F401

@@ -48,12 +48,10 @@ LP = LP / LP.sum(1, keepdims=True)
 
 
 
-def _not_on_jax(backend):
-    """JAX compiles each primitive for each new shape on first use (seconds per case here);
-    the registry suite already checks these operations on JAX (float64) against NumPy and
-    finite differences, and the in-place tests below run on JAX (immutable arrays) too."""
-    if backend.name == "jax":
-        pytest.skip("checked on JAX by tests/ops/test_registry.py")
+# JAX compiles each primitive for each new shape on first use (seconds per case here); the
+# registry suite already checks these operations on JAX (float64) against NumPy and finite
+# differences, and the in-place tests below run on JAX (immutable arrays) too.
+NOT_ON_JAX = pytest.mark.not_on("jax", reason="checked on JAX by tests/ops/test_registry.py")
 
 
 # (id, call with ``L`` = F or torch's F, inputs, differentiated inputs).
@@ -97,8 +95,8 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+@NOT_ON_JAX
 def test_functional_against_torch(backend, case):
-    _not_on_jax(backend)
     _, call, arrays, grad = case
     compare(backend, lambda *a: call(F, *a), lambda *a: call(TF, *a), arrays, grad=grad,
             rtol=1e-6, atol=1e-8)
@@ -123,8 +121,8 @@ TOP_LEVEL = [
 
 
 @pytest.mark.parametrize("case", TOP_LEVEL, ids=[c[0] for c in TOP_LEVEL])
+@NOT_ON_JAX
 def test_top_level_and_methods_against_torch(backend, case):
-    _not_on_jax(backend)
     _, call, arrays = case
     compare(backend, lambda *a: call(anygrad, *a), lambda *a: call(torch, *a), arrays,
             grad=tuple(range(len(arrays))))
@@ -139,8 +137,8 @@ def test_threshold_of_integers_casts_the_value_as_torch(backend):
         np.testing.assert_array_equal(to_np(y), ty.numpy())
 
 
+@NOT_ON_JAX
 def test_cdist_zero_distance_has_zero_gradient(backend):
-    _not_on_jax(backend)
     x = ag(backend, X[:2], requires_grad=True)
     anygrad.cdist(x, x).sum().backward()
     tx = torch.tensor(X[:2], requires_grad=True)
@@ -239,16 +237,16 @@ for _r in ("mean", "sum", "none"):
 
 
 @pytest.mark.parametrize("case", MODULES, ids=[c[0] for c in MODULES])
+@NOT_ON_JAX
 def test_modules_against_torch(backend, case):
-    _not_on_jax(backend)
     _, make, arrays = case
     grad = tuple(i for i, a in enumerate(arrays) if np.asarray(a).dtype.kind == "f"
                  and a is not SIGN46)
     compare(backend, make(nn), make(torch.nn), arrays, grad=grad)
 
 
+@NOT_ON_JAX
 def test_weighted_loss_modules_with_copied_weights(backend):
-    _not_on_jax(backend)
     w = ag(backend, CW)
     for r in ("mean", "sum", "none"):
         compare(backend, nn.MultiMarginLoss(weight=w, reduction=r),
@@ -259,8 +257,8 @@ def test_weighted_loss_modules_with_copied_weights(backend):
                 (X, SOFT), grad=(0, 1))
 
 
+@NOT_ON_JAX
 def test_prelu_module_with_copied_weight(backend):
-    _not_on_jax(backend)
     m = nn.PReLU(3)
     assert repr(m) == "PReLU(num_parameters=3)" and m.weight.tolist() == [0.25] * 3
     tm = torch.nn.PReLU(3, init=0.1).double()
@@ -278,8 +276,8 @@ def test_prelu_module_with_copied_weight(backend):
     np.testing.assert_allclose(to_np(m.weight.grad), tm.weight.grad.numpy(), rtol=1e-12)
 
 
+@NOT_ON_JAX
 def test_linear_cross_entropy_module_with_copied_weights(backend):
-    _not_on_jax(backend)
     for r in ("mean", "none"):
         kw = dict(out_features=(2,), bias=True, reduction=r, label_smoothing=0.2)
         tm = torch.nn.LinearCrossEntropyLoss(5, 6, **kw).double()
@@ -329,8 +327,8 @@ def test_rrelu_training_slopes(backend):
     np.testing.assert_allclose(to_np(m.eval()(x)), np.where(X > 0, X, 0.4 * X))
 
 
+@NOT_ON_JAX
 def test_gumbel_softmax_properties(backend):
-    _not_on_jax(backend)
     logits = ag(backend, X, requires_grad=True)
     anygrad.manual_seed(1)
     soft = F.gumbel_softmax(logits, tau=0.5)

@@ -22,14 +22,11 @@ EDGES = [0.5, 1.0, 1.4616321449683622, 2.0, 2.5, 7.25, 14.5, 123.0, 1e10, 1e-8, 
          -0.5, -1.5, -2.25, -7.75, -0.0, 0.0, -1.0, -3.0, INF, -INF, NAN]
 
 
-@pytest.fixture
-def backend(backend):
-    """The backend matrix without JAX: its eager dispatch and per-shape compilation make
-    these edge-value tests cost ~50 s there; the registry suite checks every entry on JAX,
-    and test_jax_fast_paths_keep_torch_edges the edges JAX's fast paths fix up."""
-    if backend.name == "jax":
-        pytest.skip("JAX: values in the registry suite, fast-path edges in their own test")
-    return backend
+# Not on JAX: its eager dispatch and per-shape compilation make these edge-value tests cost
+# ~50 s there; the registry suite checks every entry on JAX, and
+# test_jax_fast_paths_keep_torch_edges the edges JAX's fast paths fix up.
+pytestmark = pytest.mark.not_on(
+    "jax", reason="JAX: values in the registry suite, fast-path edges in their own test")
 
 
 def _both(values, dtype="float64"):

@@ -19,15 +19,11 @@ SRC = np.array([[2.0, 0.0, -1.0, 0.5], [2.0, 3.0, 0.0, -0.25], [-1.0, 0.75, 1.0,
 INDEX = [[0, 2, 2, 1], [0, 0, 2, 1], [2, 0, 1, 1]]
 
 
-@pytest.fixture
-def backend(backend, request):
-    """The backend fixture without JAX and the second array-api-strict device (the
-    registry suite checks values and gradients there; eager JAX is too slow for CI's
-    budget here), except for the test of data-dependent shapes."""
-    every = request.function.__name__ == "test_data_dependent_shapes_on_every_backend"
-    if not every and (backend.name == "jax" or backend.id != backend.name):
-        pytest.skip("checked by tests/ops/test_registry.py on this backend")
-    return backend
+# Not on JAX and the second array-api-strict device (the registry suite checks values and
+# gradients there; eager JAX is too slow for CI's budget here), except for the test of
+# data-dependent shapes.
+pytestmark = pytest.mark.not_on("jax", "array_api_strict-device1",
+                                reason="checked by tests/ops/test_registry.py there")
 
 
 def _same(ours, theirs, exact=False):
@@ -145,6 +141,7 @@ def test_search_and_unique_match_torch(backend):
               torch.nonzero_static(torch.tensor(data), **kw), exact=True)
 
 
+@pytest.mark.not_on(reason="every backend")
 def test_data_dependent_shapes_on_every_backend(backend):
     # JAX included: it runs eagerly here, so shapes may depend on the data there too.
     x = anygrad.tensor([[0.0, 2.0], [3.0, 0.0]], requires_grad=True)

@@ -18,14 +18,11 @@ TIES = np.array([[1.0, 3.0, 1.0, 2.0, 3.0], [0.5, 0.5, 0.5, 2.0, -1.0]])
 NANS = np.array([[1.0, np.nan, 3.0, 0.5], [np.nan] * 4, [2.0, 1.0, 4.0, 3.0]])
 
 
-@pytest.fixture
-def backend(backend):
-    """The backend fixture without JAX and the second array-api-strict device: there the
-    registry suite checks these operations' values and gradients, and eager JAX costs
-    about twenty times NumPy's time per call, more than CI's budget for this file."""
-    if backend.name == "jax" or backend.id != backend.name:
-        pytest.skip("checked by tests/ops/test_registry.py on this backend")
-    return backend
+# Not on JAX and the second array-api-strict device: there the registry suite checks these
+# operations' values and gradients, and eager JAX costs about twenty times NumPy's time per
+# call, more than CI's budget for this file.
+pytestmark = pytest.mark.not_on("jax", "array_api_strict-device1",
+                                reason="checked by tests/ops/test_registry.py there")
 
 
 def _np(t):
