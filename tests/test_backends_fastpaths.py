@@ -110,22 +110,28 @@ def test_numpy_conv2d_fast_path_matches_generic(case, dtype, kernel_threads):
     xpad = pad4(xp, x, pads)
     y_ref, cols_ref = conv_core(xp, xpad, w, stride, dil, 1)
     y_ref = y_ref + b[None, :, None, None]
-    y, cols = fwd(x, w, b, stride, pads, dil)
+    y, cache = fwd(x, w, b, stride, pads, dil)
     tol = 1e-5 if dtype == "float32" else 1e-12
     assert y.dtype == x.dtype and y.shape == y_ref.shape
     np.testing.assert_allclose(y, y_ref, rtol=tol, atol=tol)
-    np.testing.assert_array_equal(cols, cols_ref)
+    np.testing.assert_array_equal(cache[1], cols_ref)
     gy = RNG.standard_normal(y.shape).astype(dtype)
     hw = (xpad.shape[2], xpad.shape[3])
     gx_ref = conv_input_grad(xp, gy, w, hw, pads, stride, dil, 1)
     gw_ref = conv_weight_grad(xp, cols_ref, gy, ws, 1)
-    for c in (cols, None):  # saved columns, or recomputed from x
+    # The saved columns (read once: the cache is emptied and its buffer pooled), then an
+    # emptied cache and None (the columns recomputed from x).
+    for c in (cache, cache, None):
         gx, gw, gb = bwd(x, w, c, gy, stride, pads, dil, (True, True, True))
         np.testing.assert_allclose(gx, gx_ref, rtol=tol, atol=tol)
         np.testing.assert_allclose(gw, gw_ref, rtol=tol, atol=tol)
         np.testing.assert_allclose(gb, gy.astype(np.float64).sum(axis=(0, 2, 3)), rtol=tol, atol=tol)
         assert gx.shape == x.shape and gw.shape == w.shape and gb.shape == b.shape
-    assert bwd(x, w, cols, gy, stride, pads, dil, (False, True))[0::2] == (None, None)
+        assert cache == [None]
+    # The pooled buffer serves the next forward; the gradients above were computed before.
+    y2, cache2 = fwd(x, w, b, stride, pads, dil)
+    np.testing.assert_array_equal(cache2[1], cols_ref)
+    assert bwd(x, w, cache2, gy, stride, pads, dil, (False, True))[0::2] == (None, None)
     np.testing.assert_array_equal(x, x0)
     np.testing.assert_array_equal(w, w0)
 
@@ -140,8 +146,9 @@ POOL_GEOMETRIES = [
 ]
 
 
+@pytest.mark.parametrize("values", ["ties", "distinct", "nan"])
 @pytest.mark.parametrize("case", range(len(POOL_GEOMETRIES)))
-def test_numpy_max_pool2d_fast_path_matches_generic(case, kernel_threads):
+def test_numpy_max_pool2d_fast_path_matches_generic(case, values, kernel_threads):
     import math
 
     from anygrad.nn.functional._conv import pad4, windows
@@ -151,7 +158,11 @@ def test_numpy_max_pool2d_fast_path_matches_generic(case, kernel_threads):
     xp = _numpy_xp()
     fwd, bwd = fast_path("max_pool2d_forward", xp), fast_path("max_pool2d_backward", xp)
     # Rounded values make ties (first maximum wins, as in PyTorch) frequent.
-    x = np.round(RNG.standard_normal(xs) * 2).astype(np.float32)
+    x = RNG.standard_normal(xs).astype(np.float32)
+    if values == "ties":
+        x = np.round(x * 2)
+    elif values == "nan":
+        x[0, 0, 0, 0] = np.nan
     x0 = x.copy()
     xpad = pad4(xp, x, pads, -math.inf)
     parts, _, _ = windows(xp, xpad, kernel, stride, dil)

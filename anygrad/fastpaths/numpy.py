@@ -115,6 +115,49 @@ def _scratch(slot: str, shape: tuple, dtype: Any) -> np.ndarray:
     return buf[:nbytes].view(dtype).reshape(shape)
 
 
+# What a forward kernel keeps for its backward (convolution columns, recurrent caches) is
+# a buffer from this pool: the backward kernel, its only reader, gives it back, so the next
+# step reuses it instead of a fresh allocation that glibc's default settings would return
+# to the system and page-fault in again. A buffer that no backward reads is simply freed.
+_POOL_LIMIT = 1 << 26  # bytes kept for reuse at most (64 MiB)
+_pool_free: dict = {}  # nbytes -> flat uint8 buffers ready for reuse
+_pool_lock = threading.Lock()
+_pool_bytes = [0]
+
+
+def _pool_take(dtype: Any, *shapes: tuple) -> tuple:
+    """``(buffer, arrays)``: arrays of the given shapes, views into one pooled buffer."""
+    dtype = np.dtype(dtype)
+    sizes = [math.prod(sh) for sh in shapes]
+    nbytes = sum(sizes) * dtype.itemsize
+    with _pool_lock:
+        free = _pool_free.get(nbytes)
+        buf = free.pop() if free else None
+        if buf is not None:
+            _pool_bytes[0] -= nbytes
+    if buf is None:
+        buf = np.empty(nbytes, dtype=np.uint8)
+    flat = buf.view(dtype)
+    arrays, start = [], 0
+    for sh, size in zip(shapes, sizes):
+        arrays.append(flat[start:start + size].reshape(sh))
+        start += size
+    return buf, arrays
+
+
+def _pool_give(cache: list) -> None:
+    """Return the buffer of a cache ``[buffer, arrays...]`` (from :func:`_pool_take`) whose
+    arrays nobody reads any more; a cache gives its buffer back once only."""
+    buf, cache[0] = cache[0], None
+    if buf is None:
+        return
+    with _pool_lock:
+        free = _pool_free.setdefault(buf.nbytes, [])
+        if _pool_bytes[0] + buf.nbytes <= _POOL_LIMIT and not any(b is buf for b in free):
+            free.append(buf)
+            _pool_bytes[0] += buf.nbytes
+
+
 def _pad(x: np.ndarray, pads: tuple, value: float) -> np.ndarray:
     """``x`` padded on its last two axes by ``(top, bottom, left, right)`` (a new buffer)."""
     t, b, l, r = pads
@@ -147,15 +190,20 @@ def _cols(xpad: np.ndarray, kernel: tuple, stride: tuple, dilation: tuple) -> tu
 
 
 def conv2d_forward(x: Any, w: Any, b: Any, stride: tuple, pads: tuple, dilation: tuple) -> tuple:
-    """Forward of ``Conv2d`` for ``groups=1``: ``(y, cols)``, ``cols`` shaped as the generic
-    ``im2col``'s ``(N, 1, C*kh*kw, Ho*Wo)``."""
+    """Forward of ``Conv2d`` for ``groups=1``: ``(y, cache)``. ``cache`` is
+    ``[buffer, cols]``, ``cols`` shaped as the generic ``im2col``'s ``(N, 1, C*kh*kw, Ho*Wo)``
+    in a pooled buffer that :func:`conv2d_backward` reads once and gives back."""
     o, c, kh, kw = w.shape
     n = x.shape[0]
     xpad = _pad(x, pads, 0.0)
     v, ho, wo = _window_view(xpad, (kh, kw), stride, dilation)
     k, p = c * kh * kw, ho * wo
     wm = np.reshape(w, (o, k))
-    cols = np.empty((n, c, kh, kw, ho, wo), dtype=xpad.dtype)
+    # The columns are the largest array of a convolution (kh*kw times the input) and live
+    # from forward to backward: a fresh allocation each step is page-faulted in again under
+    # glibc's default settings (about 1,100 faults of a LeNet-64 step's 1,500), so they come
+    # from the pool the recurrent kernels use and the backward gives them back.
+    buf, (cols,) = _pool_take(xpad.dtype, (n, c, kh, kw, ho, wo))
     cols3 = np.reshape(cols, (n, k, p))
     y = np.empty((n, o, p), dtype=np.result_type(wm, xpad) if b is None else np.result_type(wm, xpad, b))
     bias = None if b is None else b[:, None]
@@ -168,15 +216,17 @@ def conv2d_forward(x: Any, w: Any, b: Any, stride: tuple, pads: tuple, dilation:
             y[lo:hi] += bias
 
     _run(part, _chunks(n, n * k * p))
-    return np.reshape(y, (n, o, ho, wo)), np.reshape(cols3, (n, 1, k, p))
+    return np.reshape(y, (n, o, ho, wo)), [buf, np.reshape(cols3, (n, 1, k, p))]
 
 
-def conv2d_backward(x: Any, w: Any, cols: Any, gy: Any, stride: tuple, pads: tuple,
+def conv2d_backward(x: Any, w: Any, cache: Any, gy: Any, stride: tuple, pads: tuple,
                     dilation: tuple, needs: tuple) -> tuple:
     """Gradients ``(gx, gw, gb)`` of ``Conv2d`` (``groups=1``); None where not needed.
 
-    ``cols`` are the forward's columns (or None: recomputed from ``x``).
+    ``cache`` is the forward's (its columns are read, then their buffer goes back to the
+    pool and the cache is emptied), or None: the columns are recomputed from ``x``.
     """
+    cols = cache[1] if cache is not None and len(cache) > 1 else None
     o, c, kh, kw = w.shape
     n, _, ho, wo = gy.shape
     k, p = c * kh * kw, ho * wo
@@ -231,6 +281,9 @@ def conv2d_backward(x: Any, w: Any, cols: Any, gy: Any, stride: tuple, pads: tup
         return None
 
     parts = _run(part, _chunks(n, n * k * p))
+    if cache is not None:
+        del cache[1:], cols, cols3
+        _pool_give(cache)
     if need_x:
         gxp = np.reshape(gxp, (n, c, hp, wp))
         gx = gxp[:, :, t:t + h, l:l + wd] if (t or b or l or r) else gxp
@@ -416,46 +469,7 @@ conv2d_backward = _blas_limited(conv2d_backward)
 # hand back to the system and fault in again), which cost more than its arithmetic and
 # were the whole gap to PyTorch (0 faults). Temporaries that never leave a kernel are
 # per-thread scratch slots (_scratch); what the forward keeps for the backward is one
-# buffer from a small pool, which the backward kernel, its only reader, gives back.
-_POOL_LIMIT = 1 << 26  # bytes kept for reuse at most (64 MiB)
-_pool_free: dict = {}  # nbytes -> flat uint8 buffers ready for reuse
-_pool_lock = threading.Lock()
-_pool_bytes = [0]
-
-
-def _pool_take(dtype: Any, *shapes: tuple) -> tuple:
-    """``(buffer, arrays)``: arrays of the given shapes, views into one pooled buffer."""
-    dtype = np.dtype(dtype)
-    sizes = [math.prod(sh) for sh in shapes]
-    nbytes = sum(sizes) * dtype.itemsize
-    with _pool_lock:
-        free = _pool_free.get(nbytes)
-        buf = free.pop() if free else None
-        if buf is not None:
-            _pool_bytes[0] -= nbytes
-    if buf is None:
-        buf = np.empty(nbytes, dtype=np.uint8)
-    flat = buf.view(dtype)
-    arrays, start = [], 0
-    for sh, size in zip(shapes, sizes):
-        arrays.append(flat[start:start + size].reshape(sh))
-        start += size
-    return buf, arrays
-
-
-def _pool_give(cache: list) -> None:
-    """Return the buffer of a cache ``[buffer, arrays...]`` (from :func:`_pool_take`) whose
-    arrays nobody reads any more; a cache gives its buffer back once only."""
-    buf, cache[0] = cache[0], None
-    if buf is None:
-        return
-    with _pool_lock:
-        free = _pool_free.setdefault(buf.nbytes, [])
-        if _pool_bytes[0] + buf.nbytes <= _POOL_LIMIT and not any(b is buf for b in free):
-            free.append(buf)
-            _pool_bytes[0] += buf.nbytes
-
-
+# buffer from the pool (_pool_take), which the backward kernel, its only reader, gives back.
 def _sigmoid_(a: np.ndarray) -> np.ndarray:
     """In-place logistic sigmoid through tanh (no overflow warnings for large -a)."""
     a *= 0.5
