@@ -140,3 +140,43 @@ def test_linear_input_modified_after_forward_raises_as_in_pytorch():
     tx.add_(1.0)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         ty.sum().backward()
+
+
+_MULTIPLY_CASES = pytest.mark.parametrize("changed, other, raises", [
+    ("a", "scalar", False),    # a * 2.0 keeps nothing of a
+    ("a", "constant", False),  # a * c with c constant keeps only c
+    ("c", "constant", True),
+    ("a", "leaf", True),       # both need the other's value
+    ("c", "leaf", True),
+])
+
+
+def _multiply_then_change(m, kw, changed, other, raises):
+    x = m.tensor([1.0, 2.0], requires_grad=True, **kw)
+    c = 2.0 if other == "scalar" else m.tensor([3.0, 4.0], requires_grad=other == "leaf", **kw)
+    a = x * 1.0
+    y = a * c
+    with m.no_grad():
+        (a if changed == "a" else c).add_(1.0)
+    if raises:
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.sum().backward()
+    else:
+        y.sum().backward()
+        expected = [2.0, 2.0] if other == "scalar" else [3.0, 4.0]
+        np.testing.assert_array_equal(np.asarray(x.grad.tolist()), expected)
+
+
+@_MULTIPLY_CASES
+def test_multiply_keeps_only_what_its_gradients_read(backend, changed, other, raises):
+    """An in-place change of an operand after ``a * c`` fails backward exactly when the
+    product's gradient reads that operand, as in PyTorch (the same cases below)."""
+    _multiply_then_change(anygrad, {"dtype": "float64", "device": backend.device},
+                          changed, other, raises)
+
+
+@_MULTIPLY_CASES
+def test_multiply_in_place_cases_behave_so_in_pytorch(changed, other, raises):
+    if torch is None:
+        pytest.skip("torch is not installed")
+    _multiply_then_change(torch, {"dtype": torch.float64}, changed, other, raises)

@@ -31,7 +31,7 @@ rules = Rules(__name__, category="arithmetic")
 # -- complex numbers: helpers for the backward rules above ---------------------------------
 def _conj(xp: Any, a: Any) -> Any:
     """``conj(a)`` for an array, Tensor or Python scalar (saved operands of a binary op)."""
-    if type(a) in (int, float, bool):
+    if a is None or type(a) in (int, float, bool):  # None: an operand Mul did not keep
         return a
     if type(a) is complex:
         return a.conjugate()
@@ -108,7 +108,10 @@ class Mul(Function):
             if not (ty is float and tx is ctx._backend.array_type
                     and x.dtype in ctx._backend.float_dtypes):
                 x, y = promote_operands(ctx.xp, x, y)
-        ctx._saved = (x, y)  # save_for_backward, without its frame
+        # save_for_backward without its frame, and only the operand a gradient reads (as
+        # PyTorch: x * 2 keeps nothing of x, so a later in-place change of x is allowed).
+        needs = ctx.needs_input_grad
+        ctx._saved = (x if needs[1] else None, y if needs[0] else None)
         return ctx.xp.multiply(x, y)
 
     @staticmethod
