@@ -149,13 +149,14 @@ _MULTIPLY_CASES = pytest.mark.parametrize("changed, other, raises", [
     ("a", "leaf", True),       # both need the other's value
     ("c", "leaf", True),
 ])
+_OPS = pytest.mark.parametrize("op", ["multiply", "divide"])
 
 
-def _multiply_then_change(m, kw, changed, other, raises):
+def _multiply_then_change(m, kw, op, changed, other, raises):
     x = m.tensor([1.0, 2.0], requires_grad=True, **kw)
     c = 2.0 if other == "scalar" else m.tensor([3.0, 4.0], requires_grad=other == "leaf", **kw)
     a = x * 1.0
-    y = a * c
+    y = a * c if op == "multiply" else a / c
     with m.no_grad():
         (a if changed == "a" else c).add_(1.0)
     if raises:
@@ -163,20 +164,24 @@ def _multiply_then_change(m, kw, changed, other, raises):
             y.sum().backward()
     else:
         y.sum().backward()
-        expected = [2.0, 2.0] if other == "scalar" else [3.0, 4.0]
+        expected = np.array([2.0, 2.0] if other == "scalar" else [3.0, 4.0])
+        if op == "divide":
+            expected = 1.0 / expected
         np.testing.assert_array_equal(np.asarray(x.grad.tolist()), expected)
 
 
+@_OPS
 @_MULTIPLY_CASES
-def test_multiply_keeps_only_what_its_gradients_read(backend, changed, other, raises):
-    """An in-place change of an operand after ``a * c`` fails backward exactly when the
-    product's gradient reads that operand, as in PyTorch (the same cases below)."""
+def test_multiply_keeps_only_what_its_gradients_read(backend, op, changed, other, raises):
+    """An in-place change of an operand after ``a * c`` (``a / c``) fails backward exactly
+    when the gradients read that operand, as in PyTorch (the same cases below)."""
     _multiply_then_change(anygrad, {"dtype": "float64", "device": backend.device},
-                          changed, other, raises)
+                          op, changed, other, raises)
 
 
+@_OPS
 @_MULTIPLY_CASES
-def test_multiply_in_place_cases_behave_so_in_pytorch(changed, other, raises):
+def test_multiply_in_place_cases_behave_so_in_pytorch(op, changed, other, raises):
     if torch is None:
         pytest.skip("torch is not installed")
-    _multiply_then_change(torch, {"dtype": torch.float64}, changed, other, raises)
+    _multiply_then_change(torch, {"dtype": torch.float64}, op, changed, other, raises)

@@ -138,7 +138,7 @@ class Div(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
         x, y = promote_operands(ctx.xp, x, y, True)
-        ctx.save_for_backward(x, y)
+        ctx.save_for_backward(x if ctx.needs_input_grad[1] else None, y)  # x: as Mul
         return ctx.xp.divide(x, y)
 
     @staticmethod
