@@ -93,6 +93,22 @@ def kernel_threads(request, monkeypatch):
     return request.param
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex64"])
+def test_numpy_multiply_by_mask_matches_generic(dtype):
+    from anygrad.ops.activation import _mask
+
+    xp = _numpy_xp()
+    fast = fast_path("multiply_by_mask", xp)
+    g = (RNG.standard_normal((3, 4, 5)) + (1j if dtype.startswith("complex") else 0)).astype(dtype)
+    cond = RNG.standard_normal((3, 4, 5)) > 0
+    g0 = g.copy()
+    out = fast(g, cond)
+    ref = g * _mask(xp, cond, g)
+    assert out.dtype == ref.dtype and out.shape == ref.shape
+    np.testing.assert_array_equal(out, ref)
+    np.testing.assert_array_equal(g, g0)
+
+
 @pytest.mark.parametrize("case", range(len(CONV_GEOMETRIES)))
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_numpy_conv2d_fast_path_matches_generic(case, dtype, kernel_threads):
@@ -143,6 +159,9 @@ POOL_GEOMETRIES = [
     ((2, 2, 7, 6), (3, 3), (2, 2), (1, 2, 1, 1), (1, 1)),
     ((1, 2, 7, 7), (2, 2), (1, 1), (0, 0, 0, 0), (2, 2)),
     ((1, 1, 6, 7), (3, 2), (1, 2), (0, 0, 0, 1), (1, 1)),
+    # Non-overlapping windows that leave a last row / columns uncovered (13 -> 6 in LeNet).
+    ((2, 3, 7, 9), (2, 2), (2, 2), (0, 0, 0, 0), (1, 1)),
+    ((2, 2, 8, 7), (3, 3), (3, 3), (1, 0, 0, 1), (1, 1)),
 ]
 
 

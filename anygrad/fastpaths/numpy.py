@@ -20,7 +20,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view as _windows
 
 __all__ = [
-    "scatter_add", "conv2d_forward", "conv2d_backward", "max_pool2d_forward",
+    "scatter_add", "multiply_by_mask", "conv2d_forward", "conv2d_backward", "max_pool2d_forward",
     "max_pool2d_backward", "tune_allocator", "set_num_threads", "get_num_threads",
     "rnn_layer_forward", "rnn_layer_backward", "set_kernel_blas_threads",
     "get_kernel_blas_threads",
@@ -36,6 +36,12 @@ def scatter_add(x: Any, axis: int, index: Any, source: Any) -> Any:
     out = x.copy()
     np.add.at(out, (slice(None),) * axis + (index,), source)
     return out
+
+
+def multiply_by_mask(g: Any, mask: Any) -> Any:
+    """``g * astype(mask, g.dtype)`` for a boolean ``mask``: NumPy multiplies by the
+    booleans directly, without the float copy of the mask."""
+    return np.multiply(g, mask)
 
 
 # -- batch-parallel kernels (opt-in) -------------------------------------------------------
@@ -336,24 +342,34 @@ def max_pool2d_backward(state: tuple, gy: Any) -> Any:
     n, c, hp, wp = xpad.shape
     s0, s1 = keys[0][2], keys[0][3]
     kh, kw = keys[-1][2].start + 1, keys[-1][3].start + 1  # dilation 1 only when tiling
-    # Windows that tile the padded input exactly (kernel == stride, the usual 2x2 pool):
-    # every element is written once, so no zero fill and no read-modify-write.
+    ho, wo = out.shape[2], out.shape[3]
+    # Windows that do not overlap (kernel == stride, the usual 2x2 pool; a last row or
+    # column that no window reaches is left out, as with 13 -> 6): every covered element is
+    # written once, so no zero fill and no read-modify-write; only the margin is zeroed.
     tiles = (s0.step == kh and s1.step == kw and len(keys) == kh * kw
-             and out.shape[2] * kh == hp and out.shape[3] * kw == wp)
+             and ho * kh <= hp and wo * kw <= wp)
     gxp = (np.empty if tiles else np.zeros)(xpad.shape, dtype=gy.dtype)
+    if tiles:
+        gxp[:, :, ho * kh:, :] = 0
+        gxp[:, :, :ho * kh, wo * kw:] = 0
+    last = len(keys) - 1
 
     def part(lo: int, hi: int) -> None:
         xs, o, g, dst = xpad[lo:hi], out[lo:hi], gy[lo:hi], gxp[lo:hi]
-        taken = np.zeros(o.shape, dtype=bool)
+        taken = np.empty(o.shape, dtype=bool)  # windows whose first maximum is found
         m = np.empty(o.shape, dtype=bool)
-        for key in keys:
-            np.equal(xs[key], o, out=m)
-            np.greater(m, taken, out=m)  # m and not taken: the first maximum only
-            taken |= m
-            if tiles:
-                np.multiply(g, m, out=dst[key])
+        for i, key in enumerate(keys):
+            if i == 0:
+                mask = np.equal(xs[key], o, out=taken)
             else:
-                dst[key] += g * m
+                mask = np.equal(xs[key], o, out=m)
+                np.greater(m, taken, out=m)  # m and not taken: the first maximum only
+                if i < last:
+                    taken |= m
+            if tiles:
+                np.multiply(g, mask, out=dst[key])
+            else:
+                dst[key] += g * mask
 
     _run(part, _chunks(n, n * c * hp * wp))
     t, b, l, r = pads
