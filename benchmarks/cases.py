@@ -1,6 +1,8 @@
 """Benchmark cases, one library per process: ``python benchmarks/cases.py CASE LIB``.
 
 Prints one JSON line: ``{"case": ..., "lib": ..., "value": <median>, "unit": ..., ...}``.
+LIB ``both`` runs anygrad and PyTorch in this one process, alternating blocks of runs
+(the step cases only; the line then also has ``torch`` and ``ratio``).
 LIB is ``anygrad`` (NumPy backend) or ``torch``; ``mygrad``/``autograd`` are accepted for the
 per-op cases where installed. ``benchmarks/run.py`` runs these side by side.
 """
@@ -240,6 +242,47 @@ def case_lstm(lib: str, reps: int) -> dict:
     return {"value": statistics.median(times) * 1e3, "unit": "ms/step"}
 
 
+# -- the step cases in one process, interleaved ---------------------------------------------
+# case: (step builder, runs per --reps, scale of a run's seconds, unit). The issue's own
+# figures were taken so ("same process, alternating rounds"): on a machine whose speed
+# drifts by 2x within a minute, blocks of runs of the two libraries alternated a few
+# milliseconds apart see the same machine, which separate processes seconds apart do not.
+# Both libraries then share the process: fair for per_op (no threads on either side); for
+# the threaded cases PyTorch's OpenMP threads and OpenBLAS's coexist, so run.py keeps
+# separate processes as its default.
+STEPS = {
+    "per_op": (lambda lib: _chain_step(lib, 100, True), 20, 1e6 / 101, "us/op"),
+    "per_op_forward": (lambda lib: _chain_step(lib, 100, False), 20, 1e6 / 100, "us/op"),
+    "mlp_step": (_mlp, 5, 1e3, "ms/step"),
+    "lenet_64": (lambda lib: _lenet(lib, 64), 5, 1e3, "ms/step"),
+    "lenet_256": (lambda lib: _lenet(lib, 256), 3, 1e3, "ms/step"),
+    "lstm": (_lstm, 10, 1e3, "ms/step"),
+}
+_BLOCK = 5  # runs of one library between switches
+
+
+def interleaved(case: str, reps: int) -> dict:
+    build, per_rep, scale, unit = STEPS[case]
+    libs = ("anygrad", "torch")
+    steps = {lib: build(lib) for lib in libs}
+    for lib in libs:
+        for _ in range(3):
+            steps[lib]()
+    _sync()
+    times: dict = {lib: [] for lib in libs}
+    for block in range(max(2, reps * per_rep // _BLOCK)):
+        for lib in (libs if block % 2 == 0 else libs[::-1]):
+            step, out = steps[lib], times[lib]
+            for _ in range(_BLOCK):
+                t0 = time.perf_counter()
+                step()
+                _sync()
+                out.append(time.perf_counter() - t0)
+    a, t = (statistics.median(times[lib]) * scale for lib in libs)
+    return {"value": a, "torch": t, "ratio": a / t, "unit": unit,
+            "min_ratio": min(times["anygrad"]) / min(times["torch"])}
+
+
 # -- 6: data loading -----------------------------------------------------------------------
 def case_dataloader(lib: str, reps: int) -> dict:
     from anygrad.data.datasets import load_embedded_mnist
@@ -297,18 +340,31 @@ CASES = {
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("case", choices=sorted(CASES))
-    p.add_argument("lib", choices=["anygrad", "torch", "mygrad", "autograd"])
+    p.add_argument("lib", choices=["anygrad", "torch", "mygrad", "autograd", "both"],
+                   help="both: anygrad and PyTorch in this process, interleaved (step cases)")
     p.add_argument("--reps", type=int, default=10)
     a = p.parse_args()
-    if a.lib == "torch":
+    if a.lib == "both" and a.case not in STEPS:
+        raise SystemExit(f"{a.case}: 'both' is for the step cases {sorted(STEPS)}")
+    if a.lib in ("torch", "both"):
         import torch
 
         torch.set_num_threads(int(os.environ.get("BENCH_THREADS", torch.get_num_threads())))
-    if a.lib == "anygrad" and os.environ.get("BENCH_KERNEL_BLAS") == "off":
+    if a.lib in ("anygrad", "both") and os.environ.get("BENCH_KERNEL_BLAS") == "off":
         # For before/after figures: BLAS threads left as they are inside the NumPy kernels.
         from anygrad.fastpaths import numpy as np_fast
 
         np_fast.set_kernel_blas_threads(None)
+    if a.lib == "both":
+        global _sync
+        _setup_device("torch")
+        torch_sync = _sync
+        _setup_device("anygrad")
+        anygrad_sync = _sync
+        _sync = lambda: (torch_sync(), anygrad_sync())  # noqa: E731 - both devices' queues
+        out = interleaved(a.case, a.reps)
+        print(json.dumps(dict(out, case=a.case, lib="both")))
+        return
     _setup_device(a.lib)
     out = CASES[a.case](a.lib, a.reps)
     out.update(case=a.case, lib=a.lib)

@@ -3,6 +3,7 @@
     python benchmarks/run.py                 # all cases, 3 rounds
     python benchmarks/run.py --cases per_op lenet_64 --rounds 5
     python benchmarks/run.py --write         # also rewrite the table in benchmarks/README.md
+    python benchmarks/run.py --cases per_op --same-process   # both libraries in one process
 
 Each round runs anygrad and PyTorch in separate fresh processes, interleaved A B B A, so a
 noisy neighbour hits both; the ratio anygrad / PyTorch is taken per round and the table
@@ -27,6 +28,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from cases import STEPS  # noqa: E402 - the cases --same-process can interleave
 TARGETS = {  # case: (must reach, aim) as ratio anygrad / PyTorch (issue 20's table)
     "per_op": (0.8, 0.6),
     "chain_100k": (1.0, 0.8),
@@ -92,6 +95,9 @@ def main() -> None:
                    help="glibc keeps freed memory (MALLOC_*_THRESHOLD_), for both libraries")
     p.add_argument("--device", default="cpu",
                    help="cpu, or cuda: anygrad on CuPy against PyTorch on CUDA (benchmarks/gpu.sh)")
+    p.add_argument("--same-process", action="store_true",
+                   help="each round: one process running both libraries in alternating "
+                        "blocks of runs (cases.py CASE both; the step cases)")
     p.add_argument("--out", default=None, help="also write the table to this file")
     p.add_argument("--write", action="store_true", help="update benchmarks/README.md")
     a = p.parse_args()
@@ -116,6 +122,16 @@ def main() -> None:
         ratios = []
         extra = {}
         for r in range(a.rounds):
+            if a.same_process and case in STEPS:
+                res = run_one(case, "both", a.reps, env)
+                unit = res["unit"]
+                values["anygrad"].append(res["value"])
+                values["torch"].append(res["torch"])
+                ratios.append(res["ratio"])
+                print(f"  {case} round {r + 1} (one process): anygrad {res['value']:.3f} {unit}, "
+                      f"torch {res['torch']:.3f} {unit}, ratio {res['ratio']:.2f} "
+                      f"(of the minimums {res['min_ratio']:.2f})")
+                continue
             order = ("anygrad", "torch", "torch", "anygrad") if r % 2 == 0 else ("torch", "anygrad", "anygrad", "torch")
             got: dict[str, list] = {"anygrad": [], "torch": []}
             for lib in order[:2] if case in ("memory", "chain_100k") else order:
@@ -154,7 +170,7 @@ def main() -> None:
         # One table per setting: library default threads or --threads N, glibc's allocator
         # defaults or --tune-malloc.
         tag = ((f":{a.device}" if a.device != "cpu" else "") + (f":threads-{a.threads}" if a.threads else "")
-               + (":tuned-malloc" if a.tune_malloc else ""))
+               + (":tuned-malloc" if a.tune_malloc else "") + (":same-process" if a.same_process else ""))
         start, end = f"<!-- table{tag}:start -->", f"<!-- table{tag}:end -->"
         block = f"{start}\nMachine: {info}\n\nCommand: `python benchmarks/run.py {' '.join(sys.argv[1:])}`\n\n{text}\n{end}"
         if start in body and end in body:
