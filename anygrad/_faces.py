@@ -147,10 +147,11 @@ def attach(namespace: dict, hand_written: frozenset = frozenset()) -> None:
                 setattr(Tensor, m, face)
             if spec.inplace and m + "_" not in hand_written:
                 setattr(Tensor, m + "_", inplace_method(face, m + "_"))
+        fn = spec.operator_fn or spec.fn
         for op in spec.operators:
             if op.startswith("__r") and op not in ("__rshift__",):
-                setattr(Tensor, op, _reflected(spec.fn, op))
+                setattr(Tensor, op, _reflected(fn, op))
             elif op.startswith("__i") and op != "__invert__":
-                setattr(Tensor, op, inplace_method(spec.fn, op))
+                setattr(Tensor, op, inplace_method(fn, op))
             else:
-                setattr(Tensor, op, spec.fn)
+                setattr(Tensor, op, fn)

@@ -314,101 +314,112 @@ class Function(Node):
         return t
 
 
-def _apply2(cls: type, x1: Any, x2: Any) -> Any:
-    """``cls.apply(x1, x2)`` for the binary operations' hot path (``x * y``, ``x + 0.5``).
+def binary_apply(cls: type) -> Callable[[Any, Any], Any]:
+    """``cls.apply(x1, x2)`` specialised for the binary operations' hot path (``x * y``,
+    ``x + 0.5``): one function per Function class, made once and kept on the class.
 
-    The same result as :meth:`Function.apply`, specialised for a Tensor and a Tensor or a
-    Python scalar: no argument tuple, lists or loop (about a fifth of a small op's forward).
-    Anything else (a scalar first, backend arrays, keywords) goes to ``cls.apply``.
+    The same result as :meth:`Function.apply` for a Tensor and a Tensor or a Python
+    scalar, without the argument tuple, lists or loop (about a fifth of a small op's
+    forward); anything else (a scalar first, backend arrays) goes to ``cls.apply``. An
+    operation whose signature is just ``(x1, x2, /)`` *is* this function and a Tensor
+    operator calls it directly: no second Python frame per operation.
     """
-    if not isinstance(x1, Tensor):
-        return cls.apply(x1, x2)
-    t2 = isinstance(x2, Tensor)
-    if not t2 and type(x2) not in _SCALARS:
-        return cls.apply(x1, x2)
-    record = _grad_enabled()
-    backend = x1._backend
-    a1 = x1._data
-    e1 = e2 = None
-    if record and x1._requires_grad:
-        fn = x1._grad_fn
-        if fn is None:
-            fn = x1._accumulator
+    fast = cls.__dict__.get("_binary_apply")
+    if fast is not None:
+        return fast
+
+    def apply2(x1: Any, x2: Any, /) -> Any:
+        if not isinstance(x1, Tensor):
+            return cls.apply(x1, x2)
+        t2 = isinstance(x2, Tensor)
+        if not t2 and type(x2) not in _SCALARS:
+            return cls.apply(x1, x2)
+        record = _grad_enabled()
+        backend = x1._backend
+        a1 = x1._data
+        e1 = e2 = None
+        if record and x1._requires_grad:
+            fn = x1._grad_fn
             if fn is None:
-                fn = x1._accumulator = AccumulateGrad(x1)
-        e1 = (fn, x1._output_nr, a1.shape, a1.dtype, id(a1))
-    if t2:
-        if x2._backend is not backend:
-            raise _mixed_backends(cls, backend, x2._backend)
-        a2 = x2._data
-        if record and x2._requires_grad:
-            fn = x2._grad_fn
-            if fn is None:
-                fn = x2._accumulator
+                fn = x1._accumulator
                 if fn is None:
-                    fn = x2._accumulator = AccumulateGrad(x2)
-            e2 = (fn, x2._output_nr, a2.shape, a2.dtype, id(a2))
-    else:
-        a2 = x2
-    ctx = _new(cls)
-    ctx.xp = backend.xp
-    ctx._backend = backend
-    ctx._saved = ctx._versions = None
-    requires = e1 is not None or e2 is not None
-    ctx.needs_input_grad = _NEEDS_BY_MASK[2, (e1 is not None) + 2 * (e2 is not None)]
-    if requires:
-        ctx._edges = (e1, e2)
-    try:
-        out = cls.forward(ctx, a1, a2)
-    except Exception as exc:
-        _raise_if_devices_mixed(cls, (x1, x2), exc)
-        raise
-    if type(out) is not backend.array_type:
-        if type(out) is tuple or type(out) is list:
-            return _wrap_outputs(ctx, backend, out, requires, (x1, x2))
-        if cls._changes_backend:
-            backend = _backend.backend_of_array(out)
+                    fn = x1._accumulator = AccumulateGrad(x1)
+            e1 = (fn, x1._output_nr, a1.shape, a1.dtype, id(a1))
+        if t2:
+            if x2._backend is not backend:
+                raise _mixed_backends(cls, backend, x2._backend)
+            a2 = x2._data
+            if record and x2._requires_grad:
+                fn = x2._grad_fn
+                if fn is None:
+                    fn = x2._accumulator
+                    if fn is None:
+                        fn = x2._accumulator = AccumulateGrad(x2)
+                e2 = (fn, x2._output_nr, a2.shape, a2.dtype, id(a2))
         else:
-            out = backend.xp.asarray(out)
-    # As in Function.apply (tests/test_engine.py keeps the two equal).
-    t = _new(Tensor)
-    t._data = out
-    t._storage = storage = _new(Storage)
-    storage.base = out
-    storage.version = 0
-    t._backend = backend
-    t._output_nr = 0
-    t._grad = t._accumulator = t._hooks = None
-    if requires and out.dtype in backend.float_dtypes and not (
-        ctx._non_differentiable and any(out is n for n in ctx._non_differentiable)
-    ):
+            a2 = x2
+        ctx = _new(cls)
+        ctx.xp = backend.xp
         ctx._backend = backend
-        if ctx._saved:
-            ctx._saved_src = id(out)
-            found = ()
-            i = -1
-            for s in ctx._saved:
-                i += 1
-                if type(s) in _SCALARS:
-                    continue
-                if s is out:
-                    found += (storage, 0, i)
-                elif s is a1:
-                    st = x1._storage
-                    found += (st, st.version, i)
-                elif t2 and s is a2:
-                    st = x2._storage
-                    found += (st, st.version, i)
-            if found:
-                ctx._versions = found
-        t._grad_fn = ctx
-        t._requires_grad = True
-        if _anomaly_enabled():
-            ctx._forward_trace = traceback.format_stack()[:-1]
-    else:
-        t._grad_fn = None
-        t._requires_grad = False
-    return t
+        ctx._saved = ctx._versions = None
+        requires = e1 is not None or e2 is not None
+        ctx.needs_input_grad = _NEEDS_BY_MASK[2, (e1 is not None) + 2 * (e2 is not None)]
+        if requires:
+            ctx._edges = (e1, e2)
+        try:
+            out = cls.forward(ctx, a1, a2)
+        except Exception as exc:
+            _raise_if_devices_mixed(cls, (x1, x2), exc)
+            raise
+        if type(out) is not backend.array_type:
+            if type(out) is tuple or type(out) is list:
+                return _wrap_outputs(ctx, backend, out, requires, (x1, x2))
+            if cls._changes_backend:
+                backend = _backend.backend_of_array(out)
+            else:
+                out = backend.xp.asarray(out)
+        # As in Function.apply (tests/test_engine.py keeps the two equal).
+        t = _new(Tensor)
+        t._data = out
+        t._storage = storage = _new(Storage)
+        storage.base = out
+        storage.version = 0
+        t._backend = backend
+        t._output_nr = 0
+        t._grad = t._accumulator = t._hooks = None
+        if requires and out.dtype in backend.float_dtypes and not (
+            ctx._non_differentiable and any(out is n for n in ctx._non_differentiable)
+        ):
+            ctx._backend = backend
+            if ctx._saved:
+                ctx._saved_src = id(out)
+                found = ()
+                i = -1
+                for s in ctx._saved:
+                    i += 1
+                    if type(s) in _SCALARS:
+                        continue
+                    if s is out:
+                        found += (storage, 0, i)
+                    elif s is a1:
+                        st = x1._storage
+                        found += (st, st.version, i)
+                    elif t2 and s is a2:
+                        st = x2._storage
+                        found += (st, st.version, i)
+                if found:
+                    ctx._versions = found
+            t._grad_fn = ctx
+            t._requires_grad = True
+            if _anomaly_enabled():
+                ctx._forward_trace = traceback.format_stack()[:-1]
+        else:
+            t._grad_fn = None
+            t._requires_grad = False
+        return t
+
+    cls._binary_apply = apply2
+    return apply2
 
 
 def _snapshot_versions(saved: tuple, args: tuple, outs: Any) -> tuple | None:

@@ -89,6 +89,9 @@ class OpSpec:
     operators : tuple of str
         Python operators of the Tensor that are this operation (``"__add__"``,
         ``"__radd__"`` for ``add``; a reflected one swaps the operands).
+    operator_fn : callable, optional
+        What those operators call instead of ``fn``: the same operation without ``fn``'s
+        keyword parameters (``add``'s ``alpha``), one Python frame shorter.
     torch_face : callable, optional
         The ``anygrad`` function and Tensor method where PyTorch's defaults differ from the
         standard's and no ``torch_args`` can say so (``anygrad.var`` is unbiased, the
@@ -122,6 +125,7 @@ class OpSpec:
     inplace: bool = False
     torch_args: tuple | None = None
     operators: tuple = ()
+    operator_fn: Callable[..., Any] | None = None
     torch_face: Callable[..., Any] | None = None
 
     @property

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ..autograd.function import Function, _apply2
+from ..autograd.function import Function, binary_apply
 from ._registry import OpSpec, register
 from ._operands import promote_operands
 
@@ -167,9 +167,7 @@ class Rules:
         cls = _binary_node(node or _node_name(name), self.module, forward or _namespace_call(name, 2),
                            rule1, rule2, true_divide)
 
-        def fn(x1: Any, x2: Any, /) -> Any:
-            return _apply2(cls, x1, x2)
-
+        fn = binary_apply(cls)  # named below
         spec.setdefault("nin", 2)
         spec.setdefault("shapes", "broadcast")
         return self._register(fn, name, doc, rule1, spec, nin=2)

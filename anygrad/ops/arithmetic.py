@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.function import FREED, Function, _apply2
+from ..autograd.function import FREED, Function, binary_apply
 from ._registry import OpSpec, register
 from ._rules import Rules
 from ..tensor import Tensor, make_view
@@ -36,6 +36,14 @@ def _conj(xp: Any, a: Any) -> Any:
     if type(a) is complex:
         return a.conjugate()
     return xp.conj(a)
+
+
+def _named(fn: Any, name: str, doc: str | None) -> Any:
+    """``fn`` (a :func:`binary_apply` function) under an operation's name and docstring."""
+    fn.__name__ = fn.__qualname__ = name
+    fn.__module__ = __name__
+    fn.__doc__ = doc
+    return fn
 
 
 class Add(Function):
@@ -66,12 +74,13 @@ def add(x1: Any, x2: Any, /, *, alpha: Any = None) -> Any:
     """
     if alpha is not None and alpha != 1:
         x2 = multiply(x2, alpha)
-    return _apply2(Add, x1, x2)
+    return _add(x1, x2)
 
 
+_add = _named(binary_apply(Add), "add", add.__doc__)  # x + y: add without alpha
 register(OpSpec("add", add, ref=lambda x1, x2, alpha=1: x1 + alpha * x2, nin=2,
                 shapes="broadcast", kwargs=({}, {"alpha": 2.5}), method="add", category="arithmetic",
-                inplace=True, operators=("__add__", "__radd__", "__iadd__")))
+                inplace=True, operators=("__add__", "__radd__", "__iadd__"), operator_fn=_add))
 
 
 class Sub(Function):
@@ -93,11 +102,13 @@ def subtract(x1: Any, x2: Any, /, *, alpha: Any = None) -> Any:
     """``x1 - x2`` (``x1 - alpha * x2`` with PyTorch's ``alpha``), broadcasting."""
     if alpha is not None and alpha != 1:
         x2 = multiply(x2, alpha)
-    return _apply2(Sub, x1, x2)
+    return _sub(x1, x2)
 
 
+_sub = _named(binary_apply(Sub), "subtract", subtract.__doc__)
 register(OpSpec("subtract", subtract, ref=np.subtract, nin=2, shapes="broadcast", method=("sub", "subtract"),
-                category="arithmetic", inplace=True, operators=("__sub__", "__rsub__", "__isub__")))
+                category="arithmetic", inplace=True, operators=("__sub__", "__rsub__", "__isub__"),
+                operator_fn=_sub))
 
 
 class Mul(Function):
@@ -125,9 +136,8 @@ class Mul(Function):
         return (gy * y if needs[0] else None), (gy * x if needs[1] else None)
 
 
-def multiply(x1: Any, x2: Any, /) -> Any:
-    """``x1 * x2``, elementwise with broadcasting."""
-    return _apply2(Mul, x1, x2)
+# The function itself is the specialised apply: x * y calls it with no other frame.
+multiply = _named(binary_apply(Mul), "multiply", """``x1 * x2``, elementwise with broadcasting.""")
 
 
 register(OpSpec("multiply", multiply, ref=np.multiply, nin=2, shapes="broadcast", method=("mul", "multiply"),
@@ -155,7 +165,7 @@ class Div(Function):
 def divide(x1: Any, x2: Any, /, *, rounding_mode: str | None = None) -> Any:
     """``x1 / x2`` (true division; ``rounding_mode="floor"``/``"trunc"`` as PyTorch)."""
     if rounding_mode is None:
-        return _apply2(Div, x1, x2)
+        return _div(x1, x2)
     from .rounding import floor_divide, trunc
 
     if rounding_mode == "floor":
@@ -179,10 +189,11 @@ def _divide_ref(x1: Any, x2: Any, rounding_mode: str | None = None) -> Any:
     return {"trunc": np.trunc, "floor": np.floor}[rounding_mode](q) if rounding_mode else q
 
 
+_div = _named(binary_apply(Div), "divide", divide.__doc__)
 register(OpSpec("divide", divide, ref=_divide_ref, nin=2, shapes="broadcast",
                 domain=("real", "nonzero"), kwargs=({}, {"rounding_mode": "trunc"}),
                 method=("div", "divide", "true_divide"), category="arithmetic", inplace=True,
-                operators=("__truediv__", "__rtruediv__", "__itruediv__")))
+                operators=("__truediv__", "__rtruediv__", "__itruediv__"), operator_fn=_div))
 
 
 def _integer(v: Any) -> bool:
