@@ -244,3 +244,42 @@ def test_tune_allocator_is_opt_in():
     code = ("import anygrad.fastpaths.numpy as f, sys, platform; r = f.tune_allocator(); "
             "sys.exit(0 if r is (platform.libc_ver()[0] == 'glibc') else 1)")
     assert subprocess.run([sys.executable, "-c", code], timeout=120).returncode == 0
+
+
+_NUMBERS = [0.1, -2.5, 1e-8, 3, 7.0, 1e300, float("nan"), float("inf"), 0.0, -0.0]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "complex64", "complex128"])
+def test_python_numbers_beside_numpy_arrays_compute_numpys_bits(dtype):
+    """add/subtract/multiply pass a Python number to NumPy as a cached 0-d array of a real
+    array's dtype (faster ufunc calls; complex arrays keep the number): the results, their
+    dtype and the multiply gradient are NumPy's own with the Python number, bit for bit,
+    signed zeros included."""
+    from anygrad.fastpaths import numpy as fp_numpy
+
+    a = (RNG.standard_normal(7) * 100).astype(dtype)
+    a[:2] = [0.0, -0.0]
+    for v in _NUMBERS * 2:  # the second pass reads the memo
+        x = anygrad.tensor(a.copy(), requires_grad=True)
+        with np.errstate(all="ignore"):
+            for got, ref in ((x * v, a * v), (x + v, a + v), (x - v, a - v)):
+                got = got.detach().numpy()
+                assert got.dtype == ref.dtype
+                np.testing.assert_array_equal(got.view(np.uint8), ref.view(np.uint8))
+            (x * v).backward(anygrad.tensor(np.ones(7, dtype=dtype)))
+            ref_grad = np.ones(7, dtype=dtype) * v
+        np.testing.assert_array_equal(x.grad.numpy().view(np.uint8), ref_grad.view(np.uint8))
+    if dtype.startswith("float"):
+        operand = fp_numpy.scalar_operand(0.5, np.dtype(dtype))
+        assert operand.shape == () and operand.dtype == np.dtype(dtype)
+        assert not operand.flags.writeable  # kept for reuse: nothing may write into it
+
+
+def test_python_number_memo_is_bounded():
+    from anygrad.ops import arithmetic
+
+    x = anygrad.tensor(np.ones(3, dtype=np.float32))
+    for i in range(arithmetic._FLOAT_OPERANDS_LIMIT + 10):
+        y = x + (i + 0.5)
+    np.testing.assert_array_equal(y.numpy(), np.ones(3, np.float32) + np.float32(i + 0.5))
+    assert 0 < len(arithmetic._float_operands) <= arithmetic._FLOAT_OPERANDS_LIMIT
