@@ -251,9 +251,9 @@ _NUMBERS = [0.1, -2.5, 1e-8, 3, 7.0, 1e300, float("nan"), float("inf"), 0.0, -0.
 
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "complex64", "complex128"])
 def test_python_numbers_beside_numpy_arrays_compute_numpys_bits(dtype):
-    """add/subtract/multiply pass a Python number to NumPy as a cached 0-d array of a real
+    """add/subtract/multiply/divide pass a Python number to NumPy as a cached 0-d array of a real
     array's dtype (faster ufunc calls; complex arrays keep the number): the results, their
-    dtype and the multiply gradient are NumPy's own with the Python number, bit for bit,
+    dtype and the gradients are NumPy's own with the Python number, bit for bit,
     signed zeros included."""
     from anygrad.fastpaths import numpy as fp_numpy
 
@@ -262,12 +262,13 @@ def test_python_numbers_beside_numpy_arrays_compute_numpys_bits(dtype):
     for v in _NUMBERS * 2:  # the second pass reads the memo
         x = anygrad.tensor(a.copy(), requires_grad=True)
         with np.errstate(all="ignore"):
-            for got, ref in ((x * v, a * v), (x + v, a + v), (x - v, a - v)):
+            for got, ref in ((x * v, a * v), (x + v, a + v), (x - v, a - v), (x / v, a / v)):
                 got = got.detach().numpy()
                 assert got.dtype == ref.dtype
                 np.testing.assert_array_equal(got.view(np.uint8), ref.view(np.uint8))
-            (x * v).backward(anygrad.tensor(np.ones(7, dtype=dtype)))
-            ref_grad = np.ones(7, dtype=dtype) * v
+            ones = np.ones(7, dtype=dtype)
+            (x * v + x / v).backward(anygrad.tensor(ones))
+            ref_grad = ones * v + ones / v
         np.testing.assert_array_equal(x.grad.numpy().view(np.uint8), ref_grad.view(np.uint8))
     if dtype.startswith("float"):
         operand = fp_numpy.scalar_operand(0.5, np.dtype(dtype))

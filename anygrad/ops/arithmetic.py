@@ -181,7 +181,12 @@ register(OpSpec("multiply", multiply, ref=np.multiply, nin=2, shapes="broadcast"
 class Div(Function):
     @staticmethod
     def forward(ctx: Any, x: Any, y: Any) -> Any:
-        x, y = promote_operands(ctx.xp, x, y, True)
+        if (type(y) is float or type(y) is int) and type(x) is ctx._backend.array_type \
+                and x.dtype in ctx._backend.float_dtypes:  # as in Add: x / 2.0
+            operand = _float_operands.get((ctx._backend, y, x.dtype))
+            y = _float_operand(ctx, y, x.dtype) if operand is None else operand
+        else:
+            x, y = promote_operands(ctx.xp, x, y, True)
         ctx.save_for_backward(x if ctx.needs_input_grad[1] else None, y)  # x: as Mul
         return ctx.xp.divide(x, y)
 
