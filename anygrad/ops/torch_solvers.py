@@ -124,6 +124,13 @@ def _check_tri(x: Any, op: str, name: str) -> None:
         raise ValueError(f"{op}: expected {name} to be square matrices (..., n, n), got shape {s}")
 
 
+def _check_rhs(b: Any, a: Any, op: str, name: str) -> None:
+    """``b`` must be ``(..., n, k)`` for the square factor ``a`` ``(..., n, n)``."""
+    if b.ndim < 2 or b.shape[-2] != a.shape[-1]:
+        raise ValueError(f"{op}: expected b of shape (..., {a.shape[-1]}, k) for {name} of "
+                         f"shape {_shape(a)}, got {_shape(b)}")
+
+
 def _factor(L: Any, upper: bool) -> Any:  # noqa: N803
     """The lower factor that ``L`` holds: its values are the one triangle that LAPACK reads,
     and its gradient goes to every element of ``L``, as PyTorch's formulas (written with
@@ -147,9 +154,7 @@ def cholesky_solve(b: Any, L: Any, /, upper: bool = False) -> Any:  # noqa: N803
             [1.0000]])
     """
     _check_tri(L, "cholesky_solve", "L")
-    if b.ndim < 2 or b.shape[-2] != L.shape[-1]:
-        raise ValueError(f"cholesky_solve: expected b of shape (..., {L.shape[-1]}, k) for L of "
-                         f"shape {_shape(L)}, got {_shape(b)}")
+    _check_rhs(b, L, "cholesky_solve", "L")
     low = _factor(L, upper)
     return solve(matrix_transpose(conj(low)), solve(low, b))
 
@@ -277,9 +282,7 @@ def lu_solve(b: Any, LU_data: Any, LU_pivots: Any, /) -> Any:  # noqa: N803
             [1.]])
     """
     _check_tri(LU_data, "lu_solve", "LU_data")
-    if b.ndim < 2 or b.shape[-2] != LU_data.shape[-1]:
-        raise ValueError(f"lu_solve: expected b of shape (..., {LU_data.shape[-1]}, k) for "
-                         f"LU_data of shape {_shape(LU_data)}, got {_shape(b)}")
+    _check_rhs(b, LU_data, "lu_solve", "LU_data")
     P, L, U = lu_unpack(LU_data, LU_pivots)
     return solve(U, solve(L, matmul(matrix_transpose(P), b)))
 

@@ -160,11 +160,7 @@ class NativeLayerNorm(Function):
         lead = tuple(range(len(x.shape) - len(axes)))
         gx = gw = gb = None
         if needs[0]:
-            g = gy if w is None else gy * w
-            var = xp.mean((x - xp.mean(x, axis=axes, keepdims=True)) ** 2, axis=axes,
-                          keepdims=True)
-            gx = (var + eps) ** -0.5 * (g - xp.mean(g, axis=axes, keepdims=True)
-                                        - xhat * xp.mean(g * xhat, axis=axes, keepdims=True))
+            gx = _normalized_input_grad(xp, x, xhat, gy if w is None else gy * w, axes, eps)
         if w is not None and needs[1]:
             gw = xp.sum(gy * xhat, axis=lead) if lead else gy * xhat
         if len(needs) > 2 and needs[2]:
@@ -200,10 +196,7 @@ class NativeBatchNorm(Function):
         gx = gw = gb = None
         if needs[0]:
             g = gy if w is None else gy * xp.reshape(w, bshape)
-            var = xp.mean((x - xp.mean(x, axis=axes, keepdims=True)) ** 2, axis=axes,
-                          keepdims=True)
-            gx = (var + eps) ** -0.5 * (g - xp.mean(g, axis=axes, keepdims=True)
-                                        - xhat * xp.mean(g * xhat, axis=axes, keepdims=True))
+            gx = _normalized_input_grad(xp, x, xhat, g, axes, eps)
         if w is not None and needs[1]:
             gw = xp.sum(gy * xhat, axis=axes)
         if len(needs) > 2 and needs[2]:
@@ -214,6 +207,14 @@ class NativeBatchNorm(Function):
 def _layer_normalized(xp: Any, x: Any, axes: tuple, eps: float) -> Any:
     d = x - xp.mean(x, axis=axes, keepdims=True)
     return d * (xp.mean(d * d, axis=axes, keepdims=True) + eps) ** -0.5
+
+
+def _normalized_input_grad(xp: Any, x: Any, xhat: Any, g: Any, axes: tuple, eps: float) -> Any:
+    """Gradient through ``xhat = _layer_normalized(x)`` of ``g``, the gradient of ``xhat``
+    (layer and batch normalisation alike: statistics over ``axes``)."""
+    var = xp.mean((x - xp.mean(x, axis=axes, keepdims=True)) ** 2, axis=axes, keepdims=True)
+    return (var + eps) ** -0.5 * (g - xp.mean(g, axis=axes, keepdims=True)
+                                  - xhat * xp.mean(g * xhat, axis=axes, keepdims=True))
 
 
 def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None,  # noqa: A002

@@ -13,6 +13,16 @@ from ._base import factory_kwargs, new_parameter
 __all__ = ["Embedding", "EmbeddingBag"]
 
 
+def _padding_index(op: str, padding_idx: Any, num_embeddings: int) -> Any:
+    """``padding_idx`` checked and made non-negative (None stays None)."""
+    if padding_idx is None:
+        return None
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise ValueError(f"{op}: padding_idx {padding_idx} must be within num_embeddings "
+                         f"({num_embeddings})")
+    return padding_idx % num_embeddings
+
+
 class Embedding(Module):
     """A lookup table of ``num_embeddings`` vectors of size ``embedding_dim`` (init N(0, 1)).
 
@@ -25,12 +35,7 @@ class Embedding(Module):
                  _freeze: bool = False, device: Any = None, dtype: Any = None, *,
                  backend: Any = None) -> None:
         super().__init__()
-        if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(
-                    f"Embedding: padding_idx {padding_idx} must be within num_embeddings ({num_embeddings})"
-                )
-            padding_idx %= num_embeddings
+        padding_idx = _padding_index("Embedding", padding_idx, num_embeddings)
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
         self.padding_idx = padding_idx
@@ -94,11 +99,7 @@ class EmbeddingBag(Module):
         super().__init__()
         if mode not in ("sum", "mean", "max"):
             raise ValueError(f"EmbeddingBag: mode must be 'sum', 'mean' or 'max', got {mode!r}")
-        if padding_idx is not None:
-            if not -num_embeddings <= padding_idx < num_embeddings:
-                raise ValueError(f"EmbeddingBag: padding_idx {padding_idx} must be within "
-                                 f"num_embeddings ({num_embeddings})")
-            padding_idx %= num_embeddings
+        padding_idx = _padding_index("EmbeddingBag", padding_idx, num_embeddings)
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
         self.max_norm = max_norm
